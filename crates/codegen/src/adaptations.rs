@@ -1,0 +1,381 @@
+//! Adaptations: named changes to a copy of the spec, for what progenitor
+//! 0.15 / typify 0.8 cannot express.
+//!
+//! Each is one function that returns what it changed; [`adapt`] runs them
+//! all. Each has a test that shows the run-time failure it prevents.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+/// One adaptation applied to one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedAdaptation {
+    /// The adaptation's name.
+    pub adaptation: &'static str,
+    /// What it changed, and where.
+    pub change: String,
+}
+
+/// A named adaptation.
+#[derive(Debug, Clone, Copy)]
+pub struct Adaptation {
+    /// Its name, as reported.
+    pub name: &'static str,
+    /// What progenitor cannot express and what the adaptation does instead.
+    pub summary: &'static str,
+    /// Applies it to the whole spec; returns one line per change.
+    pub apply: fn(&mut Value) -> Vec<String>,
+}
+
+/// Every adaptation, in the order they run.
+pub const ADAPTATIONS: &[Adaptation] = &[
+    Adaptation {
+        name: "open_enums",
+        summary: "enums documented as open get a catch-all so a new server value still deserializes",
+        apply: open_enums,
+    },
+    Adaptation {
+        name: "one_error_body_per_operation",
+        summary: "an operation's differing error bodies become one type holding every documented field",
+        apply: one_error_body_per_operation,
+    },
+];
+
+/// Runs every adaptation on `spec`.
+pub fn adapt(spec: &mut Value) -> Vec<AppliedAdaptation> {
+    let mut applied = Vec::new();
+    for adaptation in ADAPTATIONS {
+        for change in (adaptation.apply)(spec) {
+            applied.push(AppliedAdaptation {
+                adaptation: adaptation.name,
+                change,
+            });
+        }
+    }
+    applied
+}
+
+/// Phrases with which a description says an enum may grow.
+const OPEN_ENUM_PHRASES: &[&str] = &[
+    "may be added in the future",
+    "additional values may be added",
+    "new values may be added",
+];
+
+/// typify turns every `enum` into a closed Rust enum. SailPoint documents
+/// some enums as open ("Additional values may be added in the future without
+/// notice"): when the server sends a value the client does not know,
+/// deserializing the whole response fails, and a readable error body becomes
+/// `InvalidResponsePayload`.
+///
+/// The adaptation makes such a schema a `oneOf` of the known values and any
+/// string, which typify generates as an enum with the known values plus a
+/// variant holding any other string.
+pub fn open_enums(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    visit_schemas(spec, &mut |at, schema| {
+        let Some(map) = schema.as_object() else { return };
+        let is_string_enum = map.get("enum").and_then(Value::as_array).is_some_and(|values| {
+            !values.is_empty() && values.iter().all(Value::is_string)
+        });
+        let documented_open = map
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_lowercase)
+            .is_some_and(|d| OPEN_ENUM_PHRASES.iter().any(|p| d.contains(p)));
+        if !(is_string_enum && documented_open) {
+            return;
+        }
+        let mut known = map.clone();
+        let mut open = Map::new();
+        for key in ["description", "example", "title", "nullable"] {
+            if let Some(value) = known.remove(key) {
+                open.insert(key.into(), value);
+            }
+        }
+        if let Some(name) = at.strip_prefix("components.schemas.") {
+            if !name.contains('.') {
+                known.insert("title".into(), format!("{name}Known").into());
+            }
+        }
+        open.insert(
+            "oneOf".into(),
+            json!([Value::Object(known), {"type": "string", "title": "Other"}]),
+        );
+        changes.push(format!("{at}: the enum also accepts any other string"));
+        *schema = Value::Object(open);
+    });
+    changes
+}
+
+/// progenitor gives an operation one error type, and typify names inline
+/// types after the operation, so when an operation's error responses have
+/// different bodies (SailPoint: `ErrorResponseDto` for 400/403/404/500,
+/// `{error}` for 401, `{message}` for 429) all of them are parsed as the
+/// first one. The 401's `error` and the 429's `message` are then silently
+/// dropped: the caller gets an empty error.
+///
+/// The adaptation gives all error responses of such an operation one
+/// schema: an object with every property of every error body, none
+/// required. When the bodies cannot be merged (one is not an object, or two
+/// define one property differently), the merged schema accepts any JSON.
+/// Identical merged schemas are one component: the most common is
+/// `ErrorBody`, others `{OperationId}ErrorBody`.
+pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    // (operation pointer, operationId, merged schema)
+    let mut merged: Vec<(String, String, Value)> = Vec::new();
+    for_each_operation(spec, |pointer, op| {
+        let bodies = error_json_schemas(op);
+        let mut distinct: Vec<&Value> = Vec::new();
+        for (_, schema) in &bodies {
+            if !distinct.contains(schema) {
+                distinct.push(schema);
+            }
+        }
+        if distinct.len() < 2 {
+            return;
+        }
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("operation")
+            .to_owned();
+        merged.push((pointer, id, merge_objects(&distinct, &schemas)));
+    });
+    if merged.is_empty() {
+        return Vec::new();
+    }
+
+    // Name the merged shapes: the most common is `ErrorBody`.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, _, schema) in &merged {
+        *counts.entry(schema.to_string()).or_default() += 1;
+    }
+    let most_common = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(shape, _)| shape.clone());
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut changes = Vec::new();
+    for (pointer, id, schema) in merged {
+        let shape = schema.to_string();
+        let name = names
+            .entry(shape.clone())
+            .or_insert_with(|| {
+                if Some(&shape) == most_common.as_ref() {
+                    "ErrorBody".to_owned()
+                } else {
+                    format!("{}ErrorBody", pascal_case(&id))
+                }
+            })
+            .clone();
+        let component = spec
+            .as_object_mut()
+            .expect("an OpenAPI document is an object")
+            .entry("components")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("components is an object")
+            .entry("schemas")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("components.schemas is an object");
+        component.entry(name.clone()).or_insert(schema);
+        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+        let op = spec.pointer_mut(&pointer).expect("the operation was just visited");
+        let mut codes = Vec::new();
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            for (code, response) in responses.iter_mut() {
+                if !is_error_code(code) {
+                    continue;
+                }
+                if let Some(schema) = response.pointer_mut("/content/application~1json/schema") {
+                    *schema = reference.clone();
+                    codes.push(code.clone());
+                }
+            }
+        }
+        changes.push(format!(
+            "{id}: error responses {} share `{name}`",
+            codes.join(", ")
+        ));
+    }
+    changes
+}
+
+fn is_error_code(code: &str) -> bool {
+    code == "default" || code.starts_with('4') || code.starts_with('5')
+}
+
+/// The `application/json` schemas of an operation's error responses.
+fn error_json_schemas(op: &Value) -> Vec<(String, &Value)> {
+    op.get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(code, _)| is_error_code(code))
+        .filter_map(|(code, response)| {
+            Some((
+                code.clone(),
+                response.pointer("/content/application~1json/schema")?,
+            ))
+        })
+        .collect()
+}
+
+/// Merges object schemas into one with every property, none required.
+fn merge_objects(bodies: &[&Value], schemas: &Map<String, Value>) -> Value {
+    let resolve = |schema: &'_ Value| -> Option<Value> {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => schemas
+                .get(r.strip_prefix("#/components/schemas/")?)
+                .cloned(),
+            None => Some(schema.clone()),
+        }
+    };
+    let mut properties = Map::new();
+    for body in bodies {
+        let Some(resolved) = resolve(body) else {
+            return json!({"description": "The error body, as JSON."});
+        };
+        let Some(props) = resolved.get("properties").and_then(Value::as_object) else {
+            return json!({"description": "The error body, as JSON."});
+        };
+        for (name, prop) in props {
+            match properties.get(name) {
+                Some(existing) if existing != prop => {
+                    properties.insert(
+                        name.clone(),
+                        json!({"description": "Differs between error statuses; kept as JSON."}),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    properties.insert(name.clone(), prop.clone());
+                }
+            }
+        }
+    }
+    json!({
+        "type": "object",
+        "description": "An error body: every field any error status of the operation documents.",
+        "properties": properties,
+    })
+}
+
+/// Calls `f` with the JSON pointer and value of every operation.
+fn for_each_operation(spec: &Value, mut f: impl FnMut(String, &Value)) {
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item {
+            if op.get("responses").is_some() {
+                let escaped = path.replace('~', "~0").replace('/', "~1");
+                f(format!("/paths/{escaped}/{method}"), op);
+            }
+        }
+    }
+}
+
+/// Visits every schema in the spec (components and operations, nested ones
+/// included), parents before children, with a readable location.
+fn visit_schemas(spec: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
+    if let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") {
+        for (name, schema) in schemas.iter_mut() {
+            visit_schema(&format!("components.schemas.{name}"), schema, f);
+        }
+    }
+    if let Some(Value::Object(paths)) = spec.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, op) in item.iter_mut() {
+                let at = format!("{} {path}", method.to_uppercase());
+                visit_operation(&at, op, f);
+            }
+        }
+    }
+}
+
+fn visit_operation(at: &str, op: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
+    if let Some(Value::Array(params)) = op.get_mut("parameters") {
+        for p in params {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("?").to_owned();
+            if let Some(schema) = p.get_mut("schema") {
+                visit_schema(&format!("{at} parameter {name}"), schema, f);
+            }
+        }
+    }
+    // Borrow the request body and the responses at once.
+    let Some(op_map) = op.as_object_mut() else { return };
+    let (mut body, mut responses) = (None, None);
+    for (key, value) in op_map.iter_mut() {
+        match key.as_str() {
+            "requestBody" => body = Some(value),
+            "responses" => responses = Some(value),
+            _ => {}
+        }
+    }
+    let mut holders: Vec<(String, &mut Value)> = Vec::new();
+    if let Some(body) = body {
+        holders.push(("request body".into(), body));
+    }
+    if let Some(Value::Object(responses)) = responses {
+        for (code, response) in responses.iter_mut() {
+            holders.push((format!("response {code}"), response));
+        }
+    }
+    for (what, holder) in holders {
+        if let Some(Value::Object(content)) = holder.get_mut("content") {
+            for media in content.values_mut() {
+                if let Some(schema) = media.get_mut("schema") {
+                    visit_schema(&format!("{at} {what}"), schema, f);
+                }
+            }
+        }
+    }
+}
+
+fn visit_schema(at: &str, schema: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
+    f(at, schema);
+    let Some(map) = schema.as_object_mut() else { return };
+    for (key, value) in map.iter_mut() {
+        match (key.as_str(), value) {
+            ("properties", Value::Object(props)) => {
+                for (name, prop) in props.iter_mut() {
+                    visit_schema(&format!("{at}.{name}"), prop, f);
+                }
+            }
+            ("items" | "not", child) => visit_schema(&format!("{at}[]"), child, f),
+            ("additionalProperties", child @ Value::Object(_)) => {
+                visit_schema(&format!("{at}{{}}"), child, f)
+            }
+            ("allOf" | "oneOf" | "anyOf", Value::Array(items)) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    visit_schema(&format!("{at}/{key}[{i}]"), item, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `sendTestNotification` → `SendTestNotification`.
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next()
+                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}

@@ -1,0 +1,396 @@
+//! Building a client: explicit settings, then SailPoint's environment
+//! variables, then SailPoint's `config.json`.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::error::ConfigError;
+use crate::retry::RetryStrategy;
+use crate::runtime::{Runtime, RuntimeInner};
+use crate::secret::Secret;
+use crate::token::{TokenCache, TokenSource};
+
+/// The environment variable with the API host, e.g. `https://acme.api.identitynow.com`.
+pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
+/// The environment variable with the OAuth2 client id (or personal access token id).
+pub const ENV_CLIENT_ID: &str = "SAIL_CLIENT_ID";
+/// The environment variable with the OAuth2 client secret (or personal access token secret).
+pub const ENV_CLIENT_SECRET: &str = "SAIL_CLIENT_SECRET";
+/// The file SailPoint's SDKs read when the environment has no settings.
+pub const CONFIG_FILE: &str = "config.json";
+
+type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Settings for a SailPoint client. Build one with [`ClientBuilder::new`]
+/// (explicit settings only) or [`ClientBuilder::from_env`] (explicit, then
+/// `SAIL_*` environment variables, then `./config.json`).
+#[derive(Clone)]
+pub struct ClientBuilder {
+    tenant: Option<String>,
+    base_url: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    access_token: Option<Secret>,
+    token_url: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryStrategy,
+    user_agent_suffix: Option<String>,
+    experimental: bool,
+    env: Option<EnvLookup>,
+    config_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("tenant", &self.tenant)
+            .field("base_url", &self.base_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("access_token", &self.access_token)
+            .field("token_url", &self.token_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("experimental", &self.experimental)
+            .field("reads_environment", &self.env.is_some())
+            .field("config_file", &self.config_file)
+            .finish()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What a built client is made of: the generated client takes these.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    /// The API base URL with its version prefix, e.g. `https://acme.api.identitynow.com/beta`.
+    pub api_base: String,
+    /// The HTTP client.
+    pub http: reqwest::Client,
+    /// Auth, retries and headers, for the client's hooks.
+    pub runtime: Runtime,
+}
+
+/// Where a resolved setting came from, for messages.
+struct Found {
+    value: String,
+    from: String,
+}
+
+impl ClientBuilder {
+    /// Explicit settings only: nothing is read from the environment or files.
+    pub fn new() -> Self {
+        Self {
+            tenant: None,
+            base_url: None,
+            client_id: None,
+            client_secret: None,
+            access_token: None,
+            token_url: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryStrategy::default(),
+            user_agent_suffix: None,
+            experimental: false,
+            env: None,
+            config_file: None,
+        }
+    }
+
+    /// Settings given here first, then `SAIL_BASE_URL`, `SAIL_CLIENT_ID`,
+    /// `SAIL_CLIENT_SECRET` from the environment, then `./config.json`
+    /// (`BaseURL`, `ClientId`, `ClientSecret`), as SailPoint's SDKs do.
+    pub fn from_env() -> Self {
+        Self {
+            env: Some(Arc::new(|name| std::env::var(name).ok())),
+            config_file: Some(PathBuf::from(CONFIG_FILE)),
+            ..Self::new()
+        }
+    }
+
+    /// Reads "environment variables" from `lookup` instead of the process
+    /// environment (for tests and embedding).
+    pub fn env_lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.env = Some(Arc::new(lookup));
+        self
+    }
+
+    /// Reads the SailPoint `config.json` at `path` when a setting is still missing.
+    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config_file = Some(path.into());
+        self
+    }
+
+    /// The tenant name: `acme` means `https://acme.api.identitynow.com`.
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = Some(tenant.into());
+        self
+    }
+
+    /// The API host, e.g. `https://acme.api.identitynow.com` (a trailing API
+    /// version such as `/beta` is accepted and ignored).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// OAuth2 client credentials, or a personal access token's id and secret.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        self.client_id = Some(client_id.into());
+        self.client_secret = Some(client_secret.into());
+        self
+    }
+
+    /// A fixed access token, used as is (no refresh).
+    pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    /// The token endpoint (default: `{base}/oauth/token`).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The timeout of each request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The retry strategy (default: [`RetryStrategy::default`]).
+    pub fn retry_strategy(mut self, strategy: RetryStrategy) -> Self {
+        self.retry = strategy;
+        self
+    }
+
+    /// Text appended to the `User-Agent`, e.g. `my-app/1.2`.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Sends `X-SailPoint-Experimental: true`, which SailPoint's newer API
+    /// versions require for experimental endpoints.
+    pub fn experimental(mut self, yes: bool) -> Self {
+        self.experimental = yes;
+        self
+    }
+
+    /// Resolves every setting and builds the parts of a client for the API
+    /// version at `api_prefix` (e.g. `/beta`). `sdk` names the client crate
+    /// and version for the `User-Agent` and `X-SailPoint-SDK` headers.
+    pub fn build_parts(self, api_prefix: &str, sdk: &str) -> Result<Parts, ConfigError> {
+        let file = match &self.config_file {
+            Some(path) => read_config_file(path)?,
+            None => None,
+        };
+        let looked_in = self.looked_in();
+        let lookup = |explicit: Option<&str>, env_name: &str, file_key: &str| -> Option<Found> {
+            if let Some(v) = explicit {
+                return Some(Found { value: v.to_owned(), from: "the builder".into() });
+            }
+            if let Some(v) = self.env.as_ref().and_then(|env| env(env_name)).filter(|v| !v.is_empty()) {
+                return Some(Found { value: v, from: format!("environment variable {env_name}") });
+            }
+            let v = file.as_ref()?.get(file_key)?.as_str()?.to_owned();
+            Some(Found {
+                value: v,
+                from: format!("{} key {file_key}", self.config_file.as_deref().unwrap_or(Path::new(CONFIG_FILE)).display()),
+            })
+        };
+        let missing = |setting: &str, problem: &str| ConfigError {
+            setting: setting.into(),
+            problem: problem.into(),
+            looked_in: looked_in.clone(),
+        };
+
+        let tenant_url = self
+            .tenant
+            .as_ref()
+            .map(|t| format!("https://{t}.api.identitynow.com"));
+        let base = lookup(
+            self.base_url.as_deref().or(tenant_url.as_deref()),
+            ENV_BASE_URL,
+            "BaseURL",
+        )
+        .ok_or_else(|| missing(ENV_BASE_URL, "no base URL or tenant is set"))?;
+        let host = normalize_base(&base.value, api_prefix).map_err(|problem| ConfigError {
+            setting: ENV_BASE_URL.into(),
+            problem,
+            looked_in: base.from.clone(),
+        })?;
+        let api_base = format!("{host}{api_prefix}");
+
+        let http = http_client(&self, sdk)?;
+        let tokens = match &self.access_token {
+            Some(token) => TokenSource::Fixed(token.clone()),
+            None => {
+                let id = lookup(self.client_id.as_deref(), ENV_CLIENT_ID, "ClientId")
+                    .ok_or_else(|| missing(ENV_CLIENT_ID, "no client id is set"))?;
+                let secret = lookup(
+                    self.client_secret.as_ref().map(Secret::expose),
+                    ENV_CLIENT_SECRET,
+                    "ClientSecret",
+                )
+                .ok_or_else(|| missing(ENV_CLIENT_SECRET, "no client secret is set"))?;
+                let token_url = match &self.token_url {
+                    Some(url) => {
+                        check_url(url).map_err(|problem| ConfigError {
+                            setting: "token URL".into(),
+                            problem,
+                            looked_in: "the builder".into(),
+                        })?;
+                        url.trim_end_matches('/').to_owned()
+                    }
+                    None => format!("{host}/oauth/token"),
+                };
+                TokenSource::ClientCredentials(TokenCache::new(
+                    token_url,
+                    id.value,
+                    Secret::new(secret.value),
+                    http.clone(),
+                ))
+            }
+        };
+        let runtime = Runtime(Arc::new(RuntimeInner {
+            tokens,
+            retry: self.retry.clone(),
+            sdk_header: HeaderValue::from_str(&format!("rust-{}", sdk.replace('/', "-")))
+                .map_err(|_| missing("sdk", "not a valid header value"))?,
+            experimental: self.experimental,
+        }));
+        Ok(Parts {
+            api_base,
+            http,
+            runtime,
+        })
+    }
+
+    fn looked_in(&self) -> String {
+        let mut places = vec!["the builder".to_owned()];
+        if self.env.is_some() {
+            places.push(format!(
+                "environment variables {ENV_BASE_URL}, {ENV_CLIENT_ID}, {ENV_CLIENT_SECRET}"
+            ));
+        }
+        if let Some(file) = &self.config_file {
+            places.push(file.display().to_string());
+        }
+        places.join(", ")
+    }
+}
+
+fn http_client(builder: &ClientBuilder, sdk: &str) -> Result<reqwest::Client, ConfigError> {
+    // reqwest is built without a default TLS provider; use ring's. Another
+    // provider installed by the application first is kept.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut agent = format!("{sdk} (rust; sailpoint-runtime/{})", env!("CARGO_PKG_VERSION"));
+    if let Some(suffix) = &builder.user_agent_suffix {
+        agent.push(' ');
+        agent.push_str(suffix);
+    }
+    reqwest::Client::builder()
+        .user_agent(agent)
+        .timeout(builder.timeout)
+        .connect_timeout(builder.connect_timeout)
+        .build()
+        .map_err(|e| ConfigError {
+            setting: "HTTP client".into(),
+            problem: e.to_string(),
+            looked_in: "the builder".into(),
+        })
+}
+
+fn read_config_file(path: &Path) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ConfigError {
+                setting: path.display().to_string(),
+                problem: format!("cannot be read: {e}"),
+                looked_in: path.display().to_string(),
+            })
+        }
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| ConfigError {
+        setting: path.display().to_string(),
+        problem: format!("is not a JSON object: {e}"),
+        looked_in: path.display().to_string(),
+    })
+}
+
+/// `https://acme.api.identitynow.com/beta/` → `https://acme.api.identitynow.com`.
+fn normalize_base(url: &str, api_prefix: &str) -> Result<String, String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let trimmed = trimmed.strip_suffix(api_prefix).unwrap_or(trimmed);
+    check_url(trimmed)?;
+    Ok(trimmed.to_owned())
+}
+
+/// An https URL, or http to a loopback host.
+fn check_url(url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    let host = parsed.host_str().unwrap_or_default();
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(host) => Ok(()),
+        "http" => Err(format!(
+            "`{url}` uses plain http; only https is allowed, except to loopback hosts"
+        )),
+        other => Err(format!("`{url}` has scheme `{other}`; use https")),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalized_and_checked() {
+        assert_eq!(
+            normalize_base("https://acme.api.identitynow.com/beta/", "/beta").unwrap(),
+            "https://acme.api.identitynow.com"
+        );
+        assert_eq!(normalize_base("http://127.0.0.1:8080", "/beta").unwrap(), "http://127.0.0.1:8080");
+        assert!(normalize_base("http://[::1]:1/", "/beta").is_ok());
+        assert!(normalize_base("http://localhost:1", "/beta").is_ok());
+        let err = normalize_base("http://acme.api.identitynow.com", "/beta").unwrap_err();
+        assert!(err.contains("plain http"), "{err}");
+        assert!(normalize_base("ftp://x", "/beta").is_err());
+        assert!(normalize_base("not a url", "/beta").is_err());
+    }
+}

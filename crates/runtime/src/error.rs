@@ -1,0 +1,380 @@
+//! The one error type callers see.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Everything a call through a SailPoint client can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The API answered with an error status.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// No access token could be had.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// The settings are missing or wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The request could not be sent or the answer not received
+    /// (connection refused, reset, timeout).
+    #[error("request failed: {message}")]
+    Transport {
+        /// What happened, without URLs' credentials or headers.
+        message: String,
+        /// Whether it timed out.
+        timeout: bool,
+        /// The underlying error.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// The request was invalid before it was sent (a body field failed to convert).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The server answered, but its body is not what the API documents.
+    #[error("{}", invalid_response_text(.status, .message))]
+    InvalidResponse {
+        /// The status, when known.
+        status: Option<StatusCode>,
+        /// Why it did not parse.
+        message: String,
+        /// The body as received (lossy UTF-8).
+        body: String,
+    },
+}
+
+fn invalid_response_text(status: &Option<StatusCode>, message: &str) -> String {
+    match status {
+        Some(status) => format!("unexpected response body ({status}): {message}"),
+        None => format!("unexpected response body: {message}"),
+    }
+}
+
+impl Error {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status()),
+            Error::InvalidResponse { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The API error, when the server answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call might succeed later.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.retryable,
+            Error::Transport { .. } => true,
+            Error::Auth(e) => e.is_retryable(),
+            _ => false,
+        }
+    }
+}
+
+/// An error answer from the API, with what SailPoint puts in it.
+///
+/// `Display` reads like
+/// `400 Bad Request: 400.1 Bad Request Content: The request was syntactically
+/// correct but its content is semantically invalid. (trackingId e7eab609...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// SailPoint's `trackingId`: quote it to SailPoint support.
+    pub tracking_id: Option<String>,
+    /// SailPoint's `detailCode`, e.g. `400.1 Bad Request Content`.
+    pub detail_code: Option<String>,
+    /// The texts of `messages`.
+    pub messages: Vec<String>,
+    /// The texts of `causes`.
+    pub causes: Vec<String>,
+    /// `error` (401 bodies) or `message` (429 bodies), when present.
+    pub error: Option<String>,
+    /// How long the server asked to wait (`Retry-After`).
+    pub retry_after: Option<Duration>,
+    /// The body as received, when it was not the documented JSON.
+    pub raw_body: Option<String>,
+    /// Whether the same call might succeed later (408, 429, 502, 503, 504).
+    pub retryable: bool,
+}
+
+impl ApiError {
+    /// Builds the error from a status, the `Retry-After` header and the body.
+    pub fn from_parts(status: StatusCode, retry_after: Option<Duration>, body: &[u8]) -> Self {
+        let mut error = ApiError {
+            status: status.as_u16(),
+            tracking_id: None,
+            detail_code: None,
+            messages: Vec::new(),
+            causes: Vec::new(),
+            error: None,
+            retry_after,
+            raw_body: None,
+            retryable: is_retryable_status(status),
+        };
+        match serde_json::from_slice::<Value>(body) {
+            Ok(value @ Value::Object(_)) => error.read_body(&value),
+            _ if body.iter().all(u8::is_ascii_whitespace) => {}
+            _ => error.raw_body = Some(String::from_utf8_lossy(body).into_owned()),
+        }
+        error
+    }
+
+    /// Reads SailPoint's error fields from a JSON body, leniently: unknown
+    /// fields and values are ignored, not an error.
+    pub fn read_body(&mut self, body: &Value) {
+        let text = |v: &Value| -> Option<String> {
+            match v {
+                Value::String(s) => Some(s.trim().to_owned()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            }
+        };
+        let texts = |key: &str| -> Vec<String> {
+            body.get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.get("text").and_then(&text))
+                .collect()
+        };
+        self.tracking_id = body.get("trackingId").and_then(&text);
+        self.detail_code = body.get("detailCode").and_then(&text);
+        self.messages = texts("messages");
+        self.causes = texts("causes");
+        self.error = body
+            .get("error")
+            .and_then(&text)
+            .or_else(|| body.get("message").and_then(&text));
+        if let Some(raw) = body.get(RAW_BODY_FIELD).and_then(Value::as_str) {
+            self.raw_body = Some(raw.to_owned());
+        }
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// The field name under which a non-JSON error body travels (see
+/// `Runtime::execute`).
+pub(crate) const RAW_BODY_FIELD: &str = "rawBody";
+
+/// Statuses after which the same request may succeed.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status())?;
+        let mut parts: Vec<&str> = Vec::new();
+        if let Some(code) = &self.detail_code {
+            parts.push(code);
+        }
+        parts.extend(self.messages.iter().map(String::as_str));
+        if let Some(error) = &self.error {
+            parts.push(error);
+        }
+        if parts.is_empty() {
+            if let Some(raw) = &self.raw_body {
+                parts.push(raw.trim());
+            }
+        }
+        for part in parts {
+            write!(f, ": {part}")?;
+        }
+        if let Some(id) = &self.tracking_id {
+            write!(f, " (trackingId {id})")?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {}s)", wait.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The token endpoint did not give a token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AuthError {
+    /// The token endpoint refused the credentials (4xx).
+    #[error("token endpoint {token_url} refused the credentials ({status}): {error}{}", .description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Rejected {
+        /// The token URL.
+        token_url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The OAuth2 `error` code (or the body, when not JSON).
+        error: String,
+        /// The OAuth2 `error_description`.
+        description: Option<String>,
+    },
+    /// The token endpoint failed (5xx).
+    #[error("token endpoint {token_url} failed ({status}){}", .body.as_deref().map(|b| format!(": {b}")).unwrap_or_default())]
+    ServerError {
+        /// The token URL.
+        token_url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body.
+        body: Option<String>,
+    },
+    /// The token endpoint answered 2xx without a usable token.
+    #[error("token endpoint {token_url} answered without an access token: {message}")]
+    InvalidResponse {
+        /// The token URL.
+        token_url: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The token endpoint could not be reached, or did not answer in time.
+    #[error("token endpoint {token_url} could not be reached: {message}")]
+    Unreachable {
+        /// The token URL.
+        token_url: String,
+        /// What happened.
+        message: String,
+        /// Whether it timed out.
+        timeout: bool,
+    },
+}
+
+impl AuthError {
+    /// Whether trying again later might work.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            AuthError::ServerError { .. } | AuthError::Unreachable { .. }
+        )
+    }
+}
+
+/// A setting is missing or malformed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{setting}: {problem} (looked in {looked_in})")]
+pub struct ConfigError {
+    /// Which setting.
+    pub setting: String,
+    /// What is wrong with it.
+    pub problem: String,
+    /// Where it was looked for.
+    pub looked_in: String,
+}
+
+/// progenitor 0.15's hooks can only fail with `Error::Custom(String)`. The
+/// runtime's hooks put their typed error there as this prefix and JSON, and
+/// [`From<progenitor_client::Error<E>>`](Error) reads it back.
+const CUSTOM_PREFIX: &str = "sailpoint-runtime:";
+
+#[derive(Serialize, Deserialize)]
+enum Carried {
+    Api(ApiError),
+    Auth(AuthError),
+}
+
+/// Wraps a typed error for a hook's `Error::Custom`.
+pub(crate) fn carry_api<E>(error: ApiError) -> progenitor_client::Error<E> {
+    carry(Carried::Api(error))
+}
+
+/// Wraps an auth error for a hook's `Error::Custom`.
+pub(crate) fn carry_auth<E>(error: AuthError) -> progenitor_client::Error<E> {
+    carry(Carried::Auth(error))
+}
+
+fn carry<E>(carried: Carried) -> progenitor_client::Error<E> {
+    let json = serde_json::to_string(&carried).expect("runtime errors serialize");
+    progenitor_client::Error::Custom(format!("{CUSTOM_PREFIX}{json}"))
+}
+
+fn transport(e: reqwest::Error) -> Error {
+    let timeout = e.is_timeout();
+    Error::Transport {
+        message: error_chain(&e),
+        timeout,
+        source: Some(e),
+    }
+}
+
+/// reqwest's message with its chain of causes ("connection refused" is
+/// usually in a source, not in the top message).
+pub(crate) fn error_chain(e: &reqwest::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::ErrorResponse(value) => {
+                let status = value.status();
+                let retry_after = crate::retry::retry_after(value.headers());
+                let mut api = ApiError::from_parts(status, retry_after, b"");
+                if let Ok(body) = serde_json::to_value(value.into_inner()) {
+                    api.read_body(&body);
+                }
+                Error::Api(api)
+            }
+            P::UnexpectedResponse(response) => {
+                let status = response.status();
+                let retry_after = crate::retry::retry_after(response.headers());
+                let http: http::Response<reqwest::Body> = response.into();
+                let body = http.body().as_bytes().unwrap_or_default();
+                if status.is_success() {
+                    Error::InvalidResponse {
+                        status: Some(status),
+                        message: "a status the API does not document".into(),
+                        body: String::from_utf8_lossy(body).into_owned(),
+                    }
+                } else {
+                    Error::Api(ApiError::from_parts(status, retry_after, body))
+                }
+            }
+            P::InvalidResponsePayload(body, e) => Error::InvalidResponse {
+                status: None,
+                message: e.to_string(),
+                body: String::from_utf8_lossy(&body).into_owned(),
+            },
+            P::Custom(text) => match text
+                .strip_prefix(CUSTOM_PREFIX)
+                .and_then(|json| serde_json::from_str::<Carried>(json).ok())
+            {
+                Some(Carried::Api(e)) => Error::Api(e),
+                Some(Carried::Auth(e)) => Error::Auth(e),
+                None => Error::InvalidRequest(text),
+            },
+            P::InvalidRequest(text) => Error::InvalidRequest(text),
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+                transport(e)
+            }
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        transport(e)
+    }
+}
+

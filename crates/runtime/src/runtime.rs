@@ -1,0 +1,217 @@
+//! What the generated client's hooks call: headers and the token before a
+//! request, retries and re-authentication around it, error bodies after it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Request, Response, StatusCode};
+use tracing::Instrument as _;
+
+use crate::error::{carry_api, carry_auth, ApiError};
+use crate::retry::{retry_after, Attempt, RetryStrategy};
+use crate::token::{Token, TokenSource};
+
+/// The header progenitor adds to every request with the spec's
+/// `info.version`. SailPoint versions its API by path (`/beta`, `/v3`); the
+/// runtime removes it (see ARCHITECTURE.md).
+pub const PROGENITOR_API_VERSION_HEADER: &str = "api-version";
+/// SailPoint SDKs name themselves in this header.
+pub const SDK_HEADER: &str = "x-sailpoint-sdk";
+/// Opt-in header for SailPoint's experimental endpoints.
+pub const EXPERIMENTAL_HEADER: &str = "x-sailpoint-experimental";
+
+/// The runtime of a generated client: its `inner` value. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Runtime(pub(crate) Arc<RuntimeInner>);
+
+#[derive(Debug)]
+pub(crate) struct RuntimeInner {
+    pub(crate) tokens: TokenSource,
+    pub(crate) retry: RetryStrategy,
+    pub(crate) sdk_header: HeaderValue,
+    pub(crate) experimental: bool,
+}
+
+/// An error answer whose body was not JSON, kept on the response for
+/// [`Runtime::post`].
+#[derive(Clone)]
+struct NonJsonError(ApiError);
+
+impl Runtime {
+    /// The `pre` hook: sets SailPoint's headers and the bearer token.
+    pub async fn pre<E>(
+        &self,
+        request: &mut Request,
+        operation: &str,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let headers = request.headers_mut();
+        headers.remove(PROGENITOR_API_VERSION_HEADER);
+        headers.insert(HeaderName::from_static(SDK_HEADER), self.0.sdk_header.clone());
+        if self.0.experimental {
+            headers.insert(
+                HeaderName::from_static(EXPERIMENTAL_HEADER),
+                HeaderValue::from_static("true"),
+            );
+        }
+        match self.0.tokens.token().await {
+            Ok(token) => {
+                set_bearer(request, &token);
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(operation, error = %e, "no access token");
+                Err(carry_auth(e))
+            }
+        }
+    }
+
+    /// The `exec` hook: sends the request, retrying as the strategy says and
+    /// re-authenticating once on a 401. An error answer comes back with its
+    /// body read into memory.
+    pub async fn exec(
+        &self,
+        http: &reqwest::Client,
+        request: Request,
+        operation: &str,
+    ) -> reqwest::Result<Response> {
+        let span = tracing::info_span!(
+            "sailpoint.call",
+            operation,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            tracking_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.exec_inner(http, request).instrument(span).await
+    }
+
+    async fn exec_inner(&self, http: &reqwest::Client, request: Request) -> reqwest::Result<Response> {
+        let started = Instant::now();
+        let span = tracing::Span::current();
+        let method = request.method().clone();
+        let mut reauthenticated = false;
+        let mut waited = Duration::ZERO;
+        let mut attempts: u32 = 0;
+        let mut request = request;
+        loop {
+            attempts += 1;
+            span.record("attempt", attempts);
+            // Keep a copy for a retry; a streaming body cannot be copied, so
+            // such a request is sent once.
+            let spare = request.try_clone();
+            let result = http.execute(request).await;
+            let outcome = match &result {
+                Ok(response) => Attempt::Answered(response.status(), response.headers()),
+                Err(e) if e.is_connect() => Attempt::NotSent,
+                Err(_) => Attempt::NoAnswer,
+            };
+            let Some(mut next) = spare else {
+                return self.finish(result, started).await;
+            };
+            // A 401: the token may have been revoked or expired early.
+            if let Ok(response) = &result {
+                if response.status() == StatusCode::UNAUTHORIZED && !reauthenticated {
+                    reauthenticated = true;
+                    if let Some(token) = self.refreshed_token(&next).await {
+                        tracing::debug!(attempt = attempts, "401: retrying once with a new token");
+                        set_bearer(&mut next, &token);
+                        request = next;
+                        continue;
+                    }
+                }
+            }
+            let Some(delay) = self.0.retry.next_delay(&method, outcome, attempts, waited) else {
+                return self.finish(result, started).await;
+            };
+            match &result {
+                Ok(r) => tracing::debug!(attempt = attempts, status = r.status().as_u16(), ?delay, "retrying"),
+                Err(e) => tracing::debug!(attempt = attempts, error = %e, ?delay, "retrying"),
+            }
+            drop(result);
+            tokio::time::sleep(delay).await;
+            waited += delay;
+            // The token may have run out while we waited.
+            if let Ok(token) = self.0.tokens.token().await {
+                set_bearer(&mut next, &token);
+            }
+            request = next;
+        }
+    }
+
+    /// Invalidates the token `request` carried and fetches a new one.
+    async fn refreshed_token(&self, request: &Request) -> Option<Token> {
+        let sent = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+        let sent = sent.strip_prefix("Bearer ")?;
+        let current = self.0.tokens.token().await.ok()?;
+        if current.secret.expose() == sent && !self.0.tokens.invalidate(&current) {
+            return None;
+        }
+        match self.0.tokens.token().await {
+            Ok(token) => Some(token),
+            Err(e) => {
+                tracing::warn!(error = %e, "401, and no new token could be had");
+                None
+            }
+        }
+    }
+
+    /// Records the outcome; reads an error answer's body into memory.
+    async fn finish(&self, result: reqwest::Result<Response>, started: Instant) -> reqwest::Result<Response> {
+        let span = tracing::Span::current();
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        let response = match result {
+            Ok(response) => response,
+            Err(e) => {
+                tracing::info!(error = %e, "no answer");
+                return Err(e);
+            }
+        };
+        let status = response.status();
+        span.record("status", status.as_u16());
+        if status.is_success() {
+            tracing::info!(status = status.as_u16(), "done");
+            return Ok(response);
+        }
+        let mut parts = http::Response::new(());
+        *parts.status_mut() = status;
+        *parts.version_mut() = response.version();
+        *parts.headers_mut() = response.headers().clone();
+        let body = response.bytes().await?;
+        let error = ApiError::from_parts(status, retry_after(parts.headers()), &body);
+        if let Some(id) = &error.tracking_id {
+            span.record("tracking_id", id.as_str());
+        }
+        tracing::info!(status = status.as_u16(), "error answer");
+        let is_json = serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
+        let (mut parts, ()) = parts.into_parts();
+        if !is_json {
+            parts.headers.remove(CONTENT_TYPE);
+            parts.extensions.insert(NonJsonError(error));
+        }
+        Ok(Response::from(http::Response::from_parts(parts, reqwest::Body::from(Bytes::from(body)))))
+    }
+
+    /// The `post` hook: an error answer whose body is not JSON becomes a
+    /// typed error here, before the generated code tries to parse it (and
+    /// would lose the status and `Retry-After`).
+    pub fn post<E>(&self, result: &reqwest::Result<Response>) -> Result<(), progenitor_client::Error<E>> {
+        match result {
+            Ok(response) => match response.extensions().get::<NonJsonError>() {
+                Some(NonJsonError(error)) => Err(carry_api(error.clone())),
+                None => Ok(()),
+            },
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+fn set_bearer(request: &mut Request, token: &Token) {
+    if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.secret.expose())) {
+        value.set_sensitive(true);
+        request.headers_mut().insert(AUTHORIZATION, value);
+    }
+}

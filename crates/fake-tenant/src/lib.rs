@@ -1,0 +1,286 @@
+//! A fake SailPoint tenant on 127.0.0.1: an OAuth2 token endpoint and the
+//! API, both scriptable, recording every request.
+//!
+//! - `POST /oauth/token` issues `tok-1`, `tok-2`, ... valid for
+//!   [`FakeTenant::set_token_lifetime`], unless a scripted [`Reply`] is queued
+//!   with [`FakeTenant::script_token`].
+//! - Any other path is the API: a bearer token that was never issued, or has
+//!   expired, gets SailPoint's 401 `{"error": "JWT validation failed: JWT is
+//!   expired"}`; otherwise the next scripted reply ([`FakeTenant::script`]),
+//!   or 204 when none is queued.
+//!
+//! A reply can be delayed, or drop the connection without answering.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+
+/// A scripted answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The status.
+    pub status: u16,
+    /// Headers to send.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// Wait this long before answering.
+    pub delay: Duration,
+    /// Close the connection instead of answering.
+    pub drop_connection: bool,
+}
+
+impl Reply {
+    /// A reply with a status and no body.
+    pub fn status(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: Duration::ZERO,
+            drop_connection: false,
+        }
+    }
+
+    /// A JSON reply.
+    pub fn json(status: u16, body: serde_json::Value) -> Self {
+        Self::status(status)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Answers only after `delay`.
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// Closes the connection without an answer.
+    pub fn dropped() -> Self {
+        Self {
+            drop_connection: true,
+            ..Self::status(500)
+        }
+    }
+}
+
+/// A request the fake received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The method.
+    pub method: String,
+    /// The path (with query).
+    pub path: String,
+    /// Headers, names lowercased.
+    pub headers: HashMap<String, String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[derive(Default)]
+struct State {
+    api_script: VecDeque<Reply>,
+    token_script: VecDeque<Reply>,
+    token_lifetime: f64,
+    issued: HashMap<String, Instant>,
+    token_requests: usize,
+    api_requests: Vec<Recorded>,
+    token_bodies: Vec<String>,
+}
+
+/// A running fake tenant. Stops when dropped.
+pub struct FakeTenant {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeTenant {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeTenant {
+    /// Starts a fake on 127.0.0.1 with a free port.
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        let state = Arc::new(Mutex::new(State {
+            token_lifetime: 300.0,
+            ..State::default()
+        }));
+        let shared = state.clone();
+        let server = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Self { addr, state, server }
+    }
+
+    /// `http://127.0.0.1:PORT`: what `SAIL_BASE_URL` would be.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Queues a reply for the next API request.
+    pub fn script(&self, reply: Reply) {
+        self.lock().api_script.push_back(reply);
+    }
+
+    /// Queues a reply for the next token request.
+    pub fn script_token(&self, reply: Reply) {
+        self.lock().token_script.push_back(reply);
+    }
+
+    /// How long issued tokens live, in seconds (`expires_in`).
+    pub fn set_token_lifetime(&self, seconds: f64) {
+        self.lock().token_lifetime = seconds;
+    }
+
+    /// Makes every issued token invalid, as if revoked.
+    pub fn revoke_tokens(&self) {
+        self.lock().issued.clear();
+    }
+
+    /// How many token requests came in.
+    pub fn token_requests(&self) -> usize {
+        self.lock().token_requests
+    }
+
+    /// The form bodies of the token requests.
+    pub fn token_bodies(&self) -> Vec<String> {
+        self.lock().token_bodies.clone()
+    }
+
+    /// The API requests received, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.lock().api_requests.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Returned to hyper to close the connection without an answer.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("scripted connection drop")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+async fn handle(
+    state: Arc<Mutex<State>>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let method = req.method().to_string();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let headers: HashMap<String, String> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let body = match req.into_body().collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => return Err(DropConnection),
+    };
+    let reply = if path == "/oauth/token" {
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.token_requests += 1;
+        s.token_bodies.push(String::from_utf8_lossy(&body).into_owned());
+        match s.token_script.pop_front() {
+            Some(reply) => reply,
+            None => {
+                let token = format!("tok-{}", s.token_requests);
+                let lifetime = s.token_lifetime;
+                s.issued.insert(token.clone(), Instant::now() + Duration::from_secs_f64(lifetime));
+                Reply::json(
+                    200,
+                    serde_json::json!({"access_token": token, "token_type": "bearer", "expires_in": lifetime}),
+                )
+            }
+        }
+    } else {
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.api_requests.push(Recorded {
+            method,
+            path,
+            headers: headers.clone(),
+            body,
+        });
+        let bearer = headers
+            .get("authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let valid = s.issued.get(bearer).is_some_and(|until| Instant::now() < *until);
+        if valid {
+            s.api_script.pop_front().unwrap_or_else(|| Reply::status(204))
+        } else {
+            Reply::json(401, serde_json::json!({"error": "JWT validation failed: JWT is expired"}))
+        }
+    };
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    if reply.drop_connection {
+        return Err(DropConnection);
+    }
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in reply.headers {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            hyper::header::HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    Ok(response)
+}
+

@@ -1,0 +1,67 @@
+//! Shared test setup: a fake tenant and a client pointed at it.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use fake_tenant::FakeTenant;
+use sailpoint_beta::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
+use sailpoint_beta::{Client, ClientBuilder, RetryStrategy};
+
+pub const CLIENT_ID: &str = "test-client-id";
+pub const CLIENT_SECRET: &str = "s3cr3t-value-never-shown";
+
+/// A builder for a client of `tenant` with fast, jitter-free retries.
+pub fn builder(tenant: &FakeTenant) -> ClientBuilder {
+    ClientBuilder::new()
+        .base_url(tenant.base_url())
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .timeout(Duration::from_secs(5))
+        .retry_strategy(fast_retries())
+}
+
+/// Retries as the default, but with millisecond backoffs.
+pub fn fast_retries() -> RetryStrategy {
+    RetryStrategy::default()
+        .backoff(Duration::from_millis(10), Duration::from_millis(40))
+        .jitter(false)
+}
+
+pub fn client(tenant: &FakeTenant) -> Client {
+    Client::from_builder(builder(tenant)).expect("client builds")
+}
+
+/// The request body of the docs' example.
+pub fn example_body() -> SendTestNotificationRequestDto {
+    SendTestNotificationRequestDto {
+        key: Some("cloud_manual_work_item_summary".into()),
+        medium: Some(SendTestNotificationRequestDtoMedium::Email),
+        context: serde_json::json!({"numberOfPendingTasks": "4", "ownerId": "201327fda1c44704ac01181e963d463c"})
+            .as_object()
+            .unwrap()
+            .clone(),
+    }
+}
+
+/// Sends the example notification; errors converted to the crate's `Error`.
+pub async fn send(client: &Client) -> Result<(), sailpoint_beta::Error> {
+    client
+        .send_test_notification()
+        .body(example_body())
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// SailPoint's documented 400 body.
+pub fn documented_400() -> serde_json::Value {
+    serde_json::json!({
+        "detailCode": "400.1 Bad Request Content",
+        "trackingId": "e7eab60924f64aa284175b9fa3309599",
+        "messages": [{
+            "locale": "en-US",
+            "localeOrigin": "DEFAULT",
+            "text": "The request was syntactically correct but its content is semantically invalid."
+        }]
+    })
+}

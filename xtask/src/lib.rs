@@ -1,0 +1,173 @@
+//! The project's maintenance tasks, behind `cargo xtask`.
+//!
+//! `regen` is the main one: it reads the vendored docs pages (or others),
+//! extracts `spec/openapi.json`, generates the client with the same
+//! function `build.rs` uses, writes both (or, with `--check`, only says
+//! whether they are fresh) and shows what changed.
+
+pub mod sources;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use docs_extract::{Extraction, NamesFile};
+
+/// Where regen reads from and writes to, relative to the workspace root.
+pub mod paths {
+    /// The vendored upstream pages: regen's default input.
+    pub const UPSTREAM: &str = "spec/upstream";
+    /// The maintainers' component names.
+    pub const NAMES: &str = "spec/names.yaml";
+    /// The extracted document.
+    pub const SPEC: &str = "spec/openapi.json";
+    /// The committed copy of the generated client.
+    pub const CLIENT: &str = "spec/generated/sailpoint_beta.rs";
+}
+
+/// The command that brings the generated files up to date.
+pub const REGEN_COMMAND: &str = "cargo xtask regen";
+
+/// What regen would write.
+#[derive(Debug, Clone)]
+pub struct Regenerated {
+    /// Text of `spec/openapi.json`.
+    pub spec: String,
+    /// Text of the generated client.
+    pub client: String,
+    /// The extraction's report.
+    pub extraction: Extraction,
+    /// The adaptations applied for generation.
+    pub adaptations: Vec<sailpoint_codegen::AppliedAdaptation>,
+}
+
+/// One generated file, as it is and as it would be.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// Path relative to the root.
+    pub path: &'static str,
+    /// Current text (empty when the file does not exist).
+    pub old: String,
+    /// Regenerated text.
+    pub new: String,
+}
+
+impl FileChange {
+    /// Whether the file would change.
+    pub fn changed(&self) -> bool {
+        self.old != self.new
+    }
+
+    /// A unified diff of the change, with three lines of context.
+    pub fn unified_diff(&self) -> String {
+        similar::TextDiff::from_lines(&self.old, &self.new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{}", self.path), &format!("b/{}", self.path))
+            .to_string()
+    }
+}
+
+/// Regenerates everything from the given upstream inputs (paths or URLs;
+/// the vendored pages when empty). Writes nothing.
+pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
+    let inputs: Vec<String> = if upstream.is_empty() {
+        vec![root.join(paths::UPSTREAM).display().to_string()]
+    } else {
+        upstream.to_vec()
+    };
+    let mut pages = sources::load(&inputs)?;
+    // Name files relative to the root in messages and reports.
+    let prefix = format!("{}/", root.display());
+    for page in &mut pages.pages {
+        if let Some(relative) = page.name.strip_prefix(&prefix) {
+            page.name = relative.to_owned();
+        }
+    }
+    let names_path = root.join(paths::NAMES);
+    let names = match std::fs::read_to_string(&names_path) {
+        Ok(text) => NamesFile::parse(&names_path.display().to_string(), &text)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => NamesFile::default(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", names_path.display())),
+    };
+    let extraction = docs_extract::extract(&pages.pages, &names)?;
+    let spec = docs_extract::to_pretty_json(&extraction.document);
+    let generated = sailpoint_codegen::generate(&spec)
+        .with_context(|| format!("generating the client from the spec extracted from {}", inputs.join(", ")))?;
+    Ok(Regenerated {
+        spec,
+        client: generated.code,
+        extraction,
+        adaptations: generated.adaptations,
+    })
+}
+
+/// The generated files, current and regenerated.
+pub fn file_changes(root: &Path, regenerated: &Regenerated) -> Vec<FileChange> {
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
+    vec![
+        FileChange {
+            path: paths::SPEC,
+            old: read(paths::SPEC),
+            new: regenerated.spec.clone(),
+        },
+        FileChange {
+            path: paths::CLIENT,
+            old: read(paths::CLIENT),
+            new: regenerated.client.clone(),
+        },
+    ]
+}
+
+/// Writes the changed files, each to a temporary file renamed into place,
+/// so that an interrupted regen never leaves a half-written file.
+pub fn write_changes(root: &Path, changes: &[FileChange]) -> Result<()> {
+    for change in changes.iter().filter(|c| c.changed()) {
+        write_atomically(&root.join(change.path), &change.new)?;
+    }
+    Ok(())
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it.
+pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let tmp: PathBuf = path.with_extension(format!(
+        "{}.tmp{}",
+        path.extension().and_then(|e| e.to_str()).unwrap_or(""),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// The report of what extraction and generation did, for stderr.
+pub fn describe(regenerated: &Regenerated) -> String {
+    let r = &regenerated.extraction.report;
+    let mut out = format!(
+        "read {} operation page(s) ({} compressed), {} tag and {} info page(s)\n",
+        r.operation_pages, r.compressed_pages, r.tag_pages, r.info_pages
+    );
+    if !r.components.is_empty() {
+        let names: Vec<String> = r.components.iter().map(|(n, uses)| format!("{n} ×{uses}")).collect();
+        out.push_str(&format!("components restored: {}\n", names.join(", ")));
+    }
+    for f in &r.fixups {
+        out.push_str(&format!("fixup {}: {}: {}\n", f.fixup, f.origin, f.change));
+    }
+    for a in &regenerated.adaptations {
+        out.push_str(&format!("adaptation {}: {}\n", a.adaptation, a.change));
+    }
+    for w in &r.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    out
+}

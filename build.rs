@@ -9,7 +9,10 @@ fn main() {
     let spec = match std::fs::read_to_string(spec_path) {
         Ok(spec) => spec,
         Err(e) => {
-            println!("cargo::error={}: {e}; run `cargo xtask regen`", spec_path.display());
+            println!(
+                "cargo::error={}: {e}; run `cargo xtask regen`",
+                spec_path.display()
+            );
             return;
         }
     };

@@ -24,8 +24,9 @@
 //! [`Error`], which carries the status, SailPoint's `trackingId`,
 //! `detailCode` and messages, and `Retry-After`.
 
-#![allow(clippy::all)]
-#![allow(missing_docs)]
+#![warn(missing_docs)]
+
+#[allow(clippy::all, missing_docs)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
 }
@@ -53,7 +54,11 @@ impl Client {
     /// A client from explicit settings (see [`ClientBuilder`]).
     pub fn from_builder(builder: ClientBuilder) -> Result<Self, Error> {
         let parts = builder.build_parts(API_PREFIX, SDK)?;
-        Ok(Self::new_with_client(&parts.api_base, parts.http, parts.runtime))
+        Ok(Self::new_with_client(
+            &parts.api_base,
+            parts.http,
+            parts.runtime,
+        ))
     }
 }
 
@@ -79,6 +84,13 @@ impl ClientHooks<Runtime> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner.exec(&self.client, request, info.operation_id).await
+        self.inner
+            .exec(&self.client, request, info.operation_id)
+            .await
     }
 }
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

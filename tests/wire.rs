@@ -56,8 +56,14 @@ async fn a_400_exposes_tracking_id_detail_code_and_message() {
         panic!("expected a documented error response, got {err:?}")
     };
     assert_eq!(body.status().as_u16(), 400);
-    assert_eq!(body.tracking_id.as_deref(), Some("e7eab60924f64aa284175b9fa3309599"));
-    assert_eq!(body.detail_code.as_deref(), Some("400.1 Bad Request Content"));
+    assert_eq!(
+        body.tracking_id.as_deref(),
+        Some("e7eab60924f64aa284175b9fa3309599")
+    );
+    assert_eq!(
+        body.detail_code.as_deref(),
+        Some("400.1 Bad Request Content")
+    );
     assert_eq!(
         body.messages[0].text.as_deref(),
         Some("The request was syntactically correct but its content is semantically invalid.")
@@ -65,7 +71,10 @@ async fn a_400_exposes_tracking_id_detail_code_and_message() {
     // ... and so does the crate's one error type.
     let err = sailpoint_beta::Error::from(err);
     let api = err.api().expect("an API error");
-    assert_eq!(api.tracking_id.as_deref(), Some("e7eab60924f64aa284175b9fa3309599"));
+    assert_eq!(
+        api.tracking_id.as_deref(),
+        Some("e7eab60924f64aa284175b9fa3309599")
+    );
     assert_eq!(
         err.to_string(),
         "400 Bad Request: 400.1 Bad Request Content: The request was syntactically correct but its \
@@ -111,7 +120,8 @@ async fn a_429_message_status_and_retry_after_are_reachable() {
     )
     .unwrap();
     tenant.script(
-        Reply::json(429, serde_json::json!({"message": " Rate Limit Exceeded "})).header("Retry-After", "7"),
+        Reply::json(429, serde_json::json!({"message": " Rate Limit Exceeded "}))
+            .header("Retry-After", "7"),
     );
     let err = send(&client).await.unwrap_err();
     let api = err.api().expect("an API error");
@@ -119,7 +129,10 @@ async fn a_429_message_status_and_retry_after_are_reachable() {
     assert_eq!(api.error.as_deref(), Some("Rate Limit Exceeded"));
     assert_eq!(api.retry_after, Some(std::time::Duration::from_secs(7)));
     assert!(api.retryable);
-    assert_eq!(err.to_string(), "429 Too Many Requests: Rate Limit Exceeded (retry after 7s)");
+    assert_eq!(
+        err.to_string(),
+        "429 Too Many Requests: Rate Limit Exceeded (retry after 7s)"
+    );
 }
 
 #[tokio::test]
@@ -128,7 +141,8 @@ async fn an_unknown_locale_origin_still_gives_a_readable_error() {
     let client = client(&tenant);
     let mut body = documented_400();
     body["messages"][0]["localeOrigin"] = "SESSION".into();
-    body["causes"] = serde_json::json!([{"locale": "en-US", "localeOrigin": "DEFAULT", "text": "cause"}]);
+    body["causes"] =
+        serde_json::json!([{"locale": "en-US", "localeOrigin": "DEFAULT", "text": "cause"}]);
     tenant.script(Reply::json(400, body));
     let err = client
         .send_test_notification()
@@ -147,5 +161,8 @@ async fn an_unknown_locale_origin_still_gives_a_readable_error() {
         value.causes[0].locale_origin,
         Some(LocaleOrigin::LocaleOriginKnown(LocaleOriginKnown::Default))
     ));
-    assert_eq!(value.tracking_id.as_deref(), Some("e7eab60924f64aa284175b9fa3309599"));
+    assert_eq!(
+        value.tracking_id.as_deref(),
+        Some("e7eab60924f64aa284175b9fa3309599")
+    );
 }

@@ -5,6 +5,8 @@
 //! function `build.rs` uses, writes both (or, with `--check`, only says
 //! whether they are fresh) and shows what changed.
 
+#![warn(missing_docs)]
+
 pub mod sources;
 
 use std::path::{Path, PathBuf};
@@ -91,8 +93,12 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
     };
     let extraction = docs_extract::extract(&pages.pages, &names)?;
     let spec = docs_extract::to_pretty_json(&extraction.document);
-    let generated = sailpoint_codegen::generate(&spec)
-        .with_context(|| format!("generating the client from the spec extracted from {}", inputs.join(", ")))?;
+    let generated = sailpoint_codegen::generate(&spec).with_context(|| {
+        format!(
+            "generating the client from the spec extracted from {}",
+            inputs.join(", ")
+        )
+    })?;
     Ok(Regenerated {
         spec,
         client: generated.code,
@@ -138,7 +144,60 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
         std::process::id()
     ));
     std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+}
+
+/// What `regen` found.
+#[derive(Debug)]
+pub struct RegenOutcome {
+    /// The report of extraction and generation.
+    pub report: String,
+    /// The generated files, as they are and as they would be.
+    pub changes: Vec<FileChange>,
+    /// The unified diffs of the files that change.
+    pub diff: String,
+    /// Whether the files were written.
+    pub written: bool,
+}
+
+impl RegenOutcome {
+    /// Whether anything is (or was) out of date.
+    pub fn stale(&self) -> bool {
+        self.changes.iter().any(FileChange::changed)
+    }
+
+    /// The paths that change.
+    pub fn changed_paths(&self) -> Vec<&'static str> {
+        self.changes
+            .iter()
+            .filter(|c| c.changed())
+            .map(|c| c.path)
+            .collect()
+    }
+}
+
+/// `cargo xtask regen`: regenerates from `upstream` (the vendored pages when
+/// empty) and, unless `check`, writes what changed. Nothing is written when
+/// anything fails.
+pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutcome> {
+    let regenerated = regenerate(root, upstream)?;
+    let changes = file_changes(root, &regenerated);
+    let diff: String = changes
+        .iter()
+        .filter(|c| c.changed())
+        .map(FileChange::unified_diff)
+        .collect();
+    let stale = changes.iter().any(FileChange::changed);
+    if stale && !check {
+        write_changes(root, &changes)?;
+    }
+    Ok(RegenOutcome {
+        report: describe(&regenerated),
+        changes,
+        diff,
+        written: stale && !check,
+    })
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -157,7 +216,11 @@ pub fn describe(regenerated: &Regenerated) -> String {
         r.operation_pages, r.compressed_pages, r.tag_pages, r.info_pages
     );
     if !r.components.is_empty() {
-        let names: Vec<String> = r.components.iter().map(|(n, uses)| format!("{n} ×{uses}")).collect();
+        let names: Vec<String> = r
+            .components
+            .iter()
+            .map(|(n, uses)| format!("{n} ×{uses}"))
+            .collect();
         out.push_str(&format!("components restored: {}\n", names.join(", ")));
     }
     for f in &r.fixups {

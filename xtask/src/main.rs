@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use xtask::{describe, file_changes, regenerate, workspace_root, write_changes, REGEN_COMMAND};
+use xtask::{workspace_root, REGEN_COMMAND};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -53,24 +53,21 @@ fn regen(args: &[String]) -> Result<ExitCode> {
             other => bail!("unknown argument `{other}`\n\n{USAGE}"),
         }
     }
-    let root = workspace_root();
-    let regenerated = regenerate(&root, &upstream)?;
-    eprint!("{}", describe(&regenerated));
-    let changes = file_changes(&root, &regenerated);
-    let changed: Vec<_> = changes.iter().filter(|c| c.changed()).collect();
-    if changed.is_empty() {
-        eprintln!("up to date: {}", changes.iter().map(|c| c.path).collect::<Vec<_>>().join(", "));
+    let outcome = xtask::regen(&workspace_root(), &upstream, check)?;
+    eprint!("{}", outcome.report);
+    if !outcome.stale() {
+        let paths: Vec<&str> = outcome.changes.iter().map(|c| c.path).collect();
+        eprintln!("up to date: {}", paths.join(", "));
         return Ok(ExitCode::SUCCESS);
     }
-    for change in &changed {
-        print!("{}", change.unified_diff());
-    }
-    let list = changed.iter().map(|c| c.path).collect::<Vec<_>>().join(", ");
+    print!("{}", outcome.diff);
+    let list = outcome.changed_paths().join(", ");
     if check {
-        eprintln!("stale: {list}\nthe generated files do not match the upstream docs; run `{REGEN_COMMAND}` and commit the result");
+        eprintln!(
+            "stale: {list}\nthe generated files do not match the upstream docs; run `{REGEN_COMMAND}` and commit the result"
+        );
         return Ok(ExitCode::FAILURE);
     }
-    write_changes(&root, &changes)?;
     eprintln!("wrote {list}");
     Ok(ExitCode::SUCCESS)
 }

@@ -25,27 +25,35 @@ pub fn fetch(url: &str) -> Result<Source> {
         .enable_all()
         .build()
         .context("starting the HTTP runtime")?;
-    let (status, content_type, text) = runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(60))
-            .build()?;
-        let response = client.get(url).send().await?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let text = response.text().await?;
-        Ok::<_, reqwest::Error>((status, content_type, text))
-    })
-    .with_context(|| format!("fetching {url}"))?;
+    let (status, content_type, text) = runtime
+        .block_on(async {
+            let client = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(60))
+                .build()?;
+            let response = client.get(url).send().await?;
+            let status = response.status();
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let text = response.text().await?;
+            Ok::<_, reqwest::Error>((status, content_type, text))
+        })
+        .with_context(|| format!("fetching {url}"))?;
     if !status.is_success() {
         bail!("{url}: the server answered {status}, not a docs page");
     }
-    let head = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
-    if content_type.starts_with("text/html") || head.starts_with("<!doctype") || head.starts_with("<html") {
+    let head = text
+        .trim_start()
+        .get(..15)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("text/html")
+        || head.starts_with("<!doctype")
+        || head.starts_with("<html")
+    {
         bail!("{url}: the server answered an HTML page ({content_type}); give the URL of the page's .mdx source");
     }
     let file_name = url

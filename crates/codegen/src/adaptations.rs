@@ -32,20 +32,27 @@ pub struct Adaptation {
 pub const ADAPTATIONS: &[Adaptation] = &[
     Adaptation {
         name: "open_enums",
-        summary: "enums documented as open get a catch-all so a new server value still deserializes",
+        summary:
+            "enums documented as open get a catch-all so a new server value still deserializes",
         apply: open_enums,
     },
     Adaptation {
         name: "one_error_body_per_operation",
-        summary: "an operation's differing error bodies become one type holding every documented field",
+        summary:
+            "an operation's differing error bodies become one type holding every documented field",
         apply: one_error_body_per_operation,
     },
 ];
 
 /// Runs every adaptation on `spec`.
 pub fn adapt(spec: &mut Value) -> Vec<AppliedAdaptation> {
+    adapt_with(spec, ADAPTATIONS)
+}
+
+/// Runs the given adaptations on `spec`, in order.
+pub fn adapt_with(spec: &mut Value, adaptations: &[Adaptation]) -> Vec<AppliedAdaptation> {
     let mut applied = Vec::new();
-    for adaptation in ADAPTATIONS {
+    for adaptation in adaptations {
         for change in (adaptation.apply)(spec) {
             applied.push(AppliedAdaptation {
                 adaptation: adaptation.name,
@@ -75,10 +82,13 @@ const OPEN_ENUM_PHRASES: &[&str] = &[
 pub fn open_enums(spec: &mut Value) -> Vec<String> {
     let mut changes = Vec::new();
     visit_schemas(spec, &mut |at, schema| {
-        let Some(map) = schema.as_object() else { return };
-        let is_string_enum = map.get("enum").and_then(Value::as_array).is_some_and(|values| {
-            !values.is_empty() && values.iter().all(Value::is_string)
-        });
+        let Some(map) = schema.as_object() else {
+            return;
+        };
+        let is_string_enum = map
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_string));
         let documented_open = map
             .get("description")
             .and_then(Value::as_str)
@@ -188,7 +198,9 @@ pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
             .expect("components.schemas is an object");
         component.entry(name.clone()).or_insert(schema);
         let reference = json!({"$ref": format!("#/components/schemas/{name}")});
-        let op = spec.pointer_mut(&pointer).expect("the operation was just visited");
+        let op = spec
+            .pointer_mut(&pointer)
+            .expect("the operation was just visited");
         let mut codes = Vec::new();
         if let Some(Value::Object(responses)) = op.get_mut("responses") {
             for (code, response) in responses.iter_mut() {
@@ -275,7 +287,9 @@ fn for_each_operation(spec: &Value, mut f: impl FnMut(String, &Value)) {
         return;
     };
     for (path, item) in paths {
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         for (method, op) in item {
             if op.get("responses").is_some() {
                 let escaped = path.replace('~', "~0").replace('/', "~1");
@@ -295,7 +309,9 @@ fn visit_schemas(spec: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
     }
     if let Some(Value::Object(paths)) = spec.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for (method, op) in item.iter_mut() {
                 let at = format!("{} {path}", method.to_uppercase());
                 visit_operation(&at, op, f);
@@ -307,14 +323,20 @@ fn visit_schemas(spec: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
 fn visit_operation(at: &str, op: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
     if let Some(Value::Array(params)) = op.get_mut("parameters") {
         for p in params {
-            let name = p.get("name").and_then(Value::as_str).unwrap_or("?").to_owned();
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned();
             if let Some(schema) = p.get_mut("schema") {
                 visit_schema(&format!("{at} parameter {name}"), schema, f);
             }
         }
     }
     // Borrow the request body and the responses at once.
-    let Some(op_map) = op.as_object_mut() else { return };
+    let Some(op_map) = op.as_object_mut() else {
+        return;
+    };
     let (mut body, mut responses) = (None, None);
     for (key, value) in op_map.iter_mut() {
         match key.as_str() {
@@ -345,7 +367,9 @@ fn visit_operation(at: &str, op: &mut Value, f: &mut dyn FnMut(&str, &mut Value)
 
 fn visit_schema(at: &str, schema: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
     f(at, schema);
-    let Some(map) = schema.as_object_mut() else { return };
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
     for (key, value) in map.iter_mut() {
         match (key.as_str(), value) {
             ("properties", Value::Object(props)) => {

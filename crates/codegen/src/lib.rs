@@ -10,6 +10,8 @@
 //! named, documented function that changes the copy only where progenitor
 //! would otherwise generate a client that fails at run time.
 
+#![warn(missing_docs)]
+
 pub mod adaptations;
 
 use proc_macro2::TokenStream;
@@ -39,6 +41,9 @@ pub enum Error {
     /// progenitor rejected the spec.
     #[error("progenitor cannot generate a client: {0}")]
     Progenitor(#[from] progenitor::Error),
+    /// progenitor panicked (it asserts where it should return errors).
+    #[error("progenitor panicked while generating the client: {0}")]
+    Panicked(String),
     /// progenitor produced tokens that are not a Rust file.
     #[error("progenitor produced code that does not parse: {0}")]
     Syntax(#[from] syn::Error),
@@ -79,13 +84,33 @@ pub fn settings() -> progenitor::GenerationSettings {
     settings
 }
 
-/// Generates the client for a spec (the text of `spec/openapi.json`).
+/// Generates the client for a spec (the text of `spec/openapi.json`), with
+/// every adaptation.
 pub fn generate(spec_json: &str) -> Result<Generated, Error> {
+    generate_with(spec_json, ADAPTATIONS)
+}
+
+/// Generates with only the given adaptations: for tests that show what an
+/// adaptation prevents.
+pub fn generate_with(
+    spec_json: &str,
+    with: &[adaptations::Adaptation],
+) -> Result<Generated, Error> {
     let mut spec: Value = serde_json::from_str(spec_json)?;
-    let adaptations = adaptations::adapt(&mut spec);
+    let adaptations = adaptations::adapt_with(&mut spec, with);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(Error::OpenApi)?;
     let mut generator = progenitor::Generator::new(&settings());
-    let tokens = generator.generate_tokens(&spec)?;
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        generator.generate_tokens(&spec)
+    }))
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "no message".into());
+        Error::Panicked(message)
+    })??;
     let file: syn::File = syn::parse2(tokens)?;
     let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
     Ok(Generated { code, adaptations })

@@ -17,6 +17,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod fixups;
 pub mod names;
@@ -212,7 +214,11 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
     }
 
     // Servers every page repeats go to the top; otherwise each keeps its own.
-    let common_servers = shared.servers.as_ref().filter(|_| shared.servers_agree).cloned();
+    let common_servers = shared
+        .servers
+        .as_ref()
+        .filter(|_| shared.servers_agree)
+        .cloned();
     let mut paths: BTreeMap<String, BTreeMap<String, Map<String, Value>>> = BTreeMap::new();
     let mut by_id: BTreeMap<String, Origin> = BTreeMap::new();
     let mut by_route: BTreeMap<(String, String), Origin> = BTreeMap::new();
@@ -244,7 +250,12 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
         if common_servers.is_some() {
             op.remove("servers");
         }
-        for tag in op.get("tags").and_then(Value::as_array).into_iter().flatten() {
+        for tag in op
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(tag) = tag.as_str() {
                 if !tags.iter().any(|t| t == tag) {
                     tags.push(tag.to_owned());
@@ -267,9 +278,9 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
     doc.insert("openapi".into(), OPENAPI_VERSION.into());
     doc.insert(
         "info".into(),
-        shared.info.unwrap_or_else(|| {
-            serde_json::json!({"title": "API", "version": "0.0.0"})
-        }),
+        shared
+            .info
+            .unwrap_or_else(|| serde_json::json!({"title": "API", "version": "0.0.0"})),
     );
     if let Some(servers) = common_servers {
         doc.insert("servers".into(), servers);
@@ -302,7 +313,10 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
     doc.insert("paths".into(), Value::Object(path_items));
     let mut components = Map::new();
     if !schemas.is_empty() {
-        components.insert("schemas".into(), Value::Object(schemas.into_iter().collect()));
+        components.insert(
+            "schemas".into(),
+            Value::Object(schemas.into_iter().collect()),
+        );
     }
     if !shared.security_schemes.is_empty() {
         let schemes: Map<String, Value> = shared.security_schemes.into_iter().collect();
@@ -352,7 +366,11 @@ fn place(
     };
     let path = match api.get("path") {
         Some(Value::String(p)) if p.starts_with('/') => p.clone(),
-        Some(other) => return Err(bad(format!("has `path` {other}, which does not start with `/`"))),
+        Some(other) => {
+            return Err(bad(format!(
+                "has `path` {other}, which does not start with `/`"
+            )))
+        }
         None => return Err(bad("has no `path`".into())),
     };
     if !matches!(api.get("responses"), Some(Value::Object(r)) if !r.is_empty()) {
@@ -375,9 +393,9 @@ fn place(
     if let Some(info) = api.get("info") {
         match &shared.info {
             None => shared.info = Some(info.clone()),
-            Some(first) if first != info => report
-                .warnings
-                .push(format!("{origin}: `info` differs from the first page's; the first is kept")),
+            Some(first) if first != info => report.warnings.push(format!(
+                "{origin}: `info` differs from the first page's; the first is kept"
+            )),
             Some(_) => {}
         }
     }
@@ -408,7 +426,8 @@ fn place(
         if let Some(name) = api
             .get("postman")
             .and_then(|p| p.get("name"))
-            .and_then(Value::as_str) {
+            .and_then(Value::as_str)
+        {
             api.insert("summary".into(), name.into());
         }
     }

@@ -308,7 +308,9 @@ pub fn restore_names(
 
 fn op_pointer<'a>(op: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {
     let (first, rest) = match pointer.strip_prefix('/') {
-        Some(p) => p.split_once('/').map_or((p, ""), |(a, _)| (a, &pointer[a.len() + 1..])),
+        Some(p) => p
+            .split_once('/')
+            .map_or((p, ""), |(a, _)| (a, &pointer[a.len() + 1..])),
         None => return None,
     };
     let first = first.replace("~1", "/").replace("~0", "~");
@@ -369,7 +371,10 @@ mod tests {
         assert!(err.to_string().contains("n.yaml"), "{err}");
         assert!(err.to_string().contains("has no `#`"), "{err}");
         let err = NamesFile::parse("n.yaml", "\"Not a name\": op#/x\n").unwrap_err();
-        assert!(err.to_string().contains("not a valid component name"), "{err}");
+        assert!(
+            err.to_string().contains("not a valid component name"),
+            "{err}"
+        );
         assert!(NamesFile::parse("n.yaml", "# nothing yet\n")
             .unwrap()
             .entries
@@ -391,8 +396,10 @@ mod tests {
             json!({"operationId": "x", "responses": {"200": {"description": "", "content": {"application/json": {"schema": schema}}}}})
                 .as_object().unwrap().clone()
         };
-        let a = json!({"title": "Thing", "type": "object", "properties": {"a": {"type": "string"}}});
-        let b = json!({"title": "Thing", "type": "object", "properties": {"b": {"type": "string"}}});
+        let a =
+            json!({"title": "Thing", "type": "object", "properties": {"a": {"type": "string"}}});
+        let b =
+            json!({"title": "Thing", "type": "object", "properties": {"b": {"type": "string"}}});
         let mut paths = BTreeMap::new();
         paths.insert("/a".to_owned(), BTreeMap::from([("get".to_owned(), op(a))]));
         paths.insert("/b".to_owned(), BTreeMap::from([("get".to_owned(), op(b))]));

@@ -97,8 +97,9 @@ pub fn parse_page(source: &str, name: &str, text: &str) -> Result<Page, Error> {
         source: source.to_owned(),
         page: None,
     };
-    let (frontmatter, body) =
-        split_frontmatter(text).ok_or_else(|| Error::NoFrontmatter { origin: origin.clone() })?;
+    let (frontmatter, body) = split_frontmatter(text).ok_or_else(|| Error::NoFrontmatter {
+        origin: origin.clone(),
+    })?;
     let yaml: serde_yaml_ng::Mapping =
         serde_yaml_ng::from_str(frontmatter).map_err(|e| Error::BadYaml {
             origin: origin.clone(),

@@ -54,7 +54,9 @@ pub fn validate(doc: &Value) -> Vec<String> {
                 match op.get("operationId").and_then(Value::as_str) {
                     Some(id) => {
                         if let Some(first) = operation_ids.insert(id, here.clone()) {
-                            problems.push(format!("{here}: operationId `{id}` is also used by {first}"));
+                            problems.push(format!(
+                                "{here}: operationId `{id}` is also used by {first}"
+                            ));
                         }
                     }
                     None => problems.push(format!("{here}: no operationId")),
@@ -97,10 +99,14 @@ fn check_params(params: Option<&Value>, here: &str, problems: &mut Vec<String>) 
         let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
         let location = p.get("in").and_then(Value::as_str).unwrap_or("?");
         if !seen.insert((name, location)) {
-            problems.push(format!("{here}: parameter `{name}` in {location} is declared twice"));
+            problems.push(format!(
+                "{here}: parameter `{name}` in {location} is declared twice"
+            ));
         }
         if location == "path" && p.get("required") != Some(&Value::Bool(true)) {
-            problems.push(format!("{here}: path parameter `{name}` must be `required: true`"));
+            problems.push(format!(
+                "{here}: path parameter `{name}` must be `required: true`"
+            ));
         }
     }
 }
@@ -126,7 +132,10 @@ fn check_servers(servers: Option<&Value>, here: &str, problems: &mut Vec<String>
     for server in servers.and_then(Value::as_array).into_iter().flatten() {
         let url = server.get("url").and_then(Value::as_str).unwrap_or("");
         for var in template_names(url) {
-            if server.pointer(&format!("/variables/{var}/default")).is_none() {
+            if server
+                .pointer(&format!("/variables/{var}/default"))
+                .is_none()
+            {
                 problems.push(format!(
                     "{here}: server `{url}` uses `{{{var}}}` without a variable default"
                 ));
@@ -201,7 +210,10 @@ mod tests {
             "operationId `getA` is also used by GET /a/{id}",
             "GET /b: no responses",
         ] {
-            assert!(problems.contains(expected), "missing {expected:?} in:\n{problems}");
+            assert!(
+                problems.contains(expected),
+                "missing {expected:?} in:\n{problems}"
+            );
         }
     }
 }

@@ -11,6 +11,8 @@
 //!
 //! A reply can be delayed, or drop the connection without answering.
 
+#![warn(missing_docs)]
+
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -112,6 +114,7 @@ struct State {
     token_requests: usize,
     api_requests: Vec<Recorded>,
     token_bodies: Vec<String>,
+    public: HashMap<String, Reply>,
 }
 
 /// A running fake tenant. Stops when dropped.
@@ -141,7 +144,9 @@ impl FakeTenant {
         let shared = state.clone();
         let server = tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 let state = shared.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
@@ -151,7 +156,11 @@ impl FakeTenant {
                 });
             }
         });
-        Self { addr, state, server }
+        Self {
+            addr,
+            state,
+            server,
+        }
     }
 
     /// `http://127.0.0.1:PORT`: what `SAIL_BASE_URL` would be.
@@ -162,6 +171,12 @@ impl FakeTenant {
     /// Queues a reply for the next API request.
     pub fn script(&self, reply: Reply) {
         self.lock().api_script.push_back(reply);
+    }
+
+    /// Serves `reply` at `path` to anyone, every time (no token needed):
+    /// for pages and redirect targets.
+    pub fn serve(&self, path: &str, reply: Reply) {
+        self.lock().public.insert(path.to_owned(), reply);
     }
 
     /// Queues a reply for the next token request.
@@ -230,16 +245,35 @@ async fn handle(
         Ok(collected) => collected.to_bytes().to_vec(),
         Err(_) => return Err(DropConnection),
     };
-    let reply = if path == "/oauth/token" {
+    let public = state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .public
+        .get(&path)
+        .cloned();
+    let reply = if let Some(reply) = public {
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.api_requests.push(Recorded {
+            method,
+            path,
+            headers,
+            body,
+        });
+        reply
+    } else if path == "/oauth/token" {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         s.token_requests += 1;
-        s.token_bodies.push(String::from_utf8_lossy(&body).into_owned());
+        s.token_bodies
+            .push(String::from_utf8_lossy(&body).into_owned());
         match s.token_script.pop_front() {
             Some(reply) => reply,
             None => {
                 let token = format!("tok-{}", s.token_requests);
                 let lifetime = s.token_lifetime;
-                s.issued.insert(token.clone(), Instant::now() + Duration::from_secs_f64(lifetime));
+                s.issued.insert(
+                    token.clone(),
+                    Instant::now() + Duration::from_secs_f64(lifetime),
+                );
                 Reply::json(
                     200,
                     serde_json::json!({"access_token": token, "token_type": "bearer", "expires_in": lifetime}),
@@ -258,11 +292,19 @@ async fn handle(
             .get("authorization")
             .and_then(|h| h.strip_prefix("Bearer "))
             .unwrap_or("");
-        let valid = s.issued.get(bearer).is_some_and(|until| Instant::now() < *until);
+        let valid = s
+            .issued
+            .get(bearer)
+            .is_some_and(|until| Instant::now() < *until);
         if valid {
-            s.api_script.pop_front().unwrap_or_else(|| Reply::status(204))
+            s.api_script
+                .pop_front()
+                .unwrap_or_else(|| Reply::status(204))
         } else {
-            Reply::json(401, serde_json::json!({"error": "JWT validation failed: JWT is expired"}))
+            Reply::json(
+                401,
+                serde_json::json!({"error": "JWT validation failed: JWT is expired"}),
+            )
         }
     };
     if !reply.delay.is_zero() {
@@ -272,7 +314,8 @@ async fn handle(
         return Err(DropConnection);
     }
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
-    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in reply.headers {
         if let (Ok(name), Ok(value)) = (
             hyper::header::HeaderName::from_bytes(name.as_bytes()),
@@ -283,4 +326,3 @@ async fn handle(
     }
     Ok(response)
 }
-

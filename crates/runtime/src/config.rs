@@ -211,15 +211,32 @@ impl ClientBuilder {
         let looked_in = self.looked_in();
         let lookup = |explicit: Option<&str>, env_name: &str, file_key: &str| -> Option<Found> {
             if let Some(v) = explicit {
-                return Some(Found { value: v.to_owned(), from: "the builder".into() });
+                return Some(Found {
+                    value: v.to_owned(),
+                    from: "the builder".into(),
+                });
             }
-            if let Some(v) = self.env.as_ref().and_then(|env| env(env_name)).filter(|v| !v.is_empty()) {
-                return Some(Found { value: v, from: format!("environment variable {env_name}") });
+            if let Some(v) = self
+                .env
+                .as_ref()
+                .and_then(|env| env(env_name))
+                .filter(|v| !v.is_empty())
+            {
+                return Some(Found {
+                    value: v,
+                    from: format!("environment variable {env_name}"),
+                });
             }
             let v = file.as_ref()?.get(file_key)?.as_str()?.to_owned();
             Some(Found {
                 value: v,
-                from: format!("{} key {file_key}", self.config_file.as_deref().unwrap_or(Path::new(CONFIG_FILE)).display()),
+                from: format!(
+                    "{} key {file_key}",
+                    self.config_file
+                        .as_deref()
+                        .unwrap_or(Path::new(CONFIG_FILE))
+                        .display()
+                ),
             })
         };
         let missing = |setting: &str, problem: &str| ConfigError {
@@ -308,7 +325,10 @@ fn http_client(builder: &ClientBuilder, sdk: &str) -> Result<reqwest::Client, Co
     // reqwest is built without a default TLS provider; use ring's. Another
     // provider installed by the application first is kept.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut agent = format!("{sdk} (rust; sailpoint-runtime/{})", env!("CARGO_PKG_VERSION"));
+    let mut agent = format!(
+        "{sdk} (rust; sailpoint-runtime/{})",
+        env!("CARGO_PKG_VERSION")
+    );
     if let Some(suffix) = &builder.user_agent_suffix {
         agent.push(' ');
         agent.push_str(suffix);
@@ -325,7 +345,9 @@ fn http_client(builder: &ClientBuilder, sdk: &str) -> Result<reqwest::Client, Co
         })
 }
 
-fn read_config_file(path: &Path) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ConfigError> {
+fn read_config_file(
+    path: &Path,
+) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -337,11 +359,13 @@ fn read_config_file(path: &Path) -> Result<Option<serde_json::Map<String, serde_
             })
         }
     };
-    serde_json::from_str(&text).map(Some).map_err(|e| ConfigError {
-        setting: path.display().to_string(),
-        problem: format!("is not a JSON object: {e}"),
-        looked_in: path.display().to_string(),
-    })
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| ConfigError {
+            setting: path.display().to_string(),
+            problem: format!("is not a JSON object: {e}"),
+            looked_in: path.display().to_string(),
+        })
 }
 
 /// `https://acme.api.identitynow.com/beta/` → `https://acme.api.identitynow.com`.
@@ -385,7 +409,10 @@ mod tests {
             normalize_base("https://acme.api.identitynow.com/beta/", "/beta").unwrap(),
             "https://acme.api.identitynow.com"
         );
-        assert_eq!(normalize_base("http://127.0.0.1:8080", "/beta").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(
+            normalize_base("http://127.0.0.1:8080", "/beta").unwrap(),
+            "http://127.0.0.1:8080"
+        );
         assert!(normalize_base("http://[::1]:1/", "/beta").is_ok());
         assert!(normalize_base("http://localhost:1", "/beta").is_ok());
         let err = normalize_base("http://acme.api.identitynow.com", "/beta").unwrap_err();

@@ -12,7 +12,7 @@ use serde_json::Value;
 pub enum Error {
     /// The API answered with an error status.
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(Box<ApiError>),
     /// No access token could be had.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -334,7 +334,7 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                 if let Ok(body) = serde_json::to_value(value.into_inner()) {
                     api.read_body(&body);
                 }
-                Error::Api(api)
+                Error::Api(Box::new(api))
             }
             P::UnexpectedResponse(response) => {
                 let status = response.status();
@@ -348,7 +348,7 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                         body: String::from_utf8_lossy(body).into_owned(),
                     }
                 } else {
-                    Error::Api(ApiError::from_parts(status, retry_after, body))
+                    Error::Api(Box::new(ApiError::from_parts(status, retry_after, body)))
                 }
             }
             P::InvalidResponsePayload(body, e) => Error::InvalidResponse {
@@ -360,7 +360,7 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                 .strip_prefix(CUSTOM_PREFIX)
                 .and_then(|json| serde_json::from_str::<Carried>(json).ok())
             {
-                Some(Carried::Api(e)) => Error::Api(e),
+                Some(Carried::Api(e)) => Error::Api(Box::new(e)),
                 Some(Carried::Auth(e)) => Error::Auth(e),
                 None => Error::InvalidRequest(text),
             },
@@ -372,9 +372,14 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
     }
 }
 
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
         transport(e)
     }
 }
-

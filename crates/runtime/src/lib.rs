@@ -15,6 +15,8 @@
 //!   `SAIL_CLIENT_SECRET` and `config.json` ([`ClientBuilder`]);
 //! - **observability**: a `tracing` span per call.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod error;
 pub mod retry;

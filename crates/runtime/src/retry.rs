@@ -183,20 +183,37 @@ mod tests {
         let s = no_jitter();
         let h = headers(Some("7"));
         assert_eq!(
-            s.next_delay(&Method::POST, Attempt::Answered(StatusCode::TOO_MANY_REQUESTS, &h), 1, Duration::ZERO),
+            s.next_delay(
+                &Method::POST,
+                Attempt::Answered(StatusCode::TOO_MANY_REQUESTS, &h),
+                1,
+                Duration::ZERO
+            ),
             Some(Duration::from_secs(7))
         );
         let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
         let wait = retry_after(&headers(Some(&date))).unwrap();
-        assert!(wait > Duration::from_secs(27) && wait <= Duration::from_secs(30), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(27) && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
         assert_eq!(retry_after(&headers(Some("soon"))), None);
     }
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        let s = no_jitter().backoff(Duration::from_millis(100), Duration::from_millis(350)).max_attempts(10);
+        let s = no_jitter()
+            .backoff(Duration::from_millis(100), Duration::from_millis(350))
+            .max_attempts(10);
         let h = headers(None);
-        let d = |n| s.next_delay(&Method::GET, Attempt::Answered(StatusCode::SERVICE_UNAVAILABLE, &h), n, Duration::ZERO);
+        let d = |n| {
+            s.next_delay(
+                &Method::GET,
+                Attempt::Answered(StatusCode::SERVICE_UNAVAILABLE, &h),
+                n,
+                Duration::ZERO,
+            )
+        };
         assert_eq!(d(1), Some(Duration::from_millis(100)));
         assert_eq!(d(2), Some(Duration::from_millis(200)));
         assert_eq!(d(3), Some(Duration::from_millis(350)));
@@ -208,31 +225,56 @@ mod tests {
         let s = no_jitter();
         let five = Attempt::Answered(StatusCode::INTERNAL_SERVER_ERROR, &h);
         assert_eq!(s.next_delay(&Method::POST, five, 1, Duration::ZERO), None);
-        assert_eq!(s.next_delay(&Method::POST, Attempt::NoAnswer, 1, Duration::ZERO), None);
-        assert!(s.next_delay(&Method::POST, Attempt::NotSent, 1, Duration::ZERO).is_some());
-        assert!(s.next_delay(&Method::GET, five, 1, Duration::ZERO).is_some());
+        assert_eq!(
+            s.next_delay(&Method::POST, Attempt::NoAnswer, 1, Duration::ZERO),
+            None
+        );
+        assert!(s
+            .next_delay(&Method::POST, Attempt::NotSent, 1, Duration::ZERO)
+            .is_some());
+        assert!(s
+            .next_delay(&Method::GET, five, 1, Duration::ZERO)
+            .is_some());
         let unsafe_ok = no_jitter().retry_unsafe(true);
-        assert!(unsafe_ok.next_delay(&Method::POST, five, 1, Duration::ZERO).is_some());
+        assert!(unsafe_ok
+            .next_delay(&Method::POST, five, 1, Duration::ZERO)
+            .is_some());
     }
 
     #[test]
     fn other_4xx_never_and_bounds_hold() {
         let h = headers(Some("5"));
-        let s = no_jitter().max_attempts(3).max_total_wait(Duration::from_secs(8));
+        let s = no_jitter()
+            .max_attempts(3)
+            .max_total_wait(Duration::from_secs(8));
         let bad = Attempt::Answered(StatusCode::BAD_REQUEST, &h);
         assert_eq!(s.next_delay(&Method::GET, bad, 1, Duration::ZERO), None);
         let limited = Attempt::Answered(StatusCode::TOO_MANY_REQUESTS, &h);
-        assert!(s.next_delay(&Method::GET, limited, 2, Duration::ZERO).is_some());
-        assert_eq!(s.next_delay(&Method::GET, limited, 3, Duration::ZERO), None, "attempts bound");
-        assert_eq!(s.next_delay(&Method::GET, limited, 1, Duration::from_secs(5)), None, "total wait bound");
+        assert!(s
+            .next_delay(&Method::GET, limited, 2, Duration::ZERO)
+            .is_some());
+        assert_eq!(
+            s.next_delay(&Method::GET, limited, 3, Duration::ZERO),
+            None,
+            "attempts bound"
+        );
+        assert_eq!(
+            s.next_delay(&Method::GET, limited, 1, Duration::from_secs(5)),
+            None,
+            "total wait bound"
+        );
     }
 
     #[test]
     fn jitter_stays_within_half_to_full() {
-        let s = RetryStrategy::default().backoff(Duration::from_millis(1000), Duration::from_secs(10));
+        let s =
+            RetryStrategy::default().backoff(Duration::from_millis(1000), Duration::from_secs(10));
         for _ in 0..200 {
             let d = s.backoff_for(1);
-            assert!(d >= Duration::from_millis(500) && d <= Duration::from_millis(1000), "{d:?}");
+            assert!(
+                d >= Duration::from_millis(500) && d <= Duration::from_millis(1000),
+                "{d:?}"
+            );
         }
     }
 }

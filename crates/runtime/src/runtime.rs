@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument as _;
@@ -41,6 +40,7 @@ struct NonJsonError(ApiError);
 
 impl Runtime {
     /// The `pre` hook: sets SailPoint's headers and the bearer token.
+    #[allow(clippy::result_large_err)] // the signature is progenitor's
     pub async fn pre<E>(
         &self,
         request: &mut Request,
@@ -48,7 +48,10 @@ impl Runtime {
     ) -> Result<(), progenitor_client::Error<E>> {
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION_HEADER);
-        headers.insert(HeaderName::from_static(SDK_HEADER), self.0.sdk_header.clone());
+        headers.insert(
+            HeaderName::from_static(SDK_HEADER),
+            self.0.sdk_header.clone(),
+        );
         if self.0.experimental {
             headers.insert(
                 HeaderName::from_static(EXPERIMENTAL_HEADER),
@@ -89,7 +92,11 @@ impl Runtime {
         self.exec_inner(http, request).instrument(span).await
     }
 
-    async fn exec_inner(&self, http: &reqwest::Client, request: Request) -> reqwest::Result<Response> {
+    async fn exec_inner(
+        &self,
+        http: &reqwest::Client,
+        request: Request,
+    ) -> reqwest::Result<Response> {
         let started = Instant::now();
         let span = tracing::Span::current();
         let method = request.method().clone();
@@ -128,7 +135,12 @@ impl Runtime {
                 return self.finish(result, started).await;
             };
             match &result {
-                Ok(r) => tracing::debug!(attempt = attempts, status = r.status().as_u16(), ?delay, "retrying"),
+                Ok(r) => tracing::debug!(
+                    attempt = attempts,
+                    status = r.status().as_u16(),
+                    ?delay,
+                    "retrying"
+                ),
                 Err(e) => tracing::debug!(attempt = attempts, error = %e, ?delay, "retrying"),
             }
             drop(result);
@@ -160,7 +172,11 @@ impl Runtime {
     }
 
     /// Records the outcome; reads an error answer's body into memory.
-    async fn finish(&self, result: reqwest::Result<Response>, started: Instant) -> reqwest::Result<Response> {
+    async fn finish(
+        &self,
+        result: reqwest::Result<Response>,
+        started: Instant,
+    ) -> reqwest::Result<Response> {
         let span = tracing::Span::current();
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         let response = match result {
@@ -186,19 +202,27 @@ impl Runtime {
             span.record("tracking_id", id.as_str());
         }
         tracing::info!(status = status.as_u16(), "error answer");
-        let is_json = serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
+        let is_json =
+            serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
         let (mut parts, ()) = parts.into_parts();
         if !is_json {
             parts.headers.remove(CONTENT_TYPE);
             parts.extensions.insert(NonJsonError(error));
         }
-        Ok(Response::from(http::Response::from_parts(parts, reqwest::Body::from(Bytes::from(body)))))
+        Ok(Response::from(http::Response::from_parts(
+            parts,
+            reqwest::Body::from(body),
+        )))
     }
 
     /// The `post` hook: an error answer whose body is not JSON becomes a
     /// typed error here, before the generated code tries to parse it (and
     /// would lose the status and `Retry-After`).
-    pub fn post<E>(&self, result: &reqwest::Result<Response>) -> Result<(), progenitor_client::Error<E>> {
+    #[allow(clippy::result_large_err)] // the signature is progenitor's
+    pub fn post<E>(
+        &self,
+        result: &reqwest::Result<Response>,
+    ) -> Result<(), progenitor_client::Error<E>> {
         match result {
             Ok(response) => match response.extensions().get::<NonJsonError>() {
                 Some(NonJsonError(error)) => Err(carry_api(error.clone())),

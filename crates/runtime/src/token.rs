@@ -218,8 +218,17 @@ mod tests {
 
     #[test]
     fn margin_is_a_tenth_within_bounds() {
-        assert_eq!(refresh_margin(Duration::from_secs(720)), Duration::from_secs(60));
-        assert_eq!(refresh_margin(Duration::from_secs(300)), Duration::from_secs(30));
-        assert_eq!(refresh_margin(Duration::from_secs(3)), Duration::from_secs(1));
+        assert_eq!(
+            refresh_margin(Duration::from_secs(720)),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(300)),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(3)),
+            Duration::from_secs(1)
+        );
     }
 }

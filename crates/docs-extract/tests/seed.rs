@@ -1,0 +1,281 @@
+//! Extraction of the seed page, in both encodings, and every class of bad input.
+
+use std::io::Write as _;
+
+use base64::Engine as _;
+use docs_extract::{extract, to_pretty_json, ApiEncoding, NamesFile, Page, Source};
+
+const SEED: &str = include_str!("../../../spec/upstream/send-test-notification.api.mdx");
+const NAMES: &str = include_str!("../../../spec/names.yaml");
+
+fn source(name: &str, text: &str) -> Source {
+    Source {
+        name: format!("pages/{name}"),
+        file_name: name.to_owned(),
+        text: text.to_owned(),
+    }
+}
+
+fn names() -> NamesFile {
+    NamesFile::parse("spec/names.yaml", NAMES).unwrap()
+}
+
+/// The seed page with its `api:` line written as plugin 2.x does.
+fn compressed_seed() -> String {
+    let mut out = String::new();
+    for line in SEED.split_inclusive('\n') {
+        match line.strip_prefix("api: ") {
+            Some(json) => {
+                let mut z =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                z.write_all(json.trim_end().as_bytes()).unwrap();
+                let encoded = base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap());
+                out.push_str(&format!("api: {encoded}\n"));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+fn extract_err(text: &str) -> String {
+    extract(&[source("bad.api.mdx", text)], &NamesFile::default())
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn both_encodings_give_the_same_spec() {
+    let plain = extract(&[source("send-test-notification.api.mdx", SEED)], &names()).unwrap();
+    let compressed_text = compressed_seed();
+    assert!(compressed_text.contains("api: eJ"));
+    let page = docs_extract::parse_page("x", "x.api.mdx", &compressed_text).unwrap();
+    let Page::Operation(op) = page else {
+        panic!("not an operation page")
+    };
+    assert_eq!(op.encoding, ApiEncoding::DeflatedBase64);
+    let compressed = extract(
+        &[source("send-test-notification.api.mdx", &compressed_text)],
+        &names(),
+    )
+    .unwrap();
+    assert_eq!(
+        to_pretty_json(&plain.document),
+        to_pretty_json(&compressed.document)
+    );
+    assert_eq!(compressed.report.compressed_pages, 1);
+}
+
+#[test]
+fn the_seed_becomes_a_valid_faithful_document() {
+    let extraction = extract(&[source("send-test-notification.api.mdx", SEED)], &names()).unwrap();
+    let doc = &extraction.document;
+    let parsed: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
+    assert_eq!(parsed.openapi, "3.0.3");
+    assert_eq!(doc["info"]["version"], "3.1.0-beta");
+    assert_eq!(
+        doc["servers"][0]["url"],
+        "https://{tenant}.api.identitynow.com/beta"
+    );
+    assert_eq!(
+        doc["servers"][0]["variables"]["tenant"]["default"],
+        "sailpoint"
+    );
+    let op = &doc["paths"]["/send-test-notification"]["post"];
+    assert_eq!(op["operationId"], "sendTestNotification");
+    assert_eq!(
+        op["summary"], "Send Test Notification",
+        "summary from postman.name"
+    );
+    assert_eq!(op["security"], serde_json::json!([{"oauth2": []}]));
+    assert_eq!(doc["tags"][0]["name"], "Notifications");
+    assert!(
+        doc["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"]
+            .is_string()
+    );
+    for plugin_key in [
+        "method",
+        "path",
+        "jsonRequestBodyExample",
+        "postman",
+        "info",
+        "securitySchemes",
+    ] {
+        assert!(op.get(plugin_key).is_none(), "{plugin_key} kept");
+    }
+    // Examples and descriptions survive.
+    assert_eq!(
+        op["requestBody"]["content"]["application/json"]["example"]["medium"],
+        "EMAIL"
+    );
+    assert_eq!(
+        op["responses"]["403"]["content"]["application/json"]["examples"]["403"]["value"]
+            ["detailCode"],
+        "403 Forbidden"
+    );
+    // Named components, and the four error codes share one.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut names: Vec<&String> = schemas.keys().collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "ErrorMessageDto",
+            "ErrorResponseDto",
+            "LocaleOrigin",
+            "SendTestNotificationRequestDto"
+        ]
+    );
+    for code in ["400", "403", "404", "500"] {
+        assert_eq!(
+            op["responses"][code]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorResponseDto",
+            "{code}"
+        );
+    }
+    assert_eq!(
+        schemas["ErrorResponseDto"]["properties"]["causes"]["items"]["$ref"],
+        "#/components/schemas/ErrorMessageDto"
+    );
+    assert_eq!(
+        schemas["ErrorMessageDto"]["properties"]["localeOrigin"]["$ref"],
+        "#/components/schemas/LocaleOrigin"
+    );
+    // The 204 fixup.
+    assert!(op["responses"]["204"].get("content").is_none());
+    assert_eq!(extraction.report.fixups.len(), 1);
+    assert_eq!(
+        extraction.report.fixups[0].fixup,
+        "no_content_response_has_no_body"
+    );
+    assert!(extraction.report.fixups[0]
+        .origin
+        .to_string()
+        .contains("send-test-notification"));
+}
+
+#[test]
+fn output_is_deterministic_pretty_json_with_a_trailing_newline() {
+    let a = to_pretty_json(
+        &extract(&[source("s.api.mdx", SEED)], &names())
+            .unwrap()
+            .document,
+    );
+    let b = to_pretty_json(
+        &extract(&[source("s.api.mdx", SEED)], &names())
+            .unwrap()
+            .document,
+    );
+    assert_eq!(a, b);
+    assert!(a.ends_with("}\n") && a.starts_with("{\n  \"openapi\": \"3.0.3\",\n  \"info\""));
+}
+
+#[test]
+fn a_page_without_frontmatter_is_named() {
+    let err = extract_err("# Just a heading\n");
+    assert!(
+        err.contains("pages/bad.api.mdx") && err.contains("no YAML frontmatter"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_page_without_api_is_named_with_its_id() {
+    let err = extract_err("---\nid: lonely\ntitle: x\n---\nbody\n");
+    assert!(err.contains("pages/bad.api.mdx (page `lonely`)"), "{err}");
+    assert!(err.contains("no `api:` key"), "{err}");
+}
+
+#[test]
+fn broken_yaml_or_json_is_named() {
+    let err = extract_err("---\nid: p\napi: {\"operationId\": \n---\n");
+    assert!(
+        err.contains("pages/bad.api.mdx") && err.contains("not valid YAML"),
+        "{err}"
+    );
+    let err = extract_err("---\nid: p\napi: 42\n---\n");
+    assert!(
+        err.contains("(page `p`)") && err.contains("not valid JSON") && err.contains("a number"),
+        "{err}"
+    );
+    // Valid deflate of text that is not JSON.
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(b"{\"operationId\": oops}").unwrap();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap());
+    let err = extract_err(&format!("---\nid: p\napi: {encoded}\n---\n"));
+    assert!(
+        err.contains("(page `p`)") && err.contains("`api:` is not valid JSON"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_base64_and_bad_zlib_are_named() {
+    let err = extract_err("---\nid: p\napi: eJz!!not*base64\n---\n");
+    assert!(
+        err.contains("(page `p`)") && err.contains("not valid base64"),
+        "{err}"
+    );
+    let not_zlib = base64::engine::general_purpose::STANDARD.encode(b"plain text, not deflated");
+    let err = extract_err(&format!("---\nid: p\napi: {not_zlib}\n---\n"));
+    assert!(
+        err.contains("(page `p`)") && err.contains("not valid zlib"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_api_without_method_or_path_is_named() {
+    let err = extract_err("---\nid: p\napi: {\"operationId\": \"x\", \"responses\": {\"200\": {\"description\": \"ok\"}}}\n---\n");
+    assert!(
+        err.contains("(page `p`)") && err.contains("has no `method`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_operations_name_both_pages() {
+    let other = SEED.replace("id: send-test-notification", "id: copy");
+    let err = extract(
+        &[source("a.api.mdx", SEED), source("b.api.mdx", &other)],
+        &NamesFile::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("pages/a.api.mdx (page `send-test-notification`)"),
+        "{err}"
+    );
+    assert!(err.contains("pages/b.api.mdx (page `copy`)"), "{err}");
+    assert!(err.contains("operationId `sendTestNotification`"), "{err}");
+}
+
+#[test]
+fn a_stale_names_entry_is_a_warning() {
+    let names = NamesFile::parse("n.yaml", "Gone: noSuchOperation#/requestBody\n").unwrap();
+    let extraction = extract(&[source("s.api.mdx", SEED)], &names).unwrap();
+    assert!(
+        extraction
+            .report
+            .warnings
+            .iter()
+            .any(|w| w.contains("`Gone`") && w.contains("stale")),
+        "{:?}",
+        extraction.report.warnings
+    );
+}
+
+/// k8s-openapi style: a fixup that no input needs any more must be removed.
+/// Inputs: the vendored seed page.
+#[test]
+fn every_fixup_is_still_needed() {
+    let extraction = extract(&[source("s.api.mdx", SEED)], &names()).unwrap();
+    for fixup in docs_extract::fixups::FIXUPS {
+        assert!(
+            extraction.report.fixups.iter().any(|f| f.fixup == fixup.name),
+            "fixup `{}` ({}) no longer applies to any input: upstream fixed the bug, so delete the fixup",
+            fixup.name,
+            fixup.summary
+        );
+    }
+}

@@ -1,0 +1,180 @@
+//! `cargo xtask regen` and `--check`, on this tree and on copies of it.
+
+use std::path::{Path, PathBuf};
+
+use fake_tenant::{FakeTenant, Reply};
+use xtask::{paths, regen, workspace_root, REGEN_COMMAND};
+
+/// rust-analyzer style: `cargo test` fails when the committed spec or client
+/// no longer matches the vendored upstream pages.
+#[test]
+fn generated_files_are_fresh() {
+    let outcome = regen(&workspace_root(), &[], true).expect("regen --check runs");
+    assert!(
+        !outcome.stale(),
+        "stale generated files: {}\nrun `{REGEN_COMMAND}` and commit the result\n{}",
+        outcome.changed_paths().join(", "),
+        outcome.diff
+    );
+}
+
+/// A scratch copy of the tree's `spec/` folder.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(&workspace_root().join("spec"), &dir.join("spec"));
+        Scratch(dir)
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.0.join(relative)
+    }
+
+    fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    fn page(&self) -> PathBuf {
+        self.path("spec/upstream/send-test-notification.api.mdx")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_changed_upstream_page_fails_the_check_with_the_change() {
+    let scratch = Scratch::new("changed");
+    let page = std::fs::read_to_string(scratch.page()).unwrap();
+    let changed = page.replace(
+        r#""description":"Send a Test Notification""#,
+        r#""description":"Send a test notification to the current user""#,
+    );
+    assert_ne!(page, changed);
+    std::fs::write(scratch.page(), changed).unwrap();
+    let before = scratch.read(paths::SPEC);
+
+    let outcome = regen(&scratch.0, &[], true).unwrap();
+    assert!(outcome.stale());
+    assert_eq!(outcome.changed_paths(), [paths::SPEC, paths::CLIENT]);
+    assert!(
+        outcome
+            .diff
+            .contains(r#"-        "description": "Send a Test Notification","#),
+        "{}",
+        outcome.diff
+    );
+    assert!(
+        outcome
+            .diff
+            .contains(r#"+        "description": "Send a test notification to the current user","#),
+        "{}",
+        outcome.diff
+    );
+    assert!(!outcome.written);
+    assert_eq!(scratch.read(paths::SPEC), before, "--check writes nothing");
+
+    // Without --check the files are rewritten, and then fresh.
+    let outcome = regen(&scratch.0, &[], false).unwrap();
+    assert!(outcome.written);
+    assert!(scratch.read(paths::SPEC).contains("to the current user"));
+    assert!(scratch
+        .read(paths::CLIENT)
+        .contains("Send a test notification to the current user"));
+    assert!(!regen(&scratch.0, &[], true).unwrap().stale());
+}
+
+#[test]
+fn bad_input_names_the_file_and_writes_nothing() {
+    let scratch = Scratch::new("bad");
+    std::fs::write(scratch.page(), "no frontmatter here\n").unwrap();
+    let spec_before = scratch.read(paths::SPEC);
+    let client_before = scratch.read(paths::CLIENT);
+    let err = regen(&scratch.0, &[], false).unwrap_err();
+    let message = format!("{err:#}");
+    assert!(
+        message.contains("send-test-notification.api.mdx"),
+        "{message}"
+    );
+    assert!(message.contains("no YAML frontmatter"), "{message}");
+    assert_eq!(scratch.read(paths::SPEC), spec_before);
+    assert_eq!(scratch.read(paths::CLIENT), client_before);
+    let leftovers: Vec<_> = std::fs::read_dir(scratch.path("spec"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upstream_urls_are_fetched_and_bad_answers_named() {
+    let server = FakeTenant::start().await;
+    let page = std::fs::read_to_string(
+        workspace_root()
+            .join(paths::UPSTREAM)
+            .join("send-test-notification.api.mdx"),
+    )
+    .unwrap();
+    server.serve(
+        "/docs/send-test-notification.api.mdx",
+        Reply::status(200).body(page),
+    );
+    server.serve(
+        "/docs/missing.api.mdx",
+        Reply::status(404).body("not found"),
+    );
+    server.serve(
+        "/docs/rendered",
+        Reply::status(200)
+            .header("content-type", "text/html")
+            .body("<!DOCTYPE html><html></html>"),
+    );
+    let base = server.base_url();
+    let root = workspace_root();
+    let (ok, missing, html) = tokio::task::spawn_blocking(move || {
+        let url = |p: &str| vec![format!("{base}/docs/{p}")];
+        (
+            regen(&root, &url("send-test-notification.api.mdx"), true),
+            regen(&root, &url("missing.api.mdx"), true),
+            regen(&root, &url("rendered"), true),
+        )
+    })
+    .await
+    .unwrap();
+    let ok = ok.expect("a page by URL");
+    assert!(
+        !ok.stale(),
+        "the same page by URL gives the same files:\n{}",
+        ok.diff
+    );
+    let missing = format!("{:#}", missing.unwrap_err());
+    assert!(
+        missing.contains("missing.api.mdx") && missing.contains("404"),
+        "{missing}"
+    );
+    let html = format!("{:#}", html.unwrap_err());
+    assert!(
+        html.contains("/docs/rendered") && html.contains("HTML"),
+        "{html}"
+    );
+}

@@ -115,6 +115,7 @@ struct State {
     api_requests: Vec<Recorded>,
     token_bodies: Vec<String>,
     public: HashMap<String, Reply>,
+    not_recording: bool,
 }
 
 /// A running fake tenant. Stops when dropped.
@@ -133,9 +134,14 @@ impl Drop for FakeTenant {
 impl FakeTenant {
     /// Starts a fake on 127.0.0.1 with a free port.
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        Self::start_on("127.0.0.1:0".parse().expect("an address")).await
+    }
+
+    /// Starts a fake on the given loopback address.
+    pub async fn start_on(addr: SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .expect("bind 127.0.0.1");
+            .expect("bind a loopback address");
         let addr = listener.local_addr().expect("local addr");
         let state = Arc::new(Mutex::new(State {
             token_lifetime: 300.0,
@@ -192,6 +198,12 @@ impl FakeTenant {
     /// Makes every issued token invalid, as if revoked.
     pub fn revoke_tokens(&self) {
         self.lock().issued.clear();
+    }
+
+    /// Stops recording API requests (for benchmarks, where the record would
+    /// grow without bound).
+    pub fn stop_recording(&self) {
+        self.lock().not_recording = true;
     }
 
     /// How many token requests came in.
@@ -282,12 +294,14 @@ async fn handle(
         }
     } else {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
-        s.api_requests.push(Recorded {
-            method,
-            path,
-            headers: headers.clone(),
-            body,
-        });
+        if !s.not_recording {
+            s.api_requests.push(Recorded {
+                method,
+                path,
+                headers: headers.clone(),
+                body,
+            });
+        }
         let bearer = headers
             .get("authorization")
             .and_then(|h| h.strip_prefix("Bearer "))

@@ -264,7 +264,7 @@ impl ClientBuilder {
 
         let http = http_client(&self, sdk)?;
         let tokens = match &self.access_token {
-            Some(token) => TokenSource::Fixed(token.clone()),
+            Some(token) => TokenSource::fixed(token.clone()),
             None => {
                 let id = lookup(self.client_id.as_deref(), ENV_CLIENT_ID, "ClientId")
                     .ok_or_else(|| missing(ENV_CLIENT_ID, "no client id is set"))?;

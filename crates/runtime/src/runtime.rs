@@ -48,6 +48,8 @@ impl Runtime {
     ) -> Result<(), progenitor_client::Error<E>> {
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION_HEADER);
+        // One growth of the map for the headers added here, not one each.
+        headers.reserve(3);
         headers.insert(
             HeaderName::from_static(SDK_HEADER),
             self.0.sdk_header.clone(),
@@ -234,8 +236,7 @@ impl Runtime {
 }
 
 fn set_bearer(request: &mut Request, token: &Token) {
-    if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.secret.expose())) {
-        value.set_sensitive(true);
-        request.headers_mut().insert(AUTHORIZATION, value);
-    }
+    request
+        .headers_mut()
+        .insert(AUTHORIZATION, token.header.clone());
 }

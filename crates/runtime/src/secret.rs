@@ -1,16 +1,18 @@
 //! A string that never shows itself.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A secret (client secret, access token). Its `Debug` and `Display` print
 /// `[redacted]`; the value is only reachable through [`Secret::expose`].
+/// Cloning shares the value.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(Arc<str>);
 
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        Self(Arc::from(value.into()))
     }
 
     /// The value, for the one place that must send it.
@@ -33,13 +35,13 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Self(value)
+        Self::new(value)
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Self(value.to_owned())
+        Self(Arc::from(value))
     }
 }
 

@@ -14,7 +14,7 @@ use crate::secret::Secret;
 #[derive(Debug)]
 pub(crate) enum TokenSource {
     /// A fixed token, used as is.
-    Fixed(Secret),
+    Fixed(Token),
     /// The client credentials grant against a token endpoint.
     ClientCredentials(TokenCache),
 }
@@ -24,16 +24,36 @@ pub(crate) enum TokenSource {
 #[derive(Debug, Clone)]
 pub(crate) struct Token {
     pub(crate) secret: Secret,
+    /// `Bearer {secret}`, marked sensitive; built once per token.
+    pub(crate) header: reqwest::header::HeaderValue,
     pub(crate) generation: u64,
 }
 
+impl Token {
+    fn new(secret: Secret, generation: u64) -> Self {
+        let header = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", secret.expose()))
+            .map(|mut value| {
+                value.set_sensitive(true);
+                value
+            })
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+        Self {
+            secret,
+            header,
+            generation,
+        }
+    }
+}
+
 impl TokenSource {
+    /// A source that always gives `secret`.
+    pub(crate) fn fixed(secret: Secret) -> Self {
+        TokenSource::Fixed(Token::new(secret, 0))
+    }
+
     pub(crate) async fn token(&self) -> Result<Token, AuthError> {
         match self {
-            TokenSource::Fixed(secret) => Ok(Token {
-                secret: secret.clone(),
-                generation: 0,
-            }),
+            TokenSource::Fixed(token) => Ok(token.clone()),
             TokenSource::ClientCredentials(cache) => cache.token().await,
         }
     }
@@ -53,9 +73,8 @@ impl TokenSource {
 
 #[derive(Debug)]
 struct Cached {
-    token: Secret,
+    token: Token,
     refresh_at: Instant,
-    generation: u64,
 }
 
 /// The client credentials cache.
@@ -111,10 +130,7 @@ impl TokenCache {
         guard
             .as_ref()
             .filter(|c| Instant::now() < c.refresh_at)
-            .map(|c| Token {
-                secret: c.token.clone(),
-                generation: c.generation,
-            })
+            .map(|c| c.token.clone())
     }
 
     async fn token(&self) -> Result<Token, AuthError> {
@@ -129,17 +145,20 @@ impl TokenCache {
         let (secret, lifetime) = self.fetch().await?;
         let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
         let refresh_at = Instant::now() + lifetime.saturating_sub(refresh_margin(lifetime));
+        let token = Token::new(secret, generation);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Cached {
-            token: secret.clone(),
+            token: token.clone(),
             refresh_at,
-            generation,
         });
-        Ok(Token { secret, generation })
+        Ok(token)
     }
 
     fn invalidate(&self, generation: u64) {
         let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
-        if guard.as_ref().is_some_and(|c| c.generation == generation) {
+        if guard
+            .as_ref()
+            .is_some_and(|c| c.token.generation == generation)
+        {
             *guard = None;
         }
     }

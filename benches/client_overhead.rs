@@ -1,0 +1,199 @@
+//! The cost of the runtime (auth, hooks, retry wrapper) per call: calls per
+//! second through the full client beside plain reqwest making the same
+//! request, in the same run, against a fake tenant on 127.0.0.1.
+//!
+//! `cargo bench --bench client_overhead` prints, for sequential calls and for
+//! 8 calls in flight, both median rates and the median of the per-round
+//! ratios (target: ≥ 0.95). Rounds of the two alternate, and which goes first
+//! alternates too, so that a noisy neighbour slows both alike.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fake_tenant::FakeTenant;
+use sailpoint_beta::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
+use sailpoint_beta::{Client, ClientBuilder, RetryStrategy};
+
+const CALLS_PER_ROUND: usize = 1000;
+const ROUNDS: usize = 41;
+const SDK_HEADER: &str = concat!("rust-sailpoint-beta-", env!("CARGO_PKG_VERSION"));
+
+fn body() -> SendTestNotificationRequestDto {
+    SendTestNotificationRequestDto {
+        key: Some("cloud_manual_work_item_summary".into()),
+        medium: Some(SendTestNotificationRequestDtoMedium::Email),
+        context: serde_json::json!({"numberOfPendingTasks": "4"})
+            .as_object()
+            .unwrap()
+            .clone(),
+    }
+}
+
+async fn full_client_call(client: &Client) {
+    client
+        .send_test_notification()
+        .body(body())
+        .send()
+        .await
+        .expect("call");
+}
+
+/// The same request as the client's: the same headers, the same body.
+async fn plain_call(http: &reqwest::Client, url: &str, token: &str) {
+    let response = http
+        .post(url)
+        .header("accept", "application/json")
+        .header("x-sailpoint-sdk", SDK_HEADER)
+        .bearer_auth(token)
+        .json(&body())
+        .send()
+        .await
+        .expect("call");
+    assert_eq!(response.status().as_u16(), 204);
+}
+
+/// Calls per second for `CALLS_PER_ROUND` calls, `in_flight` at a time.
+async fn rate<F, Fut>(in_flight: usize, call: F) -> f64
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let started = Instant::now();
+    let per_task = CALLS_PER_ROUND / in_flight;
+    let tasks: Vec<_> = (0..in_flight)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                for _ in 0..per_task {
+                    call().await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    (per_task * in_flight) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    values[values.len() / 2]
+}
+
+/// Runs the fake tenant on a thread and runtime of its own, apart from the
+/// client's.
+fn start_tenant() -> (
+    String,
+    std::sync::mpsc::Sender<()>,
+    Arc<std::sync::Mutex<Option<FakeTenant>>>,
+) {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+    let slot = Arc::new(std::sync::Mutex::new(None));
+    let shared = slot.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let tenant = FakeTenant::start().await;
+            ready_tx.send(tenant.base_url()).unwrap();
+            *shared.lock().unwrap() = Some(tenant);
+            let _ = tokio::task::spawn_blocking(move || stop_rx.recv()).await;
+        });
+    });
+    (ready_rx.recv().unwrap(), stop_tx, slot)
+}
+
+fn main() {
+    let (base_url, _stop, tenant_slot) = start_tenant();
+    while tenant_slot.lock().unwrap().is_none() {
+        std::thread::yield_now();
+    }
+    let tenant = || tenant_slot.lock().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = Arc::new(
+            Client::from_builder(
+                ClientBuilder::new()
+                    .base_url(base_url.clone())
+                    .client_credentials("bench", "bench-secret")
+                    .retry_strategy(RetryStrategy::default())
+                    .timeout(Duration::from_secs(10)),
+            )
+            .unwrap(),
+        );
+        // The first call fetches the token; plain reqwest reuses it.
+        full_client_call(&client).await;
+        let token = "tok-1".to_owned();
+        let sent = tenant().as_ref().unwrap().requests()[0].headers.clone();
+        assert_eq!(sent["x-sailpoint-sdk"], SDK_HEADER, "the baseline sends what the client sends");
+        let http = reqwest::Client::builder()
+            .user_agent(sent["user-agent"].clone())
+            .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        tenant().as_ref().unwrap().stop_recording();
+        let url = format!("{base_url}/beta/send-test-notification");
+
+        let mut all_pass = true;
+        for in_flight in [1usize, 8] {
+            let (mut ours, mut plain) = (Vec::new(), Vec::new());
+            for round in 0..=ROUNDS {
+                let c = client.clone();
+                let ours_round = move || {
+                    let c = c.clone();
+                    rate(in_flight, move || {
+                        let c = c.clone();
+                        async move { full_client_call(&c).await }
+                    })
+                };
+                let (h, u, t) = (http.clone(), url.clone(), token.clone());
+                let plain_round = move || {
+                    let (h, u, t) = (h.clone(), u.clone(), t.clone());
+                    rate(in_flight, move || {
+                        let (h, u, t) = (h.clone(), u.clone(), t.clone());
+                        async move { plain_call(&h, &u, &t).await }
+                    })
+                };
+                // Alternate which goes first, so neither gains from the order.
+                let (ours_rate, plain_rate) = if round % 2 == 0 {
+                    let o = ours_round().await;
+                    (o, plain_round().await)
+                } else {
+                    let p = plain_round().await;
+                    (ours_round().await, p)
+                };
+                if round > 0 {
+                    // Round 0 warms both up.
+                    ours.push(ours_rate);
+                    plain.push(plain_rate);
+                }
+            }
+            // Each round pairs the two under the same conditions; the median
+            // of the paired ratios is robust to a neighbour's load.
+            let ratio = median(ours.iter().zip(&plain).map(|(o, p)| o / p).collect());
+            let (ours, plain) = (median(ours), median(plain));
+            let pass = ratio >= 0.95;
+            all_pass &= pass;
+            println!(
+                "{:<10} full client {:>8.0} calls/s   plain reqwest {:>8.0} calls/s   ratio {:.3}  {}",
+                if in_flight == 1 { "sequential" } else { "8 in flight" },
+                ours,
+                plain,
+                ratio,
+                if pass { "(≥ 0.95: ok)" } else { "(< 0.95: BELOW TARGET)" }
+            );
+        }
+        println!("token requests: {}", tenant().as_ref().unwrap().token_requests());
+        if !all_pass {
+            std::process::exit(1);
+        }
+    });
+}

@@ -1,0 +1,77 @@
+//! What the client shows: never a secret; a `tracing` span per call.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use fake_tenant::{FakeTenant, Reply};
+use sailpoint_beta::ClientBuilder;
+
+/// Captures `tracing` output of the current thread.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_errors_or_logs_and_calls_are_traced() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // The only test in this binary: a global subscriber sees every thread.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let tenant = FakeTenant::start().await;
+    let client = client(&tenant);
+    send(&client).await.unwrap();
+    tenant.script(Reply::json(400, documented_400()));
+    let err = send(&client).await.unwrap_err();
+    tenant.revoke_tokens();
+    tenant.script_token(Reply::json(
+        401,
+        serde_json::json!({"error": "invalid_client"}),
+    ));
+    let auth_err = send(&client).await.unwrap_err();
+
+    let shown = format!(
+        "{client:?} {err} {err:?} {auth_err} {auth_err:?} {:?} {:?}",
+        builder(&tenant),
+        ClientBuilder::new().access_token("tok-fixed-secret")
+    );
+    let logs = captured.text();
+    for secret in [CLIENT_SECRET, "tok-1", "tok-2", "tok-fixed-secret"] {
+        assert!(!shown.contains(secret), "{secret} shown in: {shown}");
+        assert!(!logs.contains(secret), "{secret} logged in: {logs}");
+    }
+    for field in [
+        "sailpoint.call",
+        "operation=\"send_test_notification\"",
+        "method=POST",
+        "path=\"/beta/send-test-notification\"",
+        "attempt=1",
+        "status=400",
+        "tracking_id=\"e7eab60924f64aa284175b9fa3309599\"",
+        "elapsed_ms=",
+    ] {
+        assert!(logs.contains(field), "{field} missing from logs:\n{logs}");
+    }
+}

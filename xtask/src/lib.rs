@@ -153,6 +153,8 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
 pub struct RegenOutcome {
     /// The report of extraction and generation.
     pub report: String,
+    /// What changed in the spec, in meaning: the committed spec against the new one.
+    pub drift: spec_drift::Report,
     /// The generated files, as they are and as they would be.
     pub changes: Vec<FileChange>,
     /// The unified diffs of the files that change.
@@ -183,6 +185,12 @@ impl RegenOutcome {
 pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutcome> {
     let regenerated = regenerate(root, upstream)?;
     let changes = file_changes(root, &regenerated);
+    let old_spec: serde_json::Value = match std::fs::read_to_string(root.join(paths::SPEC)) {
+        Ok(text) => serde_json::from_str(&text)
+            .with_context(|| format!("{} is not JSON; delete it and rerun", paths::SPEC))?,
+        Err(_) => serde_json::json!({}),
+    };
+    let drift = spec_drift::diff(&old_spec, &regenerated.extraction.document);
     let diff: String = changes
         .iter()
         .filter(|c| c.changed())
@@ -194,10 +202,47 @@ pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutco
     }
     Ok(RegenOutcome {
         report: describe(&regenerated),
+        drift,
         changes,
         diff,
         written: stale && !check,
     })
+}
+
+/// Reads one side of `cargo xtask diff`: an OpenAPI JSON file, a docs page,
+/// a folder of pages, or an http(s) URL of either. Pages are extracted with
+/// the project's names file.
+pub fn load_document(root: &Path, input: &str) -> Result<serde_json::Value> {
+    let is_url = input.starts_with("http://") || input.starts_with("https://");
+    let text_of_file = |path: &Path| -> Result<Option<String>> {
+        if path.is_dir() {
+            return Ok(None);
+        }
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Ok(Some(text))
+    };
+    let (text, source) = if is_url {
+        let page = sources::fetch(input)?;
+        (Some(page.text.clone()), Some(page))
+    } else {
+        (text_of_file(Path::new(input))?, None)
+    };
+    if let Some(text) = &text {
+        if text.trim_start().starts_with('{') {
+            return serde_json::from_str(text).with_context(|| format!("{input}: not valid JSON"));
+        }
+    }
+    let names_path = root.join(paths::NAMES);
+    let names = match std::fs::read_to_string(&names_path) {
+        Ok(text) => NamesFile::parse(&names_path.display().to_string(), &text)?,
+        Err(_) => NamesFile::default(),
+    };
+    let pages = match source {
+        Some(page) => vec![page],
+        None => sources::load(&[input.to_owned()])?.pages,
+    };
+    Ok(docs_extract::extract(&pages, &names)?.document)
 }
 
 /// The workspace root (the parent of `xtask/`).

@@ -11,10 +11,20 @@ usage: cargo xtask <task>
 tasks:
   regen [--upstream PATH|URL]... [--check]
       Extract spec/openapi.json from the upstream docs pages (default:
-      spec/upstream/), generate the client, write both and show what changed.
+      spec/upstream/), generate the client, write both and show what changed:
+      first a drift report in words, then unified diffs.
       --upstream  a page file, a folder of pages, or an http(s) URL of a page
                   (repeatable; replaces the default input)
       --check     write nothing; exit 1 if anything would change
+
+  diff OLD NEW [--format text|json|markdown] [--check] [--fail-on breaking]
+      What changed between two API descriptions, and what breaks for callers
+      of the generated client. Each side is an OpenAPI JSON file, a docs
+      page, a folder of pages, or an http(s) URL.
+      --check             exit 1 if anything changed
+      --fail-on breaking  exit 1 only if something breaks callers
+
+exit codes: 0 no drift (or drift not asked to fail), 1 drift found, 2 error
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +41,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
+        Some("diff") => diff(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -55,6 +66,9 @@ fn regen(args: &[String]) -> Result<ExitCode> {
     }
     let outcome = xtask::regen(&workspace_root(), &upstream, check)?;
     eprint!("{}", outcome.report);
+    if !outcome.drift.is_empty() {
+        println!("{}", outcome.drift.to_text(use_color()));
+    }
     if !outcome.stale() {
         let paths: Vec<&str> = outcome.changes.iter().map(|c| c.path).collect();
         eprintln!("up to date: {}", paths.join(", "));
@@ -70,4 +84,51 @@ fn regen(args: &[String]) -> Result<ExitCode> {
     }
     eprintln!("wrote {list}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Colour only on a terminal, and not when NO_COLOR is set.
+fn use_color() -> bool {
+    use std::io::IsTerminal as _;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn diff(args: &[String]) -> Result<ExitCode> {
+    let mut sides = Vec::new();
+    let mut format = spec_drift::Format::Text;
+    let mut check = false;
+    let mut fail_on_breaking = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--format" => match args.next() {
+                Some(f) => format = f.parse().map_err(anyhow::Error::msg)?,
+                None => bail!("--format needs text, json or markdown"),
+            },
+            "--check" => check = true,
+            "--fail-on" => match args.next().map(String::as_str) {
+                Some("breaking") => fail_on_breaking = true,
+                Some("any") => check = true,
+                other => bail!("--fail-on takes `breaking` or `any`, not {other:?}"),
+            },
+            other if other.starts_with("--") => bail!("unknown argument `{other}`\n\n{USAGE}"),
+            side => sides.push(side.to_owned()),
+        }
+    }
+    let [old, new] = sides.as_slice() else {
+        bail!("diff takes two sides, OLD and NEW\n\n{USAGE}");
+    };
+    let root = workspace_root();
+    let old = xtask::load_document(&root, old)?;
+    let new = xtask::load_document(&root, new)?;
+    let report = spec_drift::diff(&old, &new);
+    print!(
+        "{}",
+        report.render(format, format == spec_drift::Format::Text && use_color())
+    );
+    let failed = (check && !report.is_empty()) || (fail_on_breaking && report.has_breaking());
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -178,3 +178,45 @@ async fn upstream_urls_are_fetched_and_bad_answers_named() {
         "{html}"
     );
 }
+
+#[test]
+fn regen_reports_a_new_optional_property_and_enum_value_in_words() {
+    let scratch = Scratch::new("drift");
+    let page = std::fs::read_to_string(scratch.page()).unwrap();
+    let changed = page
+        .replace(
+            r#""enum":["EMAIL","SLACK","TEAMS"]"#,
+            r#""enum":["EMAIL","SLACK","TEAMS","WEBHOOK"]"#,
+        )
+        .replace(
+            r#""context":{"type":"object","description":"A Json object that denotes the context specific to the template."}"#,
+            r#""context":{"type":"object","description":"A Json object that denotes the context specific to the template."},"priority":{"type":"integer","description":"Delivery priority."}"#,
+        );
+    assert_ne!(page, changed);
+    std::fs::write(scratch.page(), changed).unwrap();
+    let outcome = regen(&scratch.0, &[], true).unwrap();
+    let text = outcome.drift.to_text(false);
+    assert!(text.starts_with("0 breaking, 2 compatible\n"), "{text}");
+    assert!(
+        text.contains("POST /send-test-notification (sendTestNotification)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("property `priority` added (optional): a new optional field"),
+        "{text}"
+    );
+    assert!(
+        text.contains("enum value `WEBHOOK` added: a new value callers may send"),
+        "{text}"
+    );
+    assert!(
+        text.contains("requestBody.content['application/json'].schema.properties.medium.enum"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_fresh_tree_has_no_drift() {
+    let outcome = regen(&workspace_root(), &[], true).unwrap();
+    assert!(outcome.drift.is_empty(), "{}", outcome.drift.to_text(false));
+}

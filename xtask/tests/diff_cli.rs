@@ -1,0 +1,104 @@
+//! `cargo xtask diff`: formats and exit codes, through the binary.
+
+use std::process::Command;
+
+use serde_json::{json, Value};
+use xtask::{paths, workspace_root};
+
+fn spec() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(workspace_root().join(paths::SPEC)).unwrap())
+        .unwrap()
+}
+
+fn write(name: &str, doc: &Value) -> String {
+    let path = std::env::temp_dir().join(format!("xtask-diff-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path.display().to_string()
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("diff")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn with_optional_property() -> Value {
+    let mut doc = spec();
+    doc["components"]["schemas"]["SendTestNotificationRequestDto"]["properties"]["priority"] =
+        json!({"type": "integer"});
+    doc
+}
+
+fn with_removed_enum_value() -> Value {
+    let mut doc = spec();
+    doc["components"]["schemas"]["SendTestNotificationRequestDto"]["properties"]["medium"]
+        ["enum"] = json!(["EMAIL", "SLACK"]);
+    doc
+}
+
+#[test]
+fn no_drift_exits_zero() {
+    let old = write("same", &spec());
+    let pages = workspace_root().join(paths::UPSTREAM).display().to_string();
+    // A spec file against the pages it was extracted from.
+    let (code, out, err) = run(&[&old, &pages, "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.trim(), "no changes");
+}
+
+#[test]
+fn check_fails_on_any_drift_and_fail_on_breaking_only_on_breaking() {
+    let old = write("base", &spec());
+    let compatible = write("compatible", &with_optional_property());
+    let breaking = write("breaking", &with_removed_enum_value());
+
+    let (code, out, _) = run(&[&old, &compatible]);
+    assert_eq!(code, 0, "drift alone does not fail without --check");
+    assert!(out.starts_with("0 breaking, 1 compatible"), "{out}");
+    assert_eq!(run(&[&old, &compatible, "--check"]).0, 1);
+    assert_eq!(run(&[&old, &compatible, "--fail-on", "breaking"]).0, 0);
+    let (code, out, _) = run(&[&old, &breaking, "--fail-on", "breaking"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "enum value `TEAMS` removed: the client may send a value the server now rejects"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_and_markdown_formats() {
+    let old = write("fmt-old", &spec());
+    let new = write("fmt-new", &with_removed_enum_value());
+    let (code, out, _) = run(&[&old, &new, "--format", "json"]);
+    assert_eq!(code, 0);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["breaking_runtime"], 1);
+    assert_eq!(report["changes"][0]["kind"], "enum-value-removed");
+    assert_eq!(report["changes"][0]["operation"], "sendTestNotification");
+    let (_, out, _) = run(&[&old, &new, "--format", "markdown"]);
+    assert!(out.starts_with("**API drift: 1 breaking"), "{out}");
+    assert!(
+        out.contains("| 🟠 breaking (run time) | enum value `TEAMS` removed |"),
+        "{out}"
+    );
+    assert!(!out.contains('\x1b'), "no colour when not a terminal");
+}
+
+#[test]
+fn errors_exit_two_and_say_what_is_wrong() {
+    let (code, _, err) = run(&["/nonexistent/old.json", "/nonexistent/new.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/old.json"), "{err}");
+    let (code, _, err) = run(&["only-one"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("two sides"), "{err}");
+}

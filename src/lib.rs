@@ -29,14 +29,13 @@
 #[allow(clippy::all, missing_docs)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
+    sailpoint_runtime::impl_client_hooks!(Client);
 }
 
 pub use generated::*;
 pub use sailpoint_runtime::{
     ApiError, AuthError, ClientBuilder, ConfigError, Error, RetryStrategy, Runtime, Secret,
 };
-
-use progenitor_client::{ClientHooks, OperationInfo};
 
 /// The API version prefix of this client's paths.
 pub const API_PREFIX: &str = "/beta";
@@ -59,34 +58,6 @@ impl Client {
             parts.http,
             parts.runtime,
         ))
-    }
-}
-
-impl ClientHooks<Runtime> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner.pre(request, info.operation_id).await
-    }
-
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner.post(result)
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner
-            .exec(&self.client, request, info.operation_id)
-            .await
     }
 }
 

@@ -945,3 +945,9 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// What the code generator's adaptations changed that the runtime
+/// undoes on the wire (see crates/codegen, adaptations).
+pub const QUIRKS: ::sailpoint_runtime::Quirks = ::sailpoint_runtime::Quirks {
+    request_content_types: &[],
+    empty_success_as_null: &[],
+};

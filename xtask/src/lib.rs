@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod probe;
 pub mod sources;
 
 use std::path::{Path, PathBuf};

@@ -24,6 +24,12 @@ tasks:
       --check             exit 1 if anything changed
       --fail-on breaking  exit 1 only if something breaks callers
 
+  probe SPEC
+      Generate a client for any OpenAPI JSON spec with this project's codegen,
+      build it with `cargo check` in a scratch crate, and report
+      `N operations in spec, N methods generated`. Fails if an operation is
+      missing or the crate does not compile.
+
 exit codes: 0 no drift (or drift not asked to fail), 1 drift found, 2 error
 ";
 
@@ -42,6 +48,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
         Some("diff") => diff(&args[1..]),
+        Some("probe") => probe(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -130,5 +137,34 @@ fn diff(args: &[String]) -> Result<ExitCode> {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+fn probe(args: &[String]) -> Result<ExitCode> {
+    let [spec] = args else {
+        bail!("probe takes one spec file\n\n{USAGE}");
+    };
+    let probe = xtask::probe::probe(std::path::Path::new(spec))?;
+    for a in &probe.adaptations {
+        eprintln!("adaptation {}: {}", a.adaptation, a.change);
+    }
+    println!(
+        "{} operations in spec, {} methods generated; the client {} ({})",
+        probe.operations,
+        probe.methods,
+        if probe.compiles {
+            "compiles"
+        } else {
+            "does NOT compile"
+        },
+        probe.crate_dir.display()
+    );
+    if !probe.compiles {
+        eprintln!("{}", probe.check_output);
+    }
+    Ok(if probe.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }

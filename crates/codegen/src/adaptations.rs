@@ -32,17 +32,37 @@ pub struct Adaptation {
 pub const ADAPTATIONS: &[Adaptation] = &[
     Adaptation {
         name: "open_enums",
-        summary:
-            "enums documented as open get a catch-all so a new server value still deserializes",
+        summary: "enums documented as open get a catch-all so a new server value still deserializes",
         apply: open_enums,
     },
     Adaptation {
+        name: "one_request_media_type",
+        summary: "a request body with several or unsupported media types gets one progenitor can send; the runtime restores the Content-Type",
+        apply: one_request_media_type,
+    },
+    Adaptation {
+        name: "json_like_responses_are_json",
+        summary: "`+json` response media types are parsed as JSON",
+        apply: json_like_responses_are_json,
+    },
+    Adaptation {
+        name: "one_success_type_per_operation",
+        summary: "an operation's differing success responses become one type",
+        apply: one_success_type_per_operation,
+    },
+    Adaptation {
         name: "one_error_body_per_operation",
-        summary:
-            "an operation's differing error bodies become one type holding every documented field",
+        summary: "an operation's differing error bodies become one type holding every documented field",
         apply: one_error_body_per_operation,
     },
 ];
+
+/// The operation extension that tells the runtime which Content-Type to
+/// send instead of the one the adapted spec declares.
+pub const REQUEST_CONTENT_TYPE_EXT: &str = "x-sailpoint-request-content-type";
+/// The operation extension that tells the runtime to read an empty success
+/// body as JSON `null`.
+pub const EMPTY_SUCCESS_AS_NULL_EXT: &str = "x-sailpoint-empty-success-as-null";
 
 /// Runs every adaptation on `spec`.
 pub fn adapt(spec: &mut Value) -> Vec<AppliedAdaptation> {
@@ -148,7 +168,15 @@ pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
                 distinct.push(schema);
             }
         }
-        if distinct.len() < 2 {
+        // Error responses without a JSON body beside ones with it are also a
+        // second "type" to progenitor.
+        let error_count = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .map(|r| r.keys().filter(|c| is_error_code(c)).count())
+            .unwrap_or(0);
+        let mixed_kinds = !bodies.is_empty() && bodies.len() < error_count;
+        if distinct.len() < 2 && !mixed_kinds {
             return;
         }
         let id = op
@@ -207,10 +235,10 @@ pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
                 if !is_error_code(code) {
                     continue;
                 }
-                if let Some(schema) = response.pointer_mut("/content/application~1json/schema") {
-                    *schema = reference.clone();
-                    codes.push(code.clone());
-                }
+                // Every error status gets the body; the runtime turns one
+                // that is not JSON into a typed error before parsing.
+                response["content"] = json!({"application/json": {"schema": reference.clone()}});
+                codes.push(code.clone());
             }
         }
         changes.push(format!(
@@ -219,6 +247,265 @@ pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
         ));
     }
     changes
+}
+
+/// Whether a media type is JSON (`application/json`, `application/*+json`).
+fn is_json_media(media: &str) -> bool {
+    let base = media.split(';').next().unwrap_or("").trim();
+    base == "application/json" || (base.starts_with("application/") && base.ends_with("+json"))
+}
+
+/// progenitor 0.15 sends a request body only as `application/json`,
+/// `application/x-www-form-urlencoded`, `application/octet-stream` (a binary
+/// string) or `text/plain` (a plain string), and only when the body has one
+/// media type; anything else panics or fails generation. SailPoint's pages
+/// have `application/json-patch+json`, `multipart/form-data`, and
+/// `*/*` beside `application/scim+json`.
+///
+/// The adaptation keeps one media type per body (`application/json` first,
+/// then any `+json`, then the first). A JSON-like type becomes
+/// `application/json`; anything else becomes a binary
+/// `application/octet-stream` body that callers encode themselves. Where
+/// the declared type changed, the operation gets
+/// `x-sailpoint-request-content-type` with the real one, which the runtime
+/// sends (for `multipart/form-data` with the boundary read from the body).
+pub fn one_request_media_type(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    for_each_operation_mut(spec, &mut |at, op| {
+        let Some(Value::Object(content)) = op.pointer_mut("/requestBody/content") else {
+            return;
+        };
+        if content.is_empty() {
+            return;
+        }
+        let chosen = content
+            .keys()
+            .find(|m| m.as_str() == "application/json")
+            .or_else(|| content.keys().find(|m| is_json_media(m)))
+            .or_else(|| content.keys().next())
+            .cloned()
+            .expect("content is not empty");
+        let mut media = content.get(&chosen).cloned().unwrap_or_else(|| json!({}));
+        let dropped: Vec<String> = content.keys().filter(|m| **m != chosen).cloned().collect();
+        let base = chosen.split(';').next().unwrap_or("").trim().to_owned();
+        if let Some(map) = media.as_object_mut() {
+            map.remove("encoding");
+            map.entry("schema").or_insert_with(|| json!({}));
+        }
+        let (declared, schema_fix): (&str, Option<Value>) = match base.as_str() {
+            "application/json" | "application/x-www-form-urlencoded" => (base.as_str(), None),
+            b if is_json_media(b) => ("application/json", None),
+            "text/plain" => ("text/plain", Some(json!({"type": "string"}))),
+            _ => (
+                "application/octet-stream",
+                Some(json!({"type": "string", "format": "binary"})),
+            ),
+        };
+        let mut notes = Vec::new();
+        if let Some(schema) = schema_fix {
+            let is_fine = media.get("schema") == Some(&schema);
+            if !is_fine {
+                if let Some(map) = media.as_object_mut() {
+                    let description = map
+                        .get("schema")
+                        .and_then(|s| s.get("description"))
+                        .cloned();
+                    let mut schema = schema;
+                    if let Some(d) = description {
+                        schema["description"] = d;
+                    }
+                    map.insert("schema".into(), schema);
+                }
+            }
+        }
+        if declared != chosen {
+            op.as_object_mut()
+                .expect("an operation is an object")
+                .insert(
+                    REQUEST_CONTENT_TYPE_EXT.into(),
+                    Value::String(chosen.clone()),
+                );
+            notes.push(format!("sent as `{chosen}`, generated as `{declared}`"));
+        }
+        if !dropped.is_empty() {
+            notes.push(format!("dropped {}", dropped.join(", ")));
+        }
+        let Some(Value::Object(content)) = op.pointer_mut("/requestBody/content") else {
+            return;
+        };
+        content.clear();
+        content.insert(declared.to_owned(), media);
+        if !notes.is_empty() {
+            changes.push(format!("{at} request body: {}", notes.join("; ")));
+        }
+    });
+    changes
+}
+
+/// progenitor parses a response as JSON only when its media type is exactly
+/// `application/json`; `application/scim+json` (IdentityIQ's SCIM API)
+/// would come back as an untyped byte stream. The adaptation renames a
+/// `+json` media type to `application/json` when the response has no
+/// `application/json` already (otherwise the `+json` one is dropped, as
+/// progenitor would ignore it), and gives a JSON media type without a schema
+/// an "any JSON" one.
+pub fn json_like_responses_are_json(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    for_each_operation_mut(spec, &mut |at, op| {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            return;
+        };
+        for (code, response) in responses.iter_mut() {
+            let Some(Value::Object(content)) = response.get_mut("content") else {
+                continue;
+            };
+            let json_like: Vec<String> = content
+                .keys()
+                .filter(|m| is_json_media(m) && m.as_str() != "application/json")
+                .cloned()
+                .collect();
+            for media in json_like {
+                let value = content.remove(&media).expect("key was listed");
+                if content.contains_key("application/json") {
+                    changes.push(format!(
+                        "{at} response {code}: dropped `{media}` beside application/json"
+                    ));
+                } else {
+                    content.insert("application/json".into(), value);
+                    changes.push(format!(
+                        "{at} response {code}: `{media}` parsed as application/json"
+                    ));
+                }
+            }
+            if let Some(Value::Object(media)) = content.get_mut("application/json") {
+                if !media.contains_key("schema") {
+                    media.insert("schema".into(), json!({}));
+                    changes.push(format!(
+                        "{at} response {code}: JSON without a schema read as any JSON"
+                    ));
+                }
+            }
+        }
+    });
+    changes
+}
+
+/// What a response gives progenitor: a JSON type, a byte stream, or nothing.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Json(Value),
+    Raw,
+    Empty,
+}
+
+fn response_kind(response: &Value) -> Kind {
+    let content = response.get("content").and_then(Value::as_object);
+    match content {
+        Some(c) if c.is_empty() => Kind::Empty,
+        None => Kind::Empty,
+        Some(c) => match c.get("application/json") {
+            Some(media) => Kind::Json(media.get("schema").cloned().unwrap_or_else(|| json!({}))),
+            None => Kind::Raw,
+        },
+    }
+}
+
+/// progenitor gives an operation one success type and asserts when its 2xx
+/// responses differ (SailPoint: `200` with a body beside `202` or `204`
+/// without; two 2xx with different bodies). The adaptation gives them all
+/// one: JSON bodies become a `oneOf` of the distinct ones; a body-less 2xx
+/// beside JSON makes the type nullable, and the operation gets
+/// `x-sailpoint-empty-success-as-null` so the runtime reads the empty body as
+/// `null`; a byte-stream body beside others makes every 2xx a byte stream.
+pub fn one_success_type_per_operation(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    for_each_operation_mut(spec, &mut |at, op| {
+        let Some(Value::Object(responses)) = op.get("responses") else {
+            return;
+        };
+        let successes: Vec<(String, Kind)> = responses
+            .iter()
+            .filter(|(code, _)| code.starts_with('2'))
+            .map(|(code, r)| (code.clone(), response_kind(r)))
+            .collect();
+        let mut distinct: Vec<&Kind> = Vec::new();
+        for (_, kind) in &successes {
+            if !distinct.contains(&kind) {
+                distinct.push(kind);
+            }
+        }
+        if distinct.len() < 2 {
+            return;
+        }
+        let has_raw = distinct.iter().any(|k| **k == Kind::Raw);
+        let has_empty = distinct.iter().any(|k| **k == Kind::Empty);
+        let jsons: Vec<Value> = distinct
+            .iter()
+            .filter_map(|k| match k {
+                Kind::Json(schema) => Some(schema.clone()),
+                _ => None,
+            })
+            .collect();
+        let codes: Vec<&str> = successes.iter().map(|(c, _)| c.as_str()).collect();
+        let new_content = if has_raw || jsons.is_empty() {
+            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
+        } else {
+            let mut schema = match jsons.as_slice() {
+                [one] => one.clone(),
+                many => json!({"oneOf": many}),
+            };
+            if has_empty {
+                schema = json!({"nullable": true, "allOf": [schema]});
+            }
+            json!({"application/json": {"schema": schema}})
+        };
+        let what = if has_raw || jsons.is_empty() {
+            "all read as byte streams".to_owned()
+        } else if has_empty {
+            "one nullable JSON type; an empty body reads as null".to_owned()
+        } else {
+            format!("one JSON type, oneOf {} bodies", jsons.len())
+        };
+        let empty_as_null = has_empty && !has_raw && !jsons.is_empty();
+        let op_map = op.as_object_mut().expect("an operation is an object");
+        if let Some(Value::Object(responses)) = op_map.get_mut("responses") {
+            for (code, response) in responses.iter_mut() {
+                if code.starts_with('2') {
+                    response["content"] = new_content.clone();
+                }
+            }
+        }
+        if empty_as_null {
+            op_map.insert(EMPTY_SUCCESS_AS_NULL_EXT.into(), Value::Bool(true));
+        }
+        changes.push(format!(
+            "{at}: success responses {} are {what}",
+            codes.join(", ")
+        ));
+    });
+    changes
+}
+
+/// Calls `f` with a readable location and each operation, mutably.
+fn for_each_operation_mut(spec: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
+    let Some(Value::Object(paths)) = spec.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if op.get("responses").is_some() {
+                let id = op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+                f(&id, op);
+            }
+        }
+    }
 }
 
 fn is_error_code(code: &str) -> bool {

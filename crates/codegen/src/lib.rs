@@ -44,6 +44,10 @@ pub enum Error {
     /// progenitor panicked (it asserts where it should return errors).
     #[error("progenitor panicked while generating the client: {0}")]
     Panicked(String),
+    /// An adaptation's note to the runtime names an operation the generated
+    /// code does not have.
+    #[error("operation `{0}` has a runtime quirk but no generated method of that name")]
+    Quirk(String),
     /// progenitor produced tokens that are not a Rust file.
     #[error("progenitor produced code that does not parse: {0}")]
     Syntax(#[from] syn::Error),
@@ -98,6 +102,7 @@ pub fn generate_with(
 ) -> Result<Generated, Error> {
     let mut spec: Value = serde_json::from_str(spec_json)?;
     let adaptations = adaptations::adapt_with(&mut spec, with);
+    let quirks = quirks_table(&spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(Error::OpenApi)?;
     let mut generator = progenitor::Generator::new(&settings());
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -111,7 +116,81 @@ pub fn generate_with(
             .unwrap_or_else(|| "no message".into());
         Error::Panicked(message)
     })??;
+    let (quirks_tokens, quirk_ids) = quirks;
+    let tokens = quote! { #tokens #quirks_tokens };
     let file: syn::File = syn::parse2(tokens)?;
     let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
+    for id in quirk_ids {
+        if !code.contains(&format!("operation_id: \"{id}\"")) {
+            return Err(Error::Quirk(id));
+        }
+    }
     Ok(Generated { code, adaptations })
+}
+
+/// The name progenitor gives an operation's method (and its
+/// `OperationInfo::operation_id`): its operationId in snake case, as
+/// progenitor's own `sanitize` makes it.
+pub fn method_name(operation_id: &str) -> String {
+    use heck::ToSnakeCase as _;
+    let cleaned: String = operation_id
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = cleaned.to_snake_case();
+    match out.chars().next() {
+        None => "x".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("_{out}"),
+    }
+}
+
+/// The `QUIRKS` table the runtime reads: what the adaptations changed in the
+/// spec copy that the runtime must undo on the wire.
+fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
+    let mut content_types = Vec::new();
+    let mut empty_as_null = Vec::new();
+    for item in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|m| m.values()) {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let name = method_name(id);
+            if let Some(ct) = op
+                .get(adaptations::REQUEST_CONTENT_TYPE_EXT)
+                .and_then(Value::as_str)
+            {
+                content_types.push((name.clone(), ct.to_owned()));
+            }
+            if op.get(adaptations::EMPTY_SUCCESS_AS_NULL_EXT) == Some(&Value::Bool(true)) {
+                empty_as_null.push(name);
+            }
+        }
+    }
+    content_types.sort();
+    empty_as_null.sort();
+    let mut ids: Vec<String> = content_types.iter().map(|(n, _)| n.clone()).collect();
+    ids.extend(empty_as_null.iter().cloned());
+    let ct = content_types.iter().map(|(n, c)| quote!((#n, #c)));
+    let tokens = quote! {
+        /// What the code generator's adaptations changed that the runtime
+        /// undoes on the wire (see crates/codegen, adaptations).
+        pub const QUIRKS: ::sailpoint_runtime::Quirks = ::sailpoint_runtime::Quirks {
+            request_content_types: &[#(#ct),*],
+            empty_success_as_null: &[#(#empty_as_null),*],
+        };
+    };
+    (tokens, ids)
 }

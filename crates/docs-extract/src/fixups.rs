@@ -1,13 +1,25 @@
 //! Fixes for bugs in the upstream pages, one named function each.
 //!
 //! In the style of k8s-openapi: every fix to a wrong upstream spec is a
-//! documented function that changes the operation only when its bug is
+//! documented function that changes an operation only when its bug is
 //! present and says what it changed. The extraction report lists every
 //! application with the page it touched, and the test
 //! `every_fixup_is_still_needed` fails once no input needs a fixup any more,
 //! so that dead fixes are removed instead of piling up.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{Map, Value};
+
+use crate::names::{for_each_child_schema, for_each_operation_schema};
+use crate::validate::template_names;
+
+/// What a fixup may know about the whole site.
+#[derive(Debug, Default, Clone)]
+pub struct Context {
+    /// The security schemes every page defines, by name.
+    pub security_schemes: BTreeMap<String, Value>,
+}
 
 /// One named fix for an upstream bug.
 #[derive(Debug, Clone, Copy)]
@@ -19,15 +31,84 @@ pub struct Fixup {
     /// Applies the fix to one operation (the page's `api` object, with
     /// `method` and `path` still present). Returns one line per change made;
     /// empty when the bug was not there.
-    pub apply: fn(&mut Map<String, Value>) -> Vec<String>,
+    pub apply: fn(&mut Map<String, Value>, &Context) -> Vec<String>,
+    /// The inputs known to have the bug: `seed` (this project's vendored
+    /// page) or a set under `../shared/corpus/`. The test
+    /// `every_fixup_is_still_needed` checks that the fixup applies to each,
+    /// and to no other. Empty for a defensive fixup, for bugs seen in other
+    /// plugin sites; its unit test shows it working.
+    pub inputs: &'static [&'static str],
 }
 
 /// Every fixup, in the order they run.
-pub const FIXUPS: &[Fixup] = &[Fixup {
-    name: "no_content_response_has_no_body",
-    summary: "a 204 or 205 response declares content; such responses have no body",
-    apply: no_content_response_has_no_body,
-}];
+pub const FIXUPS: &[Fixup] = &[
+    Fixup {
+        name: "no_content_response_has_no_body",
+        summary: "a 204 or 205 response declares content; such responses have no body",
+        apply: no_content_response_has_no_body,
+        inputs: &["seed", "sailpoint-beta-2022-08"],
+    },
+    Fixup {
+        name: "undefined_security_scheme",
+        summary: "a security requirement names a scheme no page defines (`bearerAuth`)",
+        apply: undefined_security_scheme,
+        inputs: &["sailpoint-beta-2022-08"],
+    },
+    Fixup {
+        name: "path_parameters_match_template",
+        summary: "path parameters are named differently from the path template, or missing from it",
+        apply: path_parameters_match_template,
+        inputs: &["sailpoint-beta-2022-08"],
+    },
+    Fixup {
+        name: "duplicate_parameters",
+        summary: "a parameter is declared twice",
+        apply: duplicate_parameters,
+        inputs: &[],
+    },
+    Fixup {
+        name: "boolean_required_in_schema",
+        summary: "a property says `required: true` inside itself instead of in its parent's `required` list",
+        apply: boolean_required_in_schema,
+        inputs: &[],
+    },
+    Fixup {
+        name: "invalid_schema_type",
+        summary: "a schema's `type` is not one of OpenAPI 3.0's six types",
+        apply: invalid_schema_type,
+        inputs: &[],
+    },
+    Fixup {
+        name: "enum_contains_null",
+        summary: "an enum lists `null` instead of the schema being `nullable`",
+        apply: enum_contains_null,
+        inputs: &[],
+    },
+    Fixup {
+        name: "default_null_on_non_nullable",
+        summary: "`default: null` on a schema that is not nullable",
+        apply: default_null_on_non_nullable,
+        inputs: &["sailpoint-beta-2022-08"],
+    },
+    Fixup {
+        name: "default_does_not_match_type",
+        summary: "a `default` of the wrong type (`\"false\"` for a boolean) or outside the enum",
+        apply: default_does_not_match_type,
+        inputs: &["sailpoint-beta-2022-08"],
+    },
+    Fixup {
+        name: "nonstandard_format",
+        summary: "a `format` that is not a format (`UUID`, `comma-separated`, `uuid (if ...)`)",
+        apply: nonstandard_format,
+        inputs: &["sailpoint-beta-2022-08"],
+    },
+    Fixup {
+        name: "discriminator_mapping_inlined",
+        summary: "`discriminator.mapping` values are inlined schemas instead of references",
+        apply: discriminator_mapping_inlined,
+        inputs: &[],
+    },
+];
 
 /// A `204 No Content` (or `205 Reset Content`) response cannot carry a body
 /// (RFC 9110 §15.3.5), yet SailPoint's pages declare
@@ -35,7 +116,7 @@ pub const FIXUPS: &[Fixup] = &[Fixup {
 /// generator believes the spec and parses the empty body as JSON, so the
 /// operation could never succeed. The fix removes `content` from such
 /// responses.
-pub fn no_content_response_has_no_body(op: &mut Map<String, Value>) -> Vec<String> {
+pub fn no_content_response_has_no_body(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
     let mut changes = Vec::new();
     let Some(Value::Object(responses)) = op.get_mut("responses") else {
         return changes;
@@ -54,27 +135,556 @@ pub fn no_content_response_has_no_body(op: &mut Map<String, Value>) -> Vec<Strin
     changes
 }
 
+/// SailPoint's 2022 beta pages require `bearerAuth` on 119 operations, but
+/// every page defines only `oauth2`, whose own description says it is an
+/// "OAuth2 Bearer token (JWT)": the same credential under an old name. The
+/// fix renames the requirement to the one bearer-style scheme the site
+/// defines (an `oauth2` or `http`/`bearer` scheme), keeping its scopes; when
+/// there is no single such scheme, the requirement is dropped.
+pub fn undefined_security_scheme(op: &mut Map<String, Value>, ctx: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    let Some(Value::Array(requirements)) = op.get_mut("security") else {
+        return changes;
+    };
+    let bearer: Vec<&String> = ctx
+        .security_schemes
+        .iter()
+        .filter(|(_, s)| {
+            let kind = s.get("type").and_then(Value::as_str);
+            kind == Some("oauth2")
+                || (kind == Some("http")
+                    && s.get("scheme")
+                        .and_then(Value::as_str)
+                        .map(str::to_lowercase)
+                        .as_deref()
+                        == Some("bearer"))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    let mut emptied = Vec::new();
+    for (i, requirement) in requirements.iter_mut().enumerate() {
+        let Some(map) = requirement.as_object_mut() else {
+            continue;
+        };
+        let undefined: Vec<String> = map
+            .keys()
+            .filter(|k| !ctx.security_schemes.contains_key(*k))
+            .cloned()
+            .collect();
+        for name in undefined {
+            let scopes = map.remove(&name).unwrap_or(Value::Array(Vec::new()));
+            match bearer.as_slice() {
+                [only] => {
+                    changes.push(format!(
+                        "security requirement `{name}` → `{only}` (the site's bearer scheme)"
+                    ));
+                    map.insert((*only).clone(), scopes);
+                }
+                _ => {
+                    changes.push(format!(
+                        "dropped security requirement `{name}`: no page defines it"
+                    ));
+                    if map.is_empty() {
+                        emptied.push(i);
+                    }
+                }
+            }
+        }
+    }
+    // A requirement emptied here would mean "no auth"; remove it instead.
+    let mut i = 0;
+    requirements.retain(|_| {
+        i += 1;
+        !emptied.contains(&(i - 1))
+    });
+    changes
+}
+
+/// Some pages name a path parameter differently from the template
+/// (`{access-type}` declared as `accessType`; `{sourceId}` as `id`), or
+/// declare a path parameter the path lacks (`PATCH /entitlements` with `id`).
+/// A generator cannot fill such a template. The fix renames each unmatched
+/// declared parameter to the unmatched template name in the same position;
+/// when a declared parameter has no template name left, it appends
+/// `/{name}` to the path (the endpoint addresses one item).
+pub fn path_parameters_match_template(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    let Some(path) = op.get("path").and_then(Value::as_str).map(str::to_owned) else {
+        return changes;
+    };
+    let in_template: Vec<String> = ordered_template_names(&path);
+    let templated: BTreeSet<String> = template_names(&path);
+    let Some(Value::Array(params)) = op.get_mut("parameters") else {
+        return changes;
+    };
+    let declared: BTreeSet<String> = params
+        .iter()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let mut missing: Vec<&String> = in_template
+        .iter()
+        .filter(|n| !declared.contains(*n))
+        .collect();
+    let mut new_path = path.clone();
+    for param in params.iter_mut() {
+        if param.get("in").and_then(Value::as_str) != Some("path") {
+            continue;
+        }
+        let Some(name) = param.get("name").and_then(Value::as_str).map(str::to_owned) else {
+            continue;
+        };
+        if templated.contains(&name) {
+            continue;
+        }
+        if !missing.is_empty() {
+            let target = missing.remove(0).clone();
+            changes.push(format!(
+                "path parameter `{name}` renamed to `{target}` to match {path}"
+            ));
+            param["name"] = Value::String(target);
+        } else {
+            new_path = format!("{}/{{{name}}}", new_path.trim_end_matches('/'));
+            changes.push(format!(
+                "path {path} lacks declared parameter `{name}`: now {new_path}"
+            ));
+        }
+    }
+    if new_path != path {
+        op.insert("path".into(), Value::String(new_path));
+    }
+    changes
+}
+
+fn ordered_template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+/// A parameter declared twice (same name and location) is invalid; the
+/// second is dropped.
+pub fn duplicate_parameters(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    let Some(Value::Array(params)) = op.get_mut("parameters") else {
+        return changes;
+    };
+    let mut seen = BTreeSet::new();
+    params.retain(|p| {
+        let key = (
+            p.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            p.get("in").and_then(Value::as_str).unwrap_or("").to_owned(),
+        );
+        let first = seen.insert(key.clone());
+        if !first {
+            changes.push(format!(
+                "dropped the second `{}` {} parameter",
+                key.0, key.1
+            ));
+        }
+        first
+    });
+    changes
+}
+
+/// A fix applied to one schema object, noting its changes.
+type SchemaFix<'a> = dyn FnMut(&mut Map<String, Value>, &mut Vec<String>) + 'a;
+
+/// Runs `f` on every schema of the operation, nested ones included,
+/// parents first.
+fn each_schema(op: &mut Map<String, Value>, f: &mut SchemaFix<'_>, changes: &mut Vec<String>) {
+    fn walk(schema: &mut Value, f: &mut SchemaFix<'_>, changes: &mut Vec<String>) {
+        if let Some(map) = schema.as_object_mut() {
+            f(map, changes);
+        }
+        for_each_child_schema(schema, &mut |child| walk(child, f, changes));
+    }
+    for_each_operation_schema(op, &mut |schema| walk(schema, f, changes));
+}
+
+/// Properties with `required: true` inside themselves (Swagger 2 habits)
+/// make the schema invalid: in OpenAPI 3.0 `required` is the parent's list
+/// of names. The fix moves each `true` into the parent's list and drops
+/// each boolean.
+pub fn boolean_required_in_schema(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    each_schema(
+        op,
+        &mut |schema, changes| {
+            let mut now_required = Vec::new();
+            if let Some(Value::Object(props)) = schema.get_mut("properties") {
+                for (name, prop) in props.iter_mut() {
+                    if let Some(Value::Bool(flag)) = prop.get("required").cloned() {
+                        prop.as_object_mut()
+                            .expect("a property with a key is an object")
+                            .remove("required");
+                        if flag {
+                            now_required.push(name.clone());
+                        }
+                        changes.push(format!(
+                            "property `{name}`: `required: {flag}` moved to its parent"
+                        ));
+                    }
+                }
+            }
+            if let Some(Value::Bool(_)) = schema.get("required") {
+                schema.remove("required");
+            }
+            if !now_required.is_empty() {
+                let list = schema
+                    .entry("required")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = list {
+                    for name in now_required {
+                        if !list.iter().any(|v| v.as_str() == Some(&name)) {
+                            list.push(Value::String(name));
+                        }
+                    }
+                }
+            }
+        },
+        &mut changes,
+    );
+    changes
+}
+
+const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+/// A `type` that is not one of OpenAPI 3.0's six (`any`, `text/plain`, a
+/// list such as `["string", "null"]`) fails to parse. The fix turns a list
+/// with `null` into the other type plus `nullable`, and removes any other
+/// invalid type, which leaves "any JSON value".
+pub fn invalid_schema_type(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    each_schema(
+        op,
+        &mut |schema, changes| {
+            let fixed = match schema.get("type") {
+                None => return,
+                Some(Value::String(t)) if TYPES.contains(&t.as_str()) => return,
+                Some(Value::Array(list)) => {
+                    let others: Vec<&str> = list
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .filter(|t| *t != "null")
+                        .collect();
+                    match others.as_slice() {
+                        [one] if TYPES.contains(one) => {
+                            Some(((*one).to_owned(), list.iter().any(|t| t == "null")))
+                        }
+                        _ => None,
+                    }
+                }
+                Some(_) => None,
+            };
+            let old = schema.get("type").map(Value::to_string).unwrap_or_default();
+            match fixed {
+                Some((t, nullable)) => {
+                    schema.insert("type".into(), Value::String(t.clone()));
+                    if nullable {
+                        schema.insert("nullable".into(), Value::Bool(true));
+                    }
+                    changes.push(format!(
+                        "type {old} → {t}{}",
+                        if nullable { ", nullable" } else { "" }
+                    ));
+                }
+                None => {
+                    schema.remove("type");
+                    changes.push(format!("removed invalid type {old} (any value)"));
+                }
+            }
+        },
+        &mut changes,
+    );
+    changes
+}
+
+/// `enum: [..., null]` is how JSON Schema allows null; OpenAPI 3.0 wants
+/// `nullable: true`, and generators make `null` a variant name. The fix
+/// removes `null` from the values and sets `nullable`.
+pub fn enum_contains_null(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    each_schema(
+        op,
+        &mut |schema, changes| {
+            if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                if values.iter().any(Value::is_null) {
+                    values.retain(|v| !v.is_null());
+                    schema.insert("nullable".into(), Value::Bool(true));
+                    changes.push("removed `null` from an enum and made it nullable".into());
+                }
+            }
+        },
+        &mut changes,
+    );
+    changes
+}
+
+/// `default: null` on a schema that is not nullable is a default its own
+/// type rejects; generators then emit a default that does not compile or
+/// parse. The fix removes the default.
+pub fn default_null_on_non_nullable(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    each_schema(
+        op,
+        &mut |schema, changes| {
+            let nullable = schema
+                .get("nullable")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if !nullable && schema.get("default").is_some_and(Value::is_null) {
+                schema.remove("default");
+                changes.push("removed `default: null` from a non-nullable schema".into());
+            }
+        },
+        &mut changes,
+    );
+    changes
+}
+
+/// A `default` must be a value of the schema: SailPoint writes
+/// `default: "false"` on booleans, which generators reject. The fix converts
+/// a string default that reads as the right type (`"false"`, `"10"`) and
+/// removes any other default that does not fit the type or the enum.
+pub fn default_does_not_match_type(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    each_schema(
+        op,
+        &mut |schema, changes| {
+            let Some(default) = schema.get("default").cloned() else {
+                return;
+            };
+            if default.is_null() {
+                return; // default_null_on_non_nullable's case
+            }
+            let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
+            let fits = |v: &Value| match kind {
+                "string" => v.is_string(),
+                "integer" => v.is_i64() || v.is_u64(),
+                "number" => v.is_number(),
+                "boolean" => v.is_boolean(),
+                "array" => v.is_array(),
+                "object" => v.is_object(),
+                _ => true,
+            };
+            let in_enum = |v: &Value| {
+                schema
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_none_or(|values| values.contains(v))
+            };
+            if fits(&default) && in_enum(&default) {
+                return;
+            }
+            let converted = default
+                .as_str()
+                .and_then(|text| serde_json::from_str::<Value>(text).ok())
+                .filter(|v| fits(v) && in_enum(v));
+            match converted {
+                Some(value) => {
+                    changes.push(format!("default {default} → {value} (a {kind})"));
+                    schema.insert("default".into(), value);
+                }
+                None => {
+                    changes.push(format!("removed default {default}: not a valid {kind}"));
+                    schema.remove("default");
+                }
+            }
+        },
+        &mut changes,
+    );
+    changes
+}
+
+/// Formats the generators know, by their lowercase names.
+const KNOWN_FORMATS: &[&str] = &[
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "byte",
+    "binary",
+    "date",
+    "date-time",
+    "password",
+    "uuid",
+    "email",
+    "uri",
+    "hostname",
+    "ipv4",
+    "ipv6",
+];
+
+/// "Formats" that are prose about the value, not a format.
+const PROSE_FORMATS: &[&str] = &["comma-separated", "csv"];
+
+/// Formats written in the wrong case (`UUID`), or with prose after them
+/// (`uuid (if user is Org Admin)`), are not recognised; a "format" that is
+/// prose (`comma-separated`) is not a format at all. The fix lowercases or
+/// trims a known format and removes the rest (the description keeps the
+/// prose).
+pub fn nonstandard_format(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    each_schema(
+        op,
+        &mut |schema, changes| {
+            let Some(Value::String(format)) = schema.get("format").cloned() else {
+                return;
+            };
+            if KNOWN_FORMATS.contains(&format.as_str()) {
+                return;
+            }
+            let head = format
+                .split(|c: char| c.is_whitespace() || c == '(')
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            if KNOWN_FORMATS.contains(&head.as_str()) {
+                changes.push(format!("format `{format}` → `{head}`"));
+                schema.insert("format".into(), Value::String(head));
+            } else if PROSE_FORMATS.contains(&format.as_str())
+                || !format
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                changes.push(format!("removed format `{format}`: not a format"));
+                schema.remove("format");
+            }
+        },
+        &mut changes,
+    );
+    changes
+}
+
+/// `discriminator.mapping` maps a value to a schema *reference*; the plugin
+/// inlined the referenced schemas there too, which is invalid. The fix
+/// removes inlined entries (the `oneOf` still lists the schemas, and the
+/// discriminator's `propertyName` still tells them apart).
+pub fn discriminator_mapping_inlined(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    each_schema(
+        op,
+        &mut |schema, changes| {
+            let Some(Value::Object(discriminator)) = schema.get_mut("discriminator") else {
+                return;
+            };
+            let Some(Value::Object(mapping)) = discriminator.get_mut("mapping") else {
+                return;
+            };
+            let inlined: Vec<String> = mapping
+                .iter()
+                .filter(|(_, v)| !v.is_string())
+                .map(|(k, _)| k.clone())
+                .collect();
+            for key in &inlined {
+                mapping.remove(key);
+            }
+            if !inlined.is_empty() {
+                changes.push(format!(
+                    "removed inlined discriminator mapping entries: {}",
+                    inlined.join(", ")
+                ));
+            }
+            if mapping.is_empty() {
+                discriminator.remove("mapping");
+            }
+        },
+        &mut changes,
+    );
+    changes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
+    fn op(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
     #[test]
     fn no_content_fixup_removes_body_only_when_present() {
-        let mut op = json!({"responses": {
+        let mut o = op(json!({"responses": {
             "204": {"description": "done", "content": {"application/json": {"schema": {"type": "object"}}}},
             "400": {"description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}}
-        }})
-        .as_object()
-        .unwrap()
-        .clone();
-        let changes = no_content_response_has_no_body(&mut op);
+        }}));
+        let ctx = Context::default();
+        let changes = no_content_response_has_no_body(&mut o, &ctx);
         assert_eq!(
             changes,
             ["removed content (application/json) from the 204 response"]
         );
-        assert!(op["responses"]["204"].get("content").is_none());
-        assert!(op["responses"]["400"].get("content").is_some());
-        assert!(no_content_response_has_no_body(&mut op).is_empty());
+        assert!(o["responses"]["204"].get("content").is_none());
+        assert!(o["responses"]["400"].get("content").is_some());
+        assert!(no_content_response_has_no_body(&mut o, &ctx).is_empty());
+    }
+
+    #[test]
+    fn undefined_scheme_becomes_the_bearer_scheme_with_its_scopes() {
+        let ctx = Context {
+            security_schemes: BTreeMap::from([("oauth2".into(), json!({"type": "oauth2"}))]),
+        };
+        let mut o = op(json!({"security": [{"bearerAuth": ["idn:role:read"]}]}));
+        assert_eq!(undefined_security_scheme(&mut o, &ctx).len(), 1);
+        assert_eq!(o["security"], json!([{"oauth2": ["idn:role:read"]}]));
+        assert!(undefined_security_scheme(&mut o, &ctx).is_empty());
+    }
+
+    #[test]
+    fn path_parameters_are_renamed_or_templated() {
+        let mut o = op(
+            json!({"path": "/a/{access-type}", "parameters": [{"name": "accessType", "in": "path", "required": true}]}),
+        );
+        path_parameters_match_template(&mut o, &Context::default());
+        assert_eq!(o["parameters"][0]["name"], "access-type");
+        let mut o = op(
+            json!({"path": "/entitlements", "parameters": [{"name": "id", "in": "path", "required": true}]}),
+        );
+        path_parameters_match_template(&mut o, &Context::default());
+        assert_eq!(o["path"], "/entitlements/{id}");
+        assert!(path_parameters_match_template(&mut o, &Context::default()).is_empty());
+    }
+
+    #[test]
+    fn schema_fixups_apply_where_the_bug_is() {
+        let mut o = op(
+            json!({"responses": {"200": {"description": "", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {
+                    "a": {"type": "string", "required": true, "format": "UUID", "default": null},
+                    "b": {"type": "any", "enum": ["X", null]},
+                    "c": {"type": ["integer", "null"], "format": "comma-separated"},
+                    "d": {"oneOf": [{"type": "object"}], "discriminator": {"propertyName": "t", "mapping": {"x": {"type": "object"}}}}
+                }
+            }}}}}}),
+        );
+        let ctx = Context::default();
+        for fixup in FIXUPS {
+            (fixup.apply)(&mut o, &ctx);
+        }
+        let s = &o["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(s["required"], json!(["a"]));
+        assert_eq!(
+            s["properties"]["a"],
+            json!({"type": "string", "format": "uuid"})
+        );
+        assert_eq!(
+            s["properties"]["b"],
+            json!({"enum": ["X"], "nullable": true})
+        );
+        assert_eq!(
+            s["properties"]["c"],
+            json!({"type": "integer", "nullable": true})
+        );
+        assert_eq!(
+            s["properties"]["d"]["discriminator"],
+            json!({"propertyName": "t"})
+        );
     }
 }

@@ -191,6 +191,16 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
     let mut tag_descriptions: BTreeMap<String, String> = BTreeMap::new();
     let mut placed: Vec<Placed> = Vec::new();
 
+    // First pass: what every page repeats (info, servers, security schemes),
+    // which the fixups need to know.
+    for page in &pages {
+        if let Page::Operation(page) = page {
+            merge_shared(page, &mut shared, &mut report);
+        }
+    }
+    let context = fixups::Context {
+        security_schemes: shared.security_schemes.clone(),
+    };
     for page in pages {
         match page {
             Page::Operation(page) => {
@@ -198,7 +208,7 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
                 if page.encoding == ApiEncoding::DeflatedBase64 {
                     report.compressed_pages += 1;
                 }
-                placed.push(place(page, &mut shared, &mut report)?);
+                placed.push(place(page, &context, &mut report)?);
             }
             Page::Tag(tag) => {
                 report.tag_pages += 1;
@@ -343,53 +353,9 @@ struct Shared {
     first_servers_page: Option<Origin>,
 }
 
-/// Checks an operation page, merges its shared parts, applies the fixups
-/// and turns its `api` object into an OpenAPI operation.
-fn place(
-    page: page::OperationPage,
-    shared: &mut Shared,
-    report: &mut Report,
-) -> Result<Placed, Error> {
-    let page::OperationPage {
-        origin, mut api, ..
-    } = page;
-    let bad = |message: String| Error::BadApi {
-        origin: origin.clone(),
-        message,
-    };
-    let method = match api.get("method") {
-        Some(Value::String(m)) if validate::METHODS.contains(&m.to_lowercase().as_str()) => {
-            m.to_lowercase()
-        }
-        Some(other) => return Err(bad(format!("has `method` {other}, not an HTTP method"))),
-        None => return Err(bad("has no `method`".into())),
-    };
-    let path = match api.get("path") {
-        Some(Value::String(p)) if p.starts_with('/') => p.clone(),
-        Some(other) => {
-            return Err(bad(format!(
-                "has `path` {other}, which does not start with `/`"
-            )))
-        }
-        None => return Err(bad("has no `path`".into())),
-    };
-    if !matches!(api.get("responses"), Some(Value::Object(r)) if !r.is_empty()) {
-        return Err(bad("has no `responses`".into()));
-    }
-    if !matches!(api.get("operationId"), Some(Value::String(_))) {
-        return Err(bad("has no string `operationId`".into()));
-    }
-
-    for fixup in fixups::FIXUPS {
-        for change in (fixup.apply)(&mut api) {
-            report.fixups.push(AppliedFixup {
-                fixup: fixup.name,
-                origin: origin.clone(),
-                change,
-            });
-        }
-    }
-
+/// Merges what a page repeats into `shared`, reporting disagreements.
+fn merge_shared(page: &page::OperationPage, shared: &mut Shared, report: &mut Report) {
+    let (origin, api) = (&page.origin, &page.api);
     if let Some(info) = api.get("info") {
         match &shared.info {
             None => shared.info = Some(info.clone()),
@@ -421,6 +387,60 @@ fn place(
             }
         }
     }
+}
+
+/// Checks an operation page, applies the fixups and turns its `api` object
+/// into an OpenAPI operation.
+fn place(
+    page: page::OperationPage,
+    context: &fixups::Context,
+    report: &mut Report,
+) -> Result<Placed, Error> {
+    let page::OperationPage {
+        origin, mut api, ..
+    } = page;
+    let bad = |message: String| Error::BadApi {
+        origin: origin.clone(),
+        message,
+    };
+    if !matches!(api.get("responses"), Some(Value::Object(r)) if !r.is_empty()) {
+        return Err(bad("has no `responses`".into()));
+    }
+    if !matches!(api.get("operationId"), Some(Value::String(_))) {
+        return Err(bad("has no string `operationId`".into()));
+    }
+    let method = match api.get("method") {
+        Some(Value::String(m)) if validate::METHODS.contains(&m.to_lowercase().as_str()) => {
+            m.to_lowercase()
+        }
+        Some(other) => return Err(bad(format!("has `method` {other}, not an HTTP method"))),
+        None => return Err(bad("has no `method`".into())),
+    };
+
+    match api.get("path") {
+        Some(Value::String(p)) if p.starts_with('/') => {}
+        Some(other) => {
+            return Err(bad(format!(
+                "has `path` {other}, which does not start with `/`"
+            )))
+        }
+        None => return Err(bad("has no `path`".into())),
+    }
+    for fixup in fixups::FIXUPS {
+        for change in (fixup.apply)(&mut api, context) {
+            report.fixups.push(AppliedFixup {
+                fixup: fixup.name,
+                origin: origin.clone(),
+                change,
+            });
+        }
+    }
+    // A fixup may have corrected the path.
+    let path = api
+        .get("path")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
 
     if !api.contains_key("summary") {
         if let Some(name) = api

@@ -264,18 +264,3 @@ fn a_stale_names_entry_is_a_warning() {
         extraction.report.warnings
     );
 }
-
-/// k8s-openapi style: a fixup that no input needs any more must be removed.
-/// Inputs: the vendored seed page.
-#[test]
-fn every_fixup_is_still_needed() {
-    let extraction = extract(&[source("s.api.mdx", SEED)], &names()).unwrap();
-    for fixup in docs_extract::fixups::FIXUPS {
-        assert!(
-            extraction.report.fixups.iter().any(|f| f.fixup == fixup.name),
-            "fixup `{}` ({}) no longer applies to any input: upstream fixed the bug, so delete the fixup",
-            fixup.name,
-            fixup.summary
-        );
-    }
-}

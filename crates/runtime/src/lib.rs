@@ -27,5 +27,49 @@ mod token;
 pub use config::{ClientBuilder, Parts};
 pub use error::{ApiError, AuthError, ConfigError, Error};
 pub use retry::RetryStrategy;
-pub use runtime::Runtime;
+pub use runtime::{Quirks, Runtime};
 pub use secret::Secret;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use progenitor_client;
+    pub use reqwest;
+}
+
+/// Implements progenitor's `ClientHooks<Runtime>` for a generated `Client`
+/// (generated with `inner_type = Runtime` and hooks `Expected`), in the
+/// module that includes the generated code (it reads its `QUIRKS`), so that
+/// every call goes through [`Runtime::pre`], [`Runtime::exec`] and
+/// [`Runtime::post`]. One implementation for every generated client.
+#[macro_export]
+macro_rules! impl_client_hooks {
+    ($client:ty) => {
+        impl $crate::__private::progenitor_client::ClientHooks<$crate::Runtime> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut $crate::__private::reqwest::Request,
+                info: &$crate::__private::progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), $crate::__private::progenitor_client::Error<E>> {
+                self.inner.pre(request, info.operation_id, &QUIRKS).await
+            }
+
+            async fn post<E>(
+                &self,
+                result: &$crate::__private::reqwest::Result<$crate::__private::reqwest::Response>,
+                _info: &$crate::__private::progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), $crate::__private::progenitor_client::Error<E>> {
+                self.inner.post(result)
+            }
+
+            async fn exec(
+                &self,
+                request: $crate::__private::reqwest::Request,
+                info: &$crate::__private::progenitor_client::OperationInfo,
+            ) -> $crate::__private::reqwest::Result<$crate::__private::reqwest::Response> {
+                self.inner
+                    .exec(&self.client, request, info.operation_id, &QUIRKS)
+                    .await
+            }
+        }
+    };
+}

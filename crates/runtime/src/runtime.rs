@@ -21,6 +21,29 @@ pub const SDK_HEADER: &str = "x-sailpoint-sdk";
 /// Opt-in header for SailPoint's experimental endpoints.
 pub const EXPERIMENTAL_HEADER: &str = "x-sailpoint-experimental";
 
+/// What the code generator changed in its copy of the spec that the
+/// runtime must undo on the wire, per operation (by method name). Generated
+/// as `QUIRKS` beside each client.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quirks {
+    /// Operations whose request body is sent with another Content-Type than
+    /// the generated code sets (`application/json-patch+json`,
+    /// `multipart/form-data`, ...).
+    pub request_content_types: &'static [(&'static str, &'static str)],
+    /// Operations whose success type is nullable because some 2xx has no
+    /// body: an empty success body is read as `null`.
+    pub empty_success_as_null: &'static [&'static str],
+}
+
+impl Quirks {
+    fn content_type(&self, operation: &str) -> Option<&'static str> {
+        self.request_content_types
+            .iter()
+            .find(|(op, _)| *op == operation)
+            .map(|(_, ct)| *ct)
+    }
+}
+
 /// The runtime of a generated client: its `inner` value. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Runtime(pub(crate) Arc<RuntimeInner>);
@@ -45,7 +68,11 @@ impl Runtime {
         &self,
         request: &mut Request,
         operation: &str,
+        quirks: &Quirks,
     ) -> Result<(), progenitor_client::Error<E>> {
+        if let Some(content_type) = quirks.content_type(operation) {
+            set_content_type(request, content_type);
+        }
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION_HEADER);
         // One growth of the map for the headers added here, not one each.
@@ -80,7 +107,9 @@ impl Runtime {
         http: &reqwest::Client,
         request: Request,
         operation: &str,
+        quirks: &Quirks,
     ) -> reqwest::Result<Response> {
+        let empty_as_null = quirks.empty_success_as_null.contains(&operation);
         let span = tracing::info_span!(
             "sailpoint.call",
             operation,
@@ -91,13 +120,16 @@ impl Runtime {
             tracking_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.exec_inner(http, request).instrument(span).await
+        self.exec_inner(http, request, empty_as_null)
+            .instrument(span)
+            .await
     }
 
     async fn exec_inner(
         &self,
         http: &reqwest::Client,
         request: Request,
+        empty_as_null: bool,
     ) -> reqwest::Result<Response> {
         let started = Instant::now();
         let span = tracing::Span::current();
@@ -119,7 +151,7 @@ impl Runtime {
                 Err(_) => Attempt::NoAnswer,
             };
             let Some(mut next) = spare else {
-                return self.finish(result, started).await;
+                return self.finish(result, started, empty_as_null).await;
             };
             // A 401: the token may have been revoked or expired early.
             if let Ok(response) = &result {
@@ -134,7 +166,7 @@ impl Runtime {
                 }
             }
             let Some(delay) = self.0.retry.next_delay(&method, outcome, attempts, waited) else {
-                return self.finish(result, started).await;
+                return self.finish(result, started, empty_as_null).await;
             };
             match &result {
                 Ok(r) => tracing::debug!(
@@ -178,6 +210,7 @@ impl Runtime {
         &self,
         result: reqwest::Result<Response>,
         started: Instant,
+        empty_as_null: bool,
     ) -> reqwest::Result<Response> {
         let span = tracing::Span::current();
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
@@ -192,6 +225,11 @@ impl Runtime {
         span.record("status", status.as_u16());
         if status.is_success() {
             tracing::info!(status = status.as_u16(), "done");
+            let empty =
+                matches!(status.as_u16(), 204 | 205) || response.content_length() == Some(0);
+            if empty_as_null && empty {
+                return Ok(with_body(response, "application/json", b"null".to_vec()));
+            }
             return Ok(response);
         }
         let mut parts = http::Response::new(());
@@ -232,6 +270,44 @@ impl Runtime {
             },
             Err(_) => Ok(()),
         }
+    }
+}
+
+/// `response` with `body` in place of its own.
+fn with_body(response: Response, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut parts = http::Response::new(());
+    *parts.status_mut() = response.status();
+    *parts.version_mut() = response.version();
+    *parts.headers_mut() = response.headers().clone();
+    let (mut parts, ()) = parts.into_parts();
+    parts
+        .headers
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    parts.headers.remove(reqwest::header::CONTENT_LENGTH);
+    Response::from(http::Response::from_parts(parts, reqwest::Body::from(body)))
+}
+
+/// Sets the Content-Type the API wants; for `multipart/form-data`, with the
+/// boundary the body starts with (`--BOUNDARY\r\n`).
+fn set_content_type(request: &mut Request, content_type: &'static str) {
+    let value = if content_type.starts_with("multipart/") && !content_type.contains("boundary=") {
+        let boundary = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .and_then(|b| b.strip_prefix(b"--"))
+            .and_then(|b| b.split(|c| *c == b'\r' || *c == b'\n').next())
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .filter(|b| !b.is_empty())
+            .map(str::to_owned);
+        match boundary {
+            Some(b) => HeaderValue::from_str(&format!("{content_type}; boundary={b}")).ok(),
+            None => Some(HeaderValue::from_static(content_type)),
+        }
+    } else {
+        Some(HeaderValue::from_static(content_type))
+    };
+    if let Some(value) = value {
+        request.headers_mut().insert(CONTENT_TYPE, value);
     }
 }
 

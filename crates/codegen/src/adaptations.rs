@@ -31,6 +31,11 @@ pub struct Adaptation {
 /// Every adaptation, in the order they run.
 pub const ADAPTATIONS: &[Adaptation] = &[
     Adaptation {
+        name: "titles_do_not_name_types",
+        summary: "schema titles are dropped so typify names types after components and places, not titles that clash",
+        apply: titles_do_not_name_types,
+    },
+    Adaptation {
         name: "open_enums",
         summary: "enums documented as open get a catch-all so a new server value still deserializes",
         apply: open_enums,
@@ -81,6 +86,29 @@ pub fn adapt_with(spec: &mut Value, adaptations: &[Adaptation]) -> Vec<AppliedAd
         }
     }
     applied
+}
+
+/// typify names a type after its schema's `title`. Extraction already made
+/// titles into component names, and when two different schemas share a
+/// title (SailPoint has several), typify emits two Rust types of one name
+/// and the client does not compile. The adaptation removes `title` from
+/// every schema; components keep their names, inline types are named after
+/// where they are.
+pub fn titles_do_not_name_types(spec: &mut Value) -> Vec<String> {
+    let mut count = 0;
+    visit_schemas(spec, &mut |_, schema| {
+        if let Some(map) = schema.as_object_mut() {
+            if map.get("title").is_some_and(Value::is_string) {
+                map.remove("title");
+                count += 1;
+            }
+        }
+    });
+    if count == 0 {
+        Vec::new()
+    } else {
+        vec![format!("removed {count} schema titles")]
+    }
 }
 
 /// Phrases with which a description says an enum may grow.

@@ -207,81 +207,344 @@ pub fn for_each_child_schema(schema: &mut Value, f: &mut dyn FnMut(&mut Value)) 
 pub struct NamingReport {
     /// Component name → how many places now refer to it.
     pub uses: BTreeMap<String, usize>,
+    /// Names derived from where a repeated, unnamed schema was first used.
+    pub derived: Vec<String>,
     /// Problems worth a maintainer's look (stale names-file entries, clashing titles).
     pub warnings: Vec<String>,
 }
 
-/// Restores named components across `paths` (path → method → operation) and
-/// returns the components' schemas.
-pub fn restore_names(
-    paths: &mut BTreeMap<String, BTreeMap<String, Map<String, Value>>>,
-    names: &NamesFile,
-) -> Result<(BTreeMap<String, Value>, NamingReport), Error> {
-    let mut report = NamingReport::default();
-    // name → canonical body; canonical body → name.
-    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_shape: HashMap<String, String> = HashMap::new();
+/// How a JSON value is read while normalizing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Not a schema (an example, a description, an enum list).
+    Plain,
+    /// A schema: it may become a reference.
+    Schema,
+    /// A map whose values are schemas (`properties`).
+    SchemaMap,
+    /// A list whose items are schemas (`allOf`, `oneOf`, `anyOf`).
+    SchemaList,
+}
 
-    let mut claim = |name: String,
-                     schema: &Value,
-                     report: &mut NamingReport,
-                     explicit: bool|
-     -> Result<(), Error> {
-        let shape = canonical(schema);
-        if by_shape.contains_key(&shape) {
-            return Ok(());
-        }
-        let mut chosen = name.clone();
-        let mut n = 1;
-        while let Some(existing) = by_name.get(&chosen) {
-            if *existing == shape {
-                return Ok(());
+fn child_mode(key: &str, child: &Value) -> Mode {
+    match key {
+        "properties" => Mode::SchemaMap,
+        "items" | "not" => Mode::Schema,
+        "additionalProperties" if child.is_object() => Mode::Schema,
+        "allOf" | "oneOf" | "anyOf" => Mode::SchemaList,
+        _ => Mode::Plain,
+    }
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    // splitmix64 of a combination: good enough to keep collisions rare, and
+    // collisions are checked by comparing values anyway.
+    let mut z = a.rotate_left(17) ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn hash_str(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// Whether a schema is worth a component of its own when it repeats: an
+/// object with properties, or an enum.
+fn worth_naming(schema: &Value) -> bool {
+    schema.get("$ref").is_none()
+        && (schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty())
+            || schema.get("enum").is_some())
+}
+
+/// Named shapes, by the hash of their normalized form.
+#[derive(Default)]
+struct Namer {
+    by_hash: HashMap<u64, Vec<(String, Value)>>,
+    by_name: BTreeMap<String, Value>,
+}
+
+/// What a counting pass saw of one repeated shape.
+struct Seen {
+    count: usize,
+    first_hint: String,
+    body: Value,
+    order: usize,
+}
+
+impl Namer {
+    /// Normalizes `v` in place, bottom-up: every sub-schema equal to a named
+    /// shape becomes a reference to it; returns the hash of the result.
+    /// `replace_self` lets `v` itself become a reference. With `seen`, shapes
+    /// worth naming are counted (with `hint` the place, for a derived name).
+    fn normalize(
+        &self,
+        v: &mut Value,
+        mode: Mode,
+        replace_self: bool,
+        hint: &mut Vec<String>,
+        seen: &mut Option<&mut HashMap<u64, Seen>>,
+        uses: &mut BTreeMap<String, usize>,
+    ) -> u64 {
+        let h = match &mut *v {
+            Value::Object(map) => {
+                let mut acc: u64 = 0x5151;
+                for (key, child) in map.iter_mut() {
+                    let (child_mode, pushed) = match mode {
+                        Mode::Schema => (child_mode(key, child), false),
+                        Mode::SchemaMap => {
+                            hint.push(pascal(key));
+                            (Mode::Schema, true)
+                        }
+                        _ => (Mode::Plain, false),
+                    };
+                    let extra = match (mode, key.as_str()) {
+                        (Mode::Schema, "items") => Some("Item"),
+                        (Mode::Schema, "additionalProperties") => Some("Value"),
+                        _ => None,
+                    };
+                    if let Some(e) = extra {
+                        hint.push(e.to_owned());
+                    }
+                    let ch = self.normalize(child, child_mode, true, hint, seen, uses);
+                    if extra.is_some() {
+                        hint.pop();
+                    }
+                    if pushed {
+                        hint.pop();
+                    }
+                    acc = acc.wrapping_add(mix(hash_str(key), ch));
+                }
+                mix(acc, map.len() as u64)
             }
-            if explicit && n == 1 {
-                return Err(Error::Names {
-                    source_name: names.source.clone(),
-                    message: format!("`{name}` names two different schemas"),
-                });
+            Value::Array(items) => {
+                let item_mode = if mode == Mode::SchemaList {
+                    Mode::Schema
+                } else {
+                    Mode::Plain
+                };
+                let mut acc: u64 = 0xA11A;
+                for (i, item) in items.iter_mut().enumerate() {
+                    if item_mode == Mode::Schema {
+                        hint.push(format!("Variant{}", i + 1));
+                    }
+                    let ch = self.normalize(item, item_mode, true, hint, seen, uses);
+                    if item_mode == Mode::Schema {
+                        hint.pop();
+                    }
+                    acc = mix(acc, ch);
+                }
+                acc
+            }
+            Value::String(s) => mix(1, hash_str(s)),
+            other => mix(2, hash_str(&other.to_string())),
+        };
+        if mode != Mode::Schema {
+            return h;
+        }
+        if replace_self {
+            if let Some(candidates) = self.by_hash.get(&h) {
+                if let Some((name, _)) = candidates.iter().find(|(_, body)| body == v) {
+                    *uses.entry(name.clone()).or_default() += 1;
+                    *v = schema_ref(name);
+                    return mix(3, hash_str(name));
+                }
+            }
+        }
+        if let Some(seen) = seen.as_deref_mut() {
+            if worth_naming(v) {
+                let order = seen.len();
+                seen.entry(h)
+                    .and_modify(|s| s.count += 1)
+                    .or_insert_with(|| Seen {
+                        count: 1,
+                        first_hint: hint.concat(),
+                        body: v.clone(),
+                        order,
+                    });
+            }
+        }
+        h
+    }
+
+    /// Registers `schema` (its original, inline form) under `name`,
+    /// normalized with the shapes registered so far. Returns the name used:
+    /// `name`, or `name2`, ... when another shape has it already.
+    fn register(
+        &mut self,
+        name: &str,
+        schema: &Value,
+        explicit: bool,
+    ) -> Result<Option<String>, String> {
+        let mut body = schema.clone();
+        let mut uses = BTreeMap::new();
+        let h = self.normalize(
+            &mut body,
+            Mode::Schema,
+            false,
+            &mut Vec::new(),
+            &mut None,
+            &mut uses,
+        );
+        if let Some((existing, _)) = self
+            .by_hash
+            .get(&h)
+            .and_then(|c| c.iter().find(|(_, b)| *b == body))
+        {
+            return Ok((existing == name).then(|| name.to_owned()).or(None));
+        }
+        let mut chosen = name.to_owned();
+        let mut n = 1;
+        while self.by_name.contains_key(&chosen) {
+            if explicit {
+                return Err(format!("`{name}` names two different schemas"));
             }
             n += 1;
             chosen = format!("{name}{n}");
         }
-        if chosen != name {
-            report.warnings.push(format!(
-                "two different schemas are titled `{name}`; the later one is named `{chosen}`"
-            ));
-        }
-        by_name.insert(chosen.clone(), shape.clone());
-        by_shape.insert(shape, chosen);
-        Ok(())
-    };
+        self.by_name.insert(chosen.clone(), body.clone());
+        self.by_hash
+            .entry(h)
+            .or_default()
+            .push((chosen.clone(), body));
+        Ok(Some(chosen))
+    }
+}
 
-    // 1. The names file.
-    let operations: BTreeMap<String, &Map<String, Value>> = paths
-        .values()
-        .flat_map(|methods| methods.values())
-        .filter_map(|op| Some((op.get("operationId")?.as_str()?.to_owned(), op)))
-        .collect();
-    for (name, location) in &names.entries {
-        let found = operations
-            .get(&location.operation_id)
-            .and_then(|op| op_pointer(op, &location.pointer));
-        match found {
-            Some(schema) if schema.is_object() && schema.get("$ref").is_none() => {
-                claim(name.clone(), schema, &mut report, true)?
+/// The number of JSON nodes in a value, to register small shapes first.
+fn size(v: &Value) -> usize {
+    match v {
+        Value::Object(m) => 1 + m.values().map(size).sum::<usize>(),
+        Value::Array(a) => 1 + a.iter().map(size).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// `owner-id` → `OwnerId`.
+fn pascal(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next()
+                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+type Paths = BTreeMap<String, BTreeMap<String, Map<String, Value>>>;
+
+/// Calls `f` on every top-level schema of every operation with a name hint
+/// for its place: `{OperationId}Request`, `{OperationId}Response{code}`,
+/// `{OperationId}Param{Name}`.
+fn each_top_schema(paths: &mut Paths, f: &mut dyn FnMut(&mut Value, &mut Vec<String>)) {
+    for methods in paths.values_mut() {
+        for op in methods.values_mut() {
+            let id = pascal(
+                op.get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Operation"),
+            );
+            if let Some(Value::Array(params)) = op.get_mut("parameters") {
+                for p in params {
+                    let name = pascal(p.get("name").and_then(Value::as_str).unwrap_or(""));
+                    if let Some(schema) = p.get_mut("schema") {
+                        f(schema, &mut vec![id.clone(), format!("Param{name}")]);
+                    }
+                }
             }
-            Some(_) => report.warnings.push(format!(
-                "names file entry `{name}` points at {}#{}, which is not an inline schema",
-                location.operation_id, location.pointer
-            )),
-            None => report.warnings.push(format!(
-                "names file entry `{name}` points at {}#{}, which no page has (stale entry?)",
-                location.operation_id, location.pointer
-            )),
+            if let Some(Value::Object(content)) =
+                op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
+            {
+                for media in content.values_mut() {
+                    if let Some(schema) = media.get_mut("schema") {
+                        f(schema, &mut vec![id.clone(), "Request".into()]);
+                    }
+                }
+            }
+            if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                for (code, response) in responses.iter_mut() {
+                    let suffix = format!("Response{}", pascal(code));
+                    if let Some(Value::Object(content)) = response.get_mut("content") {
+                        for media in content.values_mut() {
+                            if let Some(schema) = media.get_mut("schema") {
+                                f(schema, &mut vec![id.clone(), suffix.clone()]);
+                            }
+                        }
+                    }
+                    if let Some(Value::Object(headers)) = response.get_mut("headers") {
+                        for (name, header) in headers.iter_mut() {
+                            if let Some(schema) = header.get_mut("schema") {
+                                f(
+                                    schema,
+                                    &mut vec![
+                                        id.clone(),
+                                        suffix.clone(),
+                                        format!("Header{}", pascal(name)),
+                                    ],
+                                );
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
+}
 
-    // 2. Titles, in path and method order.
+/// Restores named components across `paths` (path → method → operation) and
+/// returns the components' schemas.
+///
+/// Names come from the names file, then titles; then every shape worth a
+/// component (an object with properties, or an enum) that occurs more than
+/// once gets a name derived from where it first occurs
+/// (`{OperationId}Response200Owner`). Equal shapes (same JSON, key order
+/// aside, after their own named parts became references) are one component.
+/// Shapes are hashed bottom-up, so this is linear in the size of the site.
+pub fn restore_names(
+    paths: &mut Paths,
+    names: &NamesFile,
+) -> Result<(BTreeMap<String, Value>, NamingReport), Error> {
+    let mut report = NamingReport::default();
+    let names_error = |message: String| Error::Names {
+        source_name: names.source.clone(),
+        message,
+    };
+
+    // Explicit names: the names file, then titles.
+    let mut explicit: Vec<(String, Value, bool, usize)> = Vec::new();
+    {
+        let operations: BTreeMap<String, &Map<String, Value>> = paths
+            .values()
+            .flat_map(|methods| methods.values())
+            .filter_map(|op| Some((op.get("operationId")?.as_str()?.to_owned(), op)))
+            .collect();
+        for (name, location) in &names.entries {
+            let found = operations
+                .get(&location.operation_id)
+                .and_then(|op| op_pointer(op, &location.pointer));
+            match found {
+                Some(schema) if schema.is_object() && schema.get("$ref").is_none() => {
+                    explicit.push((name.clone(), schema.clone(), true, explicit.len()))
+                }
+                Some(_) => report.warnings.push(format!(
+                    "names file entry `{name}` points at {}#{}, which is not an inline schema",
+                    location.operation_id, location.pointer
+                )),
+                None => report.warnings.push(format!(
+                    "names file entry `{name}` points at {}#{}, which no page has (stale entry?)",
+                    location.operation_id, location.pointer
+                )),
+            }
+        }
+    }
     let mut titled: Vec<(String, Value)> = Vec::new();
     for methods in paths.values_mut() {
         for op in methods.values_mut() {
@@ -290,31 +553,107 @@ pub fn restore_names(
     }
     for (title, schema) in titled {
         if let Some(name) = title_to_name(&title) {
-            claim(name, &schema, &mut report, false)?;
+            let order = explicit.len();
+            explicit.push((name, schema, false, order));
         }
+    }
+    // Smaller shapes first, so that a shape's named parts are known before it.
+    explicit.sort_by_key(|(_, schema, is_file, order)| (!*is_file, size(schema), *order));
+    let mut namer = Namer::default();
+    let mut clashes: BTreeMap<String, String> = BTreeMap::new();
+    for (name, schema, from_file, _) in &explicit {
+        if let Some(chosen) = namer
+            .register(name, schema, *from_file)
+            .map_err(names_error)?
+        {
+            if chosen != *name {
+                clashes.insert(name.clone(), chosen);
+            }
+        }
+    }
+    for (name, chosen) in clashes {
+        report.warnings.push(format!(
+            "two different schemas are titled `{name}`; the other is named `{chosen}`"
+        ));
     }
 
-    // 3. Replace every occurrence of a named shape by a reference.
-    let mut components = BTreeMap::new();
-    for methods in paths.values_mut() {
-        for op in methods.values_mut() {
-            for_each_operation_schema(op, &mut |schema| {
-                replace_named(schema, &by_shape, &mut components, &mut report)
-            });
+    // Count repeated shapes on a copy normalized with the explicit names.
+    let mut seen: HashMap<u64, Seen> = HashMap::new();
+    {
+        let mut copy = paths.clone();
+        let mut scratch = BTreeMap::new();
+        let mut seen_ref = Some(&mut seen);
+        each_top_schema(&mut copy, &mut |schema, hint| {
+            namer.normalize(
+                schema,
+                Mode::Schema,
+                true,
+                hint,
+                &mut seen_ref,
+                &mut scratch,
+            );
+        });
+    }
+    let mut repeated: Vec<Seen> = seen.into_values().filter(|s| s.count > 1).collect();
+    repeated.sort_by_key(|s| (size(&s.body), s.order));
+    for shape in repeated {
+        let base = if shape.first_hint.is_empty() {
+            "Schema".to_owned()
+        } else {
+            shape.first_hint.clone()
+        };
+        if let Ok(Some(chosen)) = namer.register(&base, &shape.body, false) {
+            report.derived.push(chosen);
         }
     }
+    report.derived.sort();
+
+    // Replace every occurrence of a named shape by a reference.
+    let mut uses = BTreeMap::new();
+    each_top_schema(paths, &mut |schema, hint| {
+        namer.normalize(schema, Mode::Schema, true, hint, &mut None, &mut uses);
+    });
+    // Only components something refers to (directly or through another).
+    let mut components: BTreeMap<String, Value> = BTreeMap::new();
+    let mut pending: Vec<String> = uses.keys().cloned().collect();
+    while let Some(name) = pending.pop() {
+        if components.contains_key(&name) {
+            continue;
+        }
+        let body = namer.by_name[&name].clone();
+        collect_refs(&body, &mut pending);
+        components.insert(name, body);
+    }
+    report.uses = uses;
+    report.derived.retain(|n| components.contains_key(n));
     Ok((components, report))
 }
 
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|c| collect_refs(c, out));
+        }
+        Value::Array(items) => items.iter().for_each(|c| collect_refs(c, out)),
+        _ => {}
+    }
+}
+
 fn op_pointer<'a>(op: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {
-    let (first, rest) = match pointer.strip_prefix('/') {
-        Some(p) => p
-            .split_once('/')
-            .map_or((p, ""), |(a, _)| (a, &pointer[a.len() + 1..])),
-        None => return None,
+    let rest = pointer.strip_prefix('/')?;
+    let (first, tail) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
     };
     let first = first.replace("~1", "/").replace("~0", "~");
-    op.get(&first)?.pointer(rest)
+    op.get(&first)?.pointer(tail)
 }
 
 fn collect_titled(schema: &mut Value, out: &mut Vec<(String, Value)>) {
@@ -322,32 +661,6 @@ fn collect_titled(schema: &mut Value, out: &mut Vec<(String, Value)>) {
         out.push((title.to_owned(), schema.clone()));
     }
     for_each_child_schema(schema, &mut |child| collect_titled(child, out));
-}
-
-fn replace_named(
-    schema: &mut Value,
-    by_shape: &HashMap<String, String>,
-    components: &mut BTreeMap<String, Value>,
-    report: &mut NamingReport,
-) {
-    if !schema.is_object() || schema.get("$ref").is_some() {
-        return;
-    }
-    if let Some(name) = by_shape.get(&canonical(schema)) {
-        if !components.contains_key(name) {
-            let mut body = schema.clone();
-            for_each_child_schema(&mut body, &mut |child| {
-                replace_named(child, by_shape, components, report)
-            });
-            components.insert(name.clone(), body);
-        }
-        *report.uses.entry(name.clone()).or_default() += 1;
-        *schema = schema_ref(name);
-        return;
-    }
-    for_each_child_schema(schema, &mut |child| {
-        replace_named(child, by_shape, components, report)
-    });
 }
 
 /// `{"$ref": "#/components/schemas/{name}"}`.

@@ -100,10 +100,17 @@ pub fn parse_page(source: &str, name: &str, text: &str) -> Result<Page, Error> {
     let (frontmatter, body) = split_frontmatter(text).ok_or_else(|| Error::NoFrontmatter {
         origin: origin.clone(),
     })?;
+    // The `api:` line is most of a page (megabytes of JSON on one line); a
+    // YAML parser is slow on it. When it is one line of JSON or base64 it is
+    // decoded directly, and YAML parses the rest of the frontmatter; anything
+    // else goes through YAML whole.
+    let (rest, api_line) = take_api_line(frontmatter);
     let yaml: serde_yaml_ng::Mapping =
-        serde_yaml_ng::from_str(frontmatter).map_err(|e| Error::BadYaml {
-            origin: origin.clone(),
-            message: e.to_string(),
+        serde_yaml_ng::from_str(rest.as_deref().unwrap_or(frontmatter)).map_err(|e| {
+            Error::BadYaml {
+                origin: origin.clone(),
+                message: e.to_string(),
+            }
         })?;
     let get_str = |key: &str| {
         yaml.get(key)
@@ -112,6 +119,14 @@ pub fn parse_page(source: &str, name: &str, text: &str) -> Result<Page, Error> {
     };
     origin.page = get_str("id");
 
+    if let Some(line) = api_line {
+        let (api, encoding) = decode_api_line(&origin, line)?;
+        return Ok(Page::Operation(OperationPage {
+            origin,
+            api,
+            encoding,
+        }));
+    }
     match yaml.get("api") {
         Some(api) => {
             let (api, encoding) = decode_api(&origin, api)?;
@@ -159,6 +174,58 @@ fn markdown_text(body: &str) -> Option<String> {
     }
     let text = out.join("\n").trim().to_owned();
     (!text.is_empty()).then_some(text)
+}
+
+/// Splits off a one-line `api: ...` entry whose value is a JSON object or a
+/// base64 scalar, returning the frontmatter without it and the value.
+fn take_api_line(frontmatter: &str) -> (Option<String>, Option<&str>) {
+    let mut offset = 0;
+    for line in frontmatter.split_inclusive('\n') {
+        if let Some(value) = line.strip_prefix("api:") {
+            let value = value.trim();
+            let json_object = value.starts_with('{') && value.ends_with('}');
+            let base64 = !value.is_empty()
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+            if json_object || base64 {
+                let mut rest = String::with_capacity(frontmatter.len() - line.len());
+                rest.push_str(&frontmatter[..offset]);
+                rest.push_str(&frontmatter[offset + line.len()..]);
+                return (Some(rest), Some(value));
+            }
+            return (None, None);
+        }
+        offset += line.len();
+    }
+    (None, None)
+}
+
+/// Decodes a one-line `api` value: JSON, or base64 of deflated JSON.
+fn decode_api_line(
+    origin: &Origin,
+    value: &str,
+) -> Result<(Map<String, Value>, ApiEncoding), Error> {
+    let (parsed, encoding) = if value.starts_with('{') {
+        (serde_json::from_str::<Value>(value), ApiEncoding::Json)
+    } else {
+        let bytes = inflate_base64(origin, value)?;
+        (
+            serde_json::from_slice::<Value>(&bytes),
+            ApiEncoding::DeflatedBase64,
+        )
+    };
+    match parsed {
+        Ok(Value::Object(map)) => Ok((map, encoding)),
+        Ok(other) => Err(Error::BadJson {
+            origin: origin.clone(),
+            message: format!("expected a JSON object, found {}", json_kind(&other)),
+        }),
+        Err(e) => Err(Error::BadJson {
+            origin: origin.clone(),
+            message: e.to_string(),
+        }),
+    }
 }
 
 /// Decodes the `api` value in either of its encodings.

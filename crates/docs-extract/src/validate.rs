@@ -13,7 +13,7 @@ pub const METHODS: [&str; 8] = [
 /// Returns every problem found; empty when the document is valid.
 pub fn validate(doc: &Value) -> Vec<String> {
     let mut problems = Vec::new();
-    if let Err(e) = serde_json::from_value::<openapiv3::OpenAPI>(doc.clone()) {
+    if let Err(e) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(doc) {
         problems.push(format!("not an OpenAPI 3.0 document: {e}"));
     }
     if doc.get("openapi").and_then(Value::as_str) != Some("3.0.3") {
@@ -71,7 +71,7 @@ pub fn validate(doc: &Value) -> Vec<String> {
             }
         }
     }
-    check_refs(doc, doc, "#", &mut problems);
+    check_refs(doc, doc, &mut Vec::new(), &mut problems);
     problems
 }
 
@@ -144,7 +144,9 @@ fn check_servers(servers: Option<&Value>, here: &str, problems: &mut Vec<String>
     }
 }
 
-fn check_refs(doc: &Value, node: &Value, at: &str, problems: &mut Vec<String>) {
+/// Checks every `$ref` under `node`; `at` is the path to it, kept as
+/// segments so that a string is only built for a problem.
+fn check_refs<'a>(doc: &Value, node: &'a Value, at: &mut Vec<&'a str>, problems: &mut Vec<String>) {
     match node {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
@@ -152,16 +154,25 @@ fn check_refs(doc: &Value, node: &Value, at: &str, problems: &mut Vec<String>) {
                     .strip_prefix('#')
                     .is_some_and(|pointer| doc.pointer(pointer).is_some());
                 if !resolves {
-                    problems.push(format!("{at}: `$ref` {target} does not resolve"));
+                    problems.push(format!(
+                        "#/{}: `$ref` {target} does not resolve",
+                        at.join("/")
+                    ));
                 }
             }
             for (key, child) in map {
-                check_refs(doc, child, &format!("{at}/{key}"), problems);
+                if child.is_object() || child.is_array() {
+                    at.push(key);
+                    check_refs(doc, child, at, problems);
+                    at.pop();
+                }
             }
         }
         Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                check_refs(doc, child, &format!("{at}/{i}"), problems);
+            for child in items {
+                at.push("[]");
+                check_refs(doc, child, at, problems);
+                at.pop();
             }
         }
         _ => {}

@@ -184,7 +184,9 @@ fn take_api_line(frontmatter: &str) -> (Option<String>, Option<&str>) {
         if let Some(value) = line.strip_prefix("api:") {
             let value = value.trim();
             let json_object = value.starts_with('{') && value.ends_with('}');
-            let base64 = !value.is_empty()
+            // A deflated operation is never short; a short scalar is left to
+            // YAML (which tells a number from a string).
+            let base64 = value.len() >= 16
                 && value
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));

@@ -175,13 +175,40 @@ struct Placed {
     op: Map<String, Value>,
 }
 
-/// Assembles one OpenAPI document from the given pages.
+/// Assembles one OpenAPI document from the given pages. Pages are decoded
+/// on every core; the result does not depend on how many there are.
 pub fn extract(sources: &[Source], names: &NamesFile) -> Result<Extraction, Error> {
-    let pages = sources
-        .iter()
-        .map(|s| parse_page(&s.name, &s.file_name, &s.text))
+    let pages = parallel_map(sources, |s| parse_page(&s.name, &s.file_name, &s.text))
+        .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     assemble(pages, names)
+}
+
+/// Maps `items` in order, split over the available cores.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if threads < 2 || items.len() < 8 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Assembles one OpenAPI document from parsed pages.
@@ -201,6 +228,7 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
     let context = fixups::Context {
         security_schemes: shared.security_schemes.clone(),
     };
+    let mut operations = Vec::new();
     for page in pages {
         match page {
             Page::Operation(page) => {
@@ -208,7 +236,7 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
                 if page.encoding == ApiEncoding::DeflatedBase64 {
                     report.compressed_pages += 1;
                 }
-                placed.push(place(page, &context, &mut report)?);
+                operations.push(std::sync::Mutex::new(Some(page)));
             }
             Page::Tag(tag) => {
                 report.tag_pages += 1;
@@ -218,6 +246,23 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
             }
             Page::Info(_) => report.info_pages += 1,
         }
+    }
+    // The fixups run on every core, each page with a report of its own,
+    // merged in page order.
+    let results = parallel_map(&operations, |slot| {
+        let page = slot
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .expect("each page is placed once");
+        let mut own = Report::default();
+        place(page, &context, &mut own).map(|placed| (placed, own))
+    });
+    for result in results {
+        let (one, own) = result?;
+        report.fixups.extend(own.fixups);
+        report.warnings.extend(own.warnings);
+        placed.push(one);
     }
     if placed.is_empty() {
         return Err(Error::NoPages("the given input".into()));

@@ -268,13 +268,19 @@ fn worth_naming(schema: &Value) -> bool {
 struct Namer {
     by_hash: HashMap<u64, Vec<(String, Value)>>,
     by_name: BTreeMap<String, Value>,
+    /// While set, a titled schema met for the first time is registered
+    /// under its title.
+    learn_titles: bool,
+    /// Titles that named two different shapes: (title, name given).
+    clashes: BTreeMap<String, String>,
 }
 
 /// What a counting pass saw of one repeated shape.
 struct Seen {
     count: usize,
     first_hint: String,
-    body: Value,
+    /// Cloned at the second sighting, when the shape proves repeated.
+    body: Option<Value>,
     order: usize,
 }
 
@@ -284,7 +290,7 @@ impl Namer {
     /// `replace_self` lets `v` itself become a reference. With `seen`, shapes
     /// worth naming are counted (with `hint` the place, for a derived name).
     fn normalize(
-        &self,
+        &mut self,
         v: &mut Value,
         mode: Mode,
         replace_self: bool,
@@ -296,15 +302,19 @@ impl Namer {
             Value::Object(map) => {
                 let mut acc: u64 = 0x5151;
                 for (key, child) in map.iter_mut() {
+                    // Name hints are only needed while counting.
+                    let counting = seen.is_some();
                     let (child_mode, pushed) = match mode {
                         Mode::Schema => (child_mode(key, child), false),
-                        Mode::SchemaMap => {
+                        Mode::SchemaMap if counting => {
                             hint.push(pascal(key));
                             (Mode::Schema, true)
                         }
+                        Mode::SchemaMap => (Mode::Schema, false),
                         _ => (Mode::Plain, false),
                     };
                     let extra = match (mode, key.as_str()) {
+                        _ if !counting => None,
                         (Mode::Schema, "items") => Some("Item"),
                         (Mode::Schema, "additionalProperties") => Some("Value"),
                         _ => None,
@@ -331,11 +341,12 @@ impl Namer {
                 };
                 let mut acc: u64 = 0xA11A;
                 for (i, item) in items.iter_mut().enumerate() {
-                    if item_mode == Mode::Schema {
+                    let named = item_mode == Mode::Schema && seen.is_some();
+                    if named {
                         hint.push(format!("Variant{}", i + 1));
                     }
                     let ch = self.normalize(item, item_mode, true, hint, seen, uses);
-                    if item_mode == Mode::Schema {
+                    if named {
                         hint.pop();
                     }
                     acc = mix(acc, ch);
@@ -343,7 +354,9 @@ impl Namer {
                 acc
             }
             Value::String(s) => mix(1, hash_str(s)),
-            other => mix(2, hash_str(&other.to_string())),
+            Value::Number(n) => mix(2, n.as_f64().map_or(0, f64::to_bits)),
+            Value::Bool(b) => mix(4, u64::from(*b)),
+            Value::Null => mix(5, 0),
         };
         if mode != Mode::Schema {
             return h;
@@ -357,17 +370,35 @@ impl Namer {
                 }
             }
         }
+        if self.learn_titles && replace_self && v.get("$ref").is_none() {
+            let title = v
+                .get("title")
+                .and_then(Value::as_str)
+                .and_then(title_to_name);
+            if let Some(title) = title {
+                let body = v.clone();
+                let chosen = self.insert(&title, body, h);
+                if chosen != title {
+                    self.clashes.insert(title, chosen.clone());
+                }
+                *uses.entry(chosen.clone()).or_default() += 1;
+                *v = schema_ref(&chosen);
+                return mix(3, hash_str(&chosen));
+            }
+        }
         if let Some(seen) = seen.as_deref_mut() {
             if worth_naming(v) {
                 let order = seen.len();
-                seen.entry(h)
-                    .and_modify(|s| s.count += 1)
-                    .or_insert_with(|| Seen {
-                        count: 1,
-                        first_hint: hint.concat(),
-                        body: v.clone(),
-                        order,
-                    });
+                let entry = seen.entry(h).or_insert_with(|| Seen {
+                    count: 0,
+                    first_hint: hint.concat(),
+                    body: None,
+                    order,
+                });
+                entry.count += 1;
+                if entry.count == 2 {
+                    entry.body = Some(v.clone());
+                }
             }
         }
         h
@@ -375,7 +406,8 @@ impl Namer {
 
     /// Registers `schema` (its original, inline form) under `name`,
     /// normalized with the shapes registered so far. Returns the name used:
-    /// `name`, or `name2`, ... when another shape has it already.
+    /// `name`, or `name2`, ... when another shape has it already; `None`
+    /// when the shape already has a name.
     fn register(
         &mut self,
         name: &str,
@@ -397,23 +429,28 @@ impl Namer {
             .get(&h)
             .and_then(|c| c.iter().find(|(_, b)| *b == body))
         {
-            return Ok((existing == name).then(|| name.to_owned()).or(None));
+            return Ok((existing == name).then(|| name.to_owned()));
         }
+        if explicit && self.by_name.contains_key(name) {
+            return Err(format!("`{name}` names two different schemas"));
+        }
+        Ok(Some(self.insert(name, body, h)))
+    }
+
+    /// Adds a normalized shape under `name` (or `name2`, ... if taken).
+    fn insert(&mut self, name: &str, body: Value, hash: u64) -> String {
         let mut chosen = name.to_owned();
         let mut n = 1;
         while self.by_name.contains_key(&chosen) {
-            if explicit {
-                return Err(format!("`{name}` names two different schemas"));
-            }
             n += 1;
             chosen = format!("{name}{n}");
         }
         self.by_name.insert(chosen.clone(), body.clone());
         self.by_hash
-            .entry(h)
+            .entry(hash)
             .or_default()
             .push((chosen.clone(), body));
-        Ok(Some(chosen))
+        chosen
     }
 }
 
@@ -545,71 +582,51 @@ pub fn restore_names(
             }
         }
     }
-    let mut titled: Vec<(String, Value)> = Vec::new();
-    for methods in paths.values_mut() {
-        for op in methods.values_mut() {
-            for_each_operation_schema(op, &mut |schema| collect_titled(schema, &mut titled));
-        }
-    }
-    for (title, schema) in titled {
-        if let Some(name) = title_to_name(&title) {
-            let order = explicit.len();
-            explicit.push((name, schema, false, order));
-        }
-    }
-    // Smaller shapes first, so that a shape's named parts are known before it.
-    explicit.sort_by_key(|(_, schema, is_file, order)| (!*is_file, size(schema), *order));
+    // The names file first, smaller shapes first, so that a shape's named
+    // parts are known before it.
+    explicit.sort_by_key(|(_, schema, _, order)| (size(schema), *order));
     let mut namer = Namer::default();
-    let mut clashes: BTreeMap<String, String> = BTreeMap::new();
-    for (name, schema, from_file, _) in &explicit {
-        if let Some(chosen) = namer
-            .register(name, schema, *from_file)
-            .map_err(names_error)?
-        {
-            if chosen != *name {
-                clashes.insert(name.clone(), chosen);
-            }
-        }
-    }
-    for (name, chosen) in clashes {
-        report.warnings.push(format!(
-            "two different schemas are titled `{name}`; the other is named `{chosen}`"
-        ));
+    for (name, schema, _, _) in &explicit {
+        namer.register(name, schema, true).map_err(names_error)?;
     }
 
-    // Count repeated shapes on a copy normalized with the explicit names.
+    // First pass: the explicit names become references, and the shapes
+    // worth a component are counted.
+    // Titled schemas are named by their title as they are met (children
+    // before parents).
     let mut seen: HashMap<u64, Seen> = HashMap::new();
+    let mut uses = BTreeMap::new();
+    namer.learn_titles = true;
     {
-        let mut copy = paths.clone();
-        let mut scratch = BTreeMap::new();
         let mut seen_ref = Some(&mut seen);
-        each_top_schema(&mut copy, &mut |schema, hint| {
-            namer.normalize(
-                schema,
-                Mode::Schema,
-                true,
-                hint,
-                &mut seen_ref,
-                &mut scratch,
-            );
+        each_top_schema(paths, &mut |schema, hint| {
+            namer.normalize(schema, Mode::Schema, true, hint, &mut seen_ref, &mut uses);
         });
     }
-    let mut repeated: Vec<Seen> = seen.into_values().filter(|s| s.count > 1).collect();
-    repeated.sort_by_key(|s| (size(&s.body), s.order));
-    for shape in repeated {
-        let base = if shape.first_hint.is_empty() {
+    namer.learn_titles = false;
+    for (title, chosen) in std::mem::take(&mut namer.clashes) {
+        report.warnings.push(format!(
+            "two different schemas are titled `{title}`; the other is named `{chosen}`"
+        ));
+    }
+    let mut repeated: Vec<(Value, String, usize)> = seen
+        .into_values()
+        .filter_map(|s| Some((s.body?, s.first_hint, s.order)))
+        .collect();
+    repeated.sort_by_key(|(body, _, order)| (size(body), *order));
+    for (body, hint, _) in repeated {
+        let base = if hint.is_empty() {
             "Schema".to_owned()
         } else {
-            shape.first_hint.clone()
+            hint
         };
-        if let Ok(Some(chosen)) = namer.register(&base, &shape.body, false) {
+        if let Ok(Some(chosen)) = namer.register(&base, &body, false) {
             report.derived.push(chosen);
         }
     }
     report.derived.sort();
 
-    // Replace every occurrence of a named shape by a reference.
-    let mut uses = BTreeMap::new();
+    // Second pass: repeated shapes become references to derived names.
     each_top_schema(paths, &mut |schema, hint| {
         namer.normalize(schema, Mode::Schema, true, hint, &mut None, &mut uses);
     });
@@ -620,7 +637,16 @@ pub fn restore_names(
         if components.contains_key(&name) {
             continue;
         }
-        let body = namer.by_name[&name].clone();
+        // A body registered before the derived names may hold one inline.
+        let mut body = namer.by_name[&name].clone();
+        namer.normalize(
+            &mut body,
+            Mode::Schema,
+            false,
+            &mut Vec::new(),
+            &mut None,
+            &mut uses,
+        );
         collect_refs(&body, &mut pending);
         components.insert(name, body);
     }
@@ -654,13 +680,6 @@ fn op_pointer<'a>(op: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value
     };
     let first = first.replace("~1", "/").replace("~0", "~");
     op.get(&first)?.pointer(tail)
-}
-
-fn collect_titled(schema: &mut Value, out: &mut Vec<(String, Value)>) {
-    if let Some(title) = schema.get("title").and_then(Value::as_str) {
-        out.push((title.to_owned(), schema.clone()));
-    }
-    for_each_child_schema(schema, &mut |child| collect_titled(child, out));
 }
 
 /// `{"$ref": "#/components/schemas/{name}"}`.

@@ -24,6 +24,12 @@ tasks:
       --check             exit 1 if anything changed
       --fail-on breaking  exit 1 only if something breaks callers
 
+  extract PATH... [-o FILE]
+      Pages and folders of pages (any docusaurus-plugin-openapi-docs site)
+      into one OpenAPI 3.0.3 document: stdout, or FILE (written atomically).
+      The report goes to stderr: pages by kind, operations, components, every
+      fixup with the page it touched, every warning.
+
   probe SPEC
       Generate a client for any OpenAPI JSON spec with this project's codegen,
       build it with `cargo check` in a scratch crate, and report
@@ -49,6 +55,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         Some("regen") => regen(&args[1..]),
         Some("diff") => diff(&args[1..]),
         Some("probe") => probe(&args[1..]),
+        Some("extract") => extract(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -167,4 +174,78 @@ fn probe(args: &[String]) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn extract(args: &[String]) -> Result<ExitCode> {
+    use std::io::IsTerminal as _;
+    let mut inputs = Vec::new();
+    let mut output = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-o" | "--output" => match args.next() {
+                Some(path) => output = Some(std::path::PathBuf::from(path)),
+                None => bail!("-o needs a file"),
+            },
+            other if other.starts_with('-') => bail!("unknown argument `{other}`\n\n{USAGE}"),
+            input => inputs.push(input.to_owned()),
+        }
+    }
+    if inputs.is_empty() {
+        bail!("extract needs at least one page or folder\n\n{USAGE}");
+    }
+    let sources = xtask::sources::load(&inputs)?;
+    let show_progress = std::io::stderr().is_terminal() && sources.pages.len() >= 50;
+    let progress = |done: usize, total: usize| {
+        if show_progress && (done.is_multiple_of(10) || done == total) {
+            let width = 30;
+            let filled = done * width / total.max(1);
+            eprint!(
+                "\r[{}{}] {done}/{total} pages",
+                "=".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let extraction = docs_extract::extract_with_progress(
+        &sources.pages,
+        &docs_extract::NamesFile::default(),
+        &progress,
+    )?;
+    let r = &extraction.report;
+    let operations = xtask::probe::count_operations(&extraction.document);
+    eprintln!(
+        "read {} operation page(s) ({} compressed), {} tag page(s), {} info page(s); skipped {} other file(s)",
+        r.operation_pages,
+        r.compressed_pages,
+        r.tag_pages,
+        r.info_pages,
+        sources.skipped.len()
+    );
+    eprintln!(
+        "{operations} operations, {} components",
+        extraction
+            .document
+            .pointer("/components/schemas")
+            .and_then(|s| s.as_object())
+            .map_or(0, |s| s.len())
+    );
+    for f in &r.fixups {
+        eprintln!("fixup {}: {}: {}", f.fixup, f.origin, f.change);
+    }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    let json = docs_extract::to_pretty_json(&extraction.document);
+    match output {
+        Some(path) => {
+            xtask::write_atomically(&path, &json)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print!("{json}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }

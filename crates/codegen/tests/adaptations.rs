@@ -145,3 +145,144 @@ fn a_spec_that_is_not_openapi_is_a_clear_error() {
     let err = generate("not json").unwrap_err();
     assert!(err.to_string().contains("not valid JSON"), "{err}");
 }
+
+/// A one-operation spec with the given request body and responses.
+fn op_spec(request_body: Option<serde_json::Value>, responses: serde_json::Value) -> String {
+    let mut op = serde_json::json!({"operationId": "doThing", "responses": responses});
+    if let Some(body) = request_body {
+        op["requestBody"] = body;
+    }
+    serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/thing": {"post": op}}
+    })
+    .to_string()
+}
+
+fn ok() -> serde_json::Value {
+    serde_json::json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}})
+}
+
+#[test]
+fn without_one_request_media_type_json_patch_and_multipart_bodies_do_not_generate() {
+    for (media, sent) in [
+        ("application/json-patch+json", "application/json-patch+json"),
+        ("multipart/form-data", "multipart/form-data"),
+    ] {
+        let spec = op_spec(
+            Some(
+                serde_json::json!({"required": true, "content": {media: {"schema": {"type": "object"}}}}),
+            ),
+            ok(),
+        );
+        let err = generate_with(&spec, &without("one_request_media_type")).unwrap_err();
+        assert!(err.to_string().contains("unexpected content type"), "{err}");
+        let code = generate(&spec).unwrap().code;
+        assert!(
+            code.contains(&format!(
+                "request_content_types: &[(\"do_thing\", \"{sent}\")]"
+            )),
+            "{media}"
+        );
+    }
+    // Two media types for one body: progenitor panics.
+    let spec = op_spec(
+        Some(
+            serde_json::json!({"content": {"*/*": {"schema": {"type": "object"}}, "application/scim+json": {"schema": {"type": "object"}}}}),
+        ),
+        ok(),
+    );
+    let err = generate_with(&spec, &without("one_request_media_type")).unwrap_err();
+    assert!(
+        err.to_string().contains("more media types than expected"),
+        "{err}"
+    );
+    assert!(generate(&spec)
+        .unwrap()
+        .code
+        .contains("(\"do_thing\", \"application/scim+json\")"));
+}
+
+#[test]
+fn without_json_like_responses_a_scim_body_is_an_untyped_stream() {
+    let spec = op_spec(
+        None,
+        serde_json::json!({"200": {"description": "ok", "content": {"application/scim+json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}),
+    );
+    let broken = generate_with(&spec, &without("json_like_responses_are_json"))
+        .unwrap()
+        .code;
+    assert!(
+        broken.contains("Result<ResponseValue<ByteStream>"),
+        "the body would be bytes"
+    );
+    let fixed = generate(&spec).unwrap().code;
+    assert!(
+        fixed.contains("Result<ResponseValue<types::DoThingResponse>"),
+        "the body is typed"
+    );
+}
+
+#[test]
+fn without_one_success_type_a_200_beside_a_204_does_not_generate() {
+    let mut responses = ok();
+    responses["204"] = serde_json::json!({"description": "nothing"});
+    let spec = op_spec(None, responses);
+    let err = generate_with(&spec, &without("one_success_type_per_operation")).unwrap_err();
+    assert!(err.to_string().contains("progenitor panicked"), "{err}");
+    let code = generate(&spec).unwrap().code;
+    assert!(
+        code.contains("empty_success_as_null: &[\"do_thing\"]"),
+        "the runtime reads the 204 as null"
+    );
+    assert!(
+        code.contains("ResponseValue<::std::option::Option<types::DoThingResponse"),
+        "the type is an Option"
+    );
+}
+
+#[test]
+fn without_one_error_body_an_error_without_a_body_beside_one_with_does_not_generate() {
+    let mut responses = ok();
+    responses["400"] = serde_json::json!({"description": "bad", "content": {"application/json": {"schema": {"type": "object", "properties": {"trackingId": {"type": "string"}}}}}});
+    responses["404"] = serde_json::json!({"description": "missing"});
+    let spec = op_spec(None, responses);
+    let err = generate_with(&spec, &without("one_error_body_per_operation")).unwrap_err();
+    assert!(err.to_string().contains("progenitor panicked"), "{err}");
+    generate(&spec).unwrap();
+}
+
+#[test]
+fn without_titles_do_not_name_types_a_title_clashes_with_a_component_name() {
+    // Extraction named one schema `Owner` after its title; another, different
+    // schema titled "Owner" stays inline. typify names that one `Owner` too.
+    let mut spec: serde_json::Value = serde_json::from_str(&op_spec(None, serde_json::json!({
+        "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Widget"}}}}
+    })))
+    .unwrap();
+    spec["components"] = serde_json::json!({"schemas": {
+        "Owner": {"title": "Owner", "type": "object", "properties": {"id": {"type": "string"}}},
+        "Widget": {"type": "object", "properties": {
+            "owner": {"$ref": "#/components/schemas/Owner"},
+            "previousOwner": {"title": "Owner", "type": "object", "properties": {"name": {"type": "string"}}}
+        }}
+    }});
+    let spec = spec.to_string();
+    // typify takes the title for a name it already has: `previousOwner`
+    // silently becomes the other `Owner`, and its `name` is lost. (On the
+    // 2022 beta site the same clash made the client fail to compile.)
+    let broken = generate_with(&spec, &without("titles_do_not_name_types"))
+        .unwrap()
+        .code;
+    assert!(
+        broken.contains("pub previous_owner: ::std::option::Option<Owner>,"),
+        "mistyped"
+    );
+    let fixed = generate(&spec).unwrap().code;
+    assert!(fixed.contains("pub previous_owner: ::std::option::Option<WidgetPreviousOwner>,"));
+    assert!(
+        fixed.contains("pub struct WidgetPreviousOwner {"),
+        "the inline one is named after its place"
+    );
+}

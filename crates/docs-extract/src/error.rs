@@ -98,13 +98,12 @@ pub enum Error {
     #[error("no operation pages found in {0}")]
     NoPages(String),
     /// A file or folder could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The path.
         path: String,
         /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The assembled document is not a valid OpenAPI 3.0 document.
     #[error("the assembled document is invalid:\n  - {}", .0.join("\n  - "))]

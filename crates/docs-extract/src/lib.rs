@@ -94,9 +94,9 @@ pub fn read_sources(path: &Path) -> Result<Sources, Error> {
 }
 
 fn read_into(path: &Path, explicit: bool, out: &mut Sources) -> Result<(), Error> {
-    let io = |source| Error::Io {
+    let io = |error| Error::Io {
         path: path.display().to_string(),
-        source,
+        error,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
@@ -178,9 +178,25 @@ struct Placed {
 /// Assembles one OpenAPI document from the given pages. Pages are decoded
 /// on every core; the result does not depend on how many there are.
 pub fn extract(sources: &[Source], names: &NamesFile) -> Result<Extraction, Error> {
-    let pages = parallel_map(sources, |s| parse_page(&s.name, &s.file_name, &s.text))
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+    extract_with_progress(sources, names, &|_, _| {})
+}
+
+/// [`extract`], calling `progress(pages_decoded, pages)` as pages are
+/// decoded (from any thread), for a progress bar.
+pub fn extract_with_progress(
+    sources: &[Source],
+    names: &NamesFile,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Extraction, Error> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let pages = parallel_map(sources, |s| {
+        let page = parse_page(&s.name, &s.file_name, &s.text);
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress(n, sources.len());
+        page
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
     assemble(pages, names)
 }
 

@@ -1,0 +1,81 @@
+//! `cargo xtask extract` on the shared corpora, through the binary.
+
+use std::process::Command;
+
+fn corpus(set: &str) -> String {
+    xtask::workspace_root()
+        .join("../shared/corpus")
+        .join(set)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn extracts_a_site_with_a_report_on_stderr() {
+    let out = std::env::temp_dir().join(format!("xtask-extract-{}.json", std::process::id()));
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["extract", &corpus("identityiq-2024-03"), "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("read 36 operation page(s) (36 compressed), 15 tag page(s), 1 info page(s); skipped 1 other file(s)"), "{stderr}");
+    assert!(stderr.contains("36 operations"), "{stderr}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    assert!(run.stdout.is_empty(), "with -o nothing goes to stdout");
+    let _ = std::fs::remove_file(out);
+}
+
+#[test]
+fn reports_fixups_with_their_pages_and_prints_to_stdout() {
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["extract", &corpus("sailpoint-beta-2022-08")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("365 operations"), "{stderr}");
+    assert!(
+        stderr.contains("fixup path_parameters_match_template: ")
+            && stderr
+                .contains("(page `get-source-config`): path parameter `id` renamed to `sourceId`"),
+        "{stderr}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|i| i.as_object().unwrap().len())
+            .sum::<usize>(),
+        365
+    );
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_the_page_named() {
+    let dir = std::env::temp_dir().join(format!("xtask-extract-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("broken.api.mdx"),
+        "---\nid: broken\napi: {\"method\": \"get\"}\n---\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.md"), "not a page").unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["extract"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("broken.api.mdx (page `broken`)"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

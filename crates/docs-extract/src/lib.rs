@@ -285,6 +285,7 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
     }
 
     // Servers every page repeats go to the top; otherwise each keeps its own.
+    let first_servers_page = shared.first_servers_page.clone();
     let common_servers = shared
         .servers
         .as_ref()
@@ -399,7 +400,30 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
     let document = Value::Object(doc);
     let problems = validate::validate(&document);
     if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
+        // Name the pages each problem comes from.
+        let named = problems
+            .into_iter()
+            .map(|problem| {
+                let pages: Vec<String> = by_route
+                    .iter()
+                    .filter(|((method, path), _)| {
+                        problem.starts_with(&format!("{} {path}:", method.to_uppercase()))
+                            || problem.contains(&format!("paths.{path}:"))
+                    })
+                    .map(|(_, origin)| origin.to_string())
+                    .collect();
+                if pages.is_empty() {
+                    // A document-level part: from the first page that had it.
+                    match &first_servers_page {
+                        Some(origin) => format!("{problem} (from {origin})"),
+                        None => problem,
+                    }
+                } else {
+                    format!("{problem} (from {})", pages.join(", "))
+                }
+            })
+            .collect();
+        return Err(Error::Invalid(named));
     }
     Ok(Extraction { document, report })
 }

@@ -152,8 +152,12 @@ fn probe(args: &[String]) -> Result<ExitCode> {
         bail!("probe takes one spec file\n\n{USAGE}");
     };
     let probe = xtask::probe::probe(std::path::Path::new(spec))?;
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for a in &probe.adaptations {
-        eprintln!("adaptation {}: {}", a.adaptation, a.change);
+        *counts.entry(a.adaptation).or_default() += 1;
+    }
+    for (name, n) in counts {
+        eprintln!("adaptation {name}: {n} change(s)");
     }
     println!(
         "{} operations in spec, {} methods generated; the client {} ({})",

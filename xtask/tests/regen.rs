@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use fake_tenant::{FakeTenant, Reply};
+use serde_json::json;
 use xtask::{paths, regen, workspace_root, REGEN_COMMAND};
 
 /// rust-analyzer style: `cargo test` fails when the committed spec or client
@@ -219,4 +220,19 @@ fn regen_reports_a_new_optional_property_and_enum_value_in_words() {
 fn a_fresh_tree_has_no_drift() {
     let outcome = regen(&workspace_root(), &[], true).unwrap();
     assert!(outcome.drift.is_empty(), "{}", outcome.drift.to_text(false));
+}
+
+#[test]
+fn probe_counts_operations_and_generated_methods() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(workspace_root().join(paths::SPEC)).unwrap())
+            .unwrap();
+    assert_eq!(xtask::probe::count_operations(&spec), 1);
+    let client = std::fs::read_to_string(workspace_root().join(paths::CLIENT)).unwrap();
+    assert_eq!(xtask::probe::count_methods(&client).unwrap(), 1);
+    // An operation that generates no method is caught by the count.
+    let mut two = spec.clone();
+    two["paths"]["/other"] =
+        json!({"get": {"operationId": "other", "responses": {"204": {"description": "x"}}}});
+    assert_eq!(xtask::probe::count_operations(&two), 2);
 }

@@ -708,13 +708,5 @@ fn visit_schema(at: &str, schema: &mut Value, f: &mut dyn FnMut(&str, &mut Value
 
 /// `sendTestNotification` → `SendTestNotification`.
 fn pascal_case(id: &str) -> String {
-    id.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut cs = w.chars();
-            cs.next()
-                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
+    heck::ToUpperCamelCase::to_upper_camel_case(id)
 }

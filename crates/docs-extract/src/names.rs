@@ -95,16 +95,7 @@ fn title_to_name(title: &str) -> Option<String> {
     if is_component_name(title) {
         return Some(title.to_owned());
     }
-    let name: String = title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut cs = w.chars();
-            cs.next()
-                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
+    let name = pascal(title);
     (!name.is_empty()).then_some(name)
 }
 

@@ -28,10 +28,8 @@ pub struct Fixup {
     pub name: &'static str,
     /// One line on the upstream bug it fixes.
     pub summary: &'static str,
-    /// Applies the fix to one operation (the page's `api` object, with
-    /// `method` and `path` still present). Returns one line per change made;
-    /// empty when the bug was not there.
-    pub apply: fn(&mut Map<String, Value>, &Context) -> Vec<String>,
+    /// What it applies to.
+    pub apply: Apply,
     /// The inputs known to have the bug: `seed` (this project's vendored
     /// page) or a set under `../shared/corpus/`. The test
     /// `every_fixup_is_still_needed` checks that the fixup applies to each,
@@ -40,72 +38,120 @@ pub struct Fixup {
     pub inputs: &'static [&'static str],
 }
 
+/// How a fixup applies.
+#[derive(Debug, Clone, Copy)]
+pub enum Apply {
+    /// To one operation (the page's `api` object, with `method` and `path`
+    /// still present). Returns one line per change made; empty when the bug
+    /// was not there.
+    Operation(fn(&mut Map<String, Value>, &Context) -> Vec<String>),
+    /// To one schema object, nested ones included (parents first), adding a
+    /// line per change. All schema fixups run in one walk of an operation.
+    Schema(fn(&mut Map<String, Value>, &mut Vec<String>)),
+}
+
+/// Applies every fixup to one operation; calls `report(name, change)` for
+/// each change, in fixup order (per schema for the schema fixups).
+pub fn apply_all(
+    op: &mut Map<String, Value>,
+    ctx: &Context,
+    report: &mut dyn FnMut(&'static str, String),
+) {
+    for fixup in FIXUPS {
+        if let Apply::Operation(apply) = fixup.apply {
+            for change in apply(op, ctx) {
+                report(fixup.name, change);
+            }
+        }
+    }
+    let schema_fixups: Vec<(&'static str, fn(&mut Map<String, Value>, &mut Vec<String>))> = FIXUPS
+        .iter()
+        .filter_map(|f| match f.apply {
+            Apply::Schema(apply) => Some((f.name, apply)),
+            Apply::Operation(_) => None,
+        })
+        .collect();
+    let mut changes = Vec::new();
+    each_schema(
+        op,
+        &mut |schema, _| {
+            for (name, apply) in &schema_fixups {
+                apply(schema, &mut changes);
+                for change in changes.drain(..) {
+                    report(name, change);
+                }
+            }
+        },
+        &mut Vec::new(),
+    );
+}
+
 /// Every fixup, in the order they run.
 pub const FIXUPS: &[Fixup] = &[
     Fixup {
         name: "no_content_response_has_no_body",
         summary: "a 204 or 205 response declares content; such responses have no body",
-        apply: no_content_response_has_no_body,
+        apply: Apply::Operation(no_content_response_has_no_body),
         inputs: &["seed", "sailpoint-beta-2022-08"],
     },
     Fixup {
         name: "undefined_security_scheme",
         summary: "a security requirement names a scheme no page defines (`bearerAuth`)",
-        apply: undefined_security_scheme,
+        apply: Apply::Operation(undefined_security_scheme),
         inputs: &["sailpoint-beta-2022-08"],
     },
     Fixup {
         name: "path_parameters_match_template",
         summary: "path parameters are named differently from the path template, or missing from it",
-        apply: path_parameters_match_template,
+        apply: Apply::Operation(path_parameters_match_template),
         inputs: &["sailpoint-beta-2022-08"],
     },
     Fixup {
         name: "duplicate_parameters",
         summary: "a parameter is declared twice",
-        apply: duplicate_parameters,
+        apply: Apply::Operation(duplicate_parameters),
         inputs: &[],
     },
     Fixup {
         name: "boolean_required_in_schema",
         summary: "a property says `required: true` inside itself instead of in its parent's `required` list",
-        apply: boolean_required_in_schema,
+        apply: Apply::Schema(boolean_required_in_schema),
         inputs: &[],
     },
     Fixup {
         name: "invalid_schema_type",
         summary: "a schema's `type` is not one of OpenAPI 3.0's six types",
-        apply: invalid_schema_type,
+        apply: Apply::Schema(invalid_schema_type),
         inputs: &[],
     },
     Fixup {
         name: "enum_contains_null",
         summary: "an enum lists `null` instead of the schema being `nullable`",
-        apply: enum_contains_null,
+        apply: Apply::Schema(enum_contains_null),
         inputs: &[],
     },
     Fixup {
         name: "default_null_on_non_nullable",
         summary: "`default: null` on a schema that is not nullable",
-        apply: default_null_on_non_nullable,
+        apply: Apply::Schema(default_null_on_non_nullable),
         inputs: &["sailpoint-beta-2022-08"],
     },
     Fixup {
         name: "default_does_not_match_type",
         summary: "a `default` of the wrong type (`\"false\"` for a boolean) or outside the enum",
-        apply: default_does_not_match_type,
+        apply: Apply::Schema(default_does_not_match_type),
         inputs: &["sailpoint-beta-2022-08"],
     },
     Fixup {
         name: "nonstandard_format",
         summary: "a `format` that is not a format (`UUID`, `comma-separated`, `uuid (if ...)`)",
-        apply: nonstandard_format,
+        apply: Apply::Schema(nonstandard_format),
         inputs: &["sailpoint-beta-2022-08"],
     },
     Fixup {
         name: "discriminator_mapping_inlined",
         summary: "`discriminator.mapping` values are inlined schemas instead of references",
-        apply: discriminator_mapping_inlined,
+        apply: Apply::Schema(discriminator_mapping_inlined),
         inputs: &[],
     },
 ];
@@ -310,46 +356,38 @@ fn each_schema(op: &mut Map<String, Value>, f: &mut SchemaFix<'_>, changes: &mut
 /// make the schema invalid: in OpenAPI 3.0 `required` is the parent's list
 /// of names. The fix moves each `true` into the parent's list and drops
 /// each boolean.
-pub fn boolean_required_in_schema(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
-    let mut changes = Vec::new();
-    each_schema(
-        op,
-        &mut |schema, changes| {
-            let mut now_required = Vec::new();
-            if let Some(Value::Object(props)) = schema.get_mut("properties") {
-                for (name, prop) in props.iter_mut() {
-                    if let Some(Value::Bool(flag)) = prop.get("required").cloned() {
-                        prop.as_object_mut()
-                            .expect("a property with a key is an object")
-                            .remove("required");
-                        if flag {
-                            now_required.push(name.clone());
-                        }
-                        changes.push(format!(
-                            "property `{name}`: `required: {flag}` moved to its parent"
-                        ));
-                    }
+pub fn boolean_required_in_schema(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let mut now_required = Vec::new();
+    if let Some(Value::Object(props)) = schema.get_mut("properties") {
+        for (name, prop) in props.iter_mut() {
+            if let Some(Value::Bool(flag)) = prop.get("required").cloned() {
+                prop.as_object_mut()
+                    .expect("a property with a key is an object")
+                    .remove("required");
+                if flag {
+                    now_required.push(name.clone());
+                }
+                changes.push(format!(
+                    "property `{name}`: `required: {flag}` moved to its parent"
+                ));
+            }
+        }
+    }
+    if let Some(Value::Bool(_)) = schema.get("required") {
+        schema.remove("required");
+    }
+    if !now_required.is_empty() {
+        let list = schema
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(list) = list {
+            for name in now_required {
+                if !list.iter().any(|v| v.as_str() == Some(&name)) {
+                    list.push(Value::String(name));
                 }
             }
-            if let Some(Value::Bool(_)) = schema.get("required") {
-                schema.remove("required");
-            }
-            if !now_required.is_empty() {
-                let list = schema
-                    .entry("required")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(list) = list {
-                    for name in now_required {
-                        if !list.iter().any(|v| v.as_str() == Some(&name)) {
-                            list.push(Value::String(name));
-                        }
-                    }
-                }
-            }
-        },
-        &mut changes,
-    );
-    changes
+        }
+    }
 }
 
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
@@ -358,147 +396,115 @@ const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "ob
 /// list such as `["string", "null"]`) fails to parse. The fix turns a list
 /// with `null` into the other type plus `nullable`, and removes any other
 /// invalid type, which leaves "any JSON value".
-pub fn invalid_schema_type(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
-    let mut changes = Vec::new();
-    each_schema(
-        op,
-        &mut |schema, changes| {
-            let fixed = match schema.get("type") {
-                None => return,
-                Some(Value::String(t)) if TYPES.contains(&t.as_str()) => return,
-                Some(Value::Array(list)) => {
-                    let others: Vec<&str> = list
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .filter(|t| *t != "null")
-                        .collect();
-                    match others.as_slice() {
-                        [one] if TYPES.contains(one) => {
-                            Some(((*one).to_owned(), list.iter().any(|t| t == "null")))
-                        }
-                        _ => None,
-                    }
+pub fn invalid_schema_type(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let fixed = match schema.get("type") {
+        None => return,
+        Some(Value::String(t)) if TYPES.contains(&t.as_str()) => return,
+        Some(Value::Array(list)) => {
+            let others: Vec<&str> = list
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
+            match others.as_slice() {
+                [one] if TYPES.contains(one) => {
+                    Some(((*one).to_owned(), list.iter().any(|t| t == "null")))
                 }
-                Some(_) => None,
-            };
-            let old = schema.get("type").map(Value::to_string).unwrap_or_default();
-            match fixed {
-                Some((t, nullable)) => {
-                    schema.insert("type".into(), Value::String(t.clone()));
-                    if nullable {
-                        schema.insert("nullable".into(), Value::Bool(true));
-                    }
-                    changes.push(format!(
-                        "type {old} → {t}{}",
-                        if nullable { ", nullable" } else { "" }
-                    ));
-                }
-                None => {
-                    schema.remove("type");
-                    changes.push(format!("removed invalid type {old} (any value)"));
-                }
+                _ => None,
             }
-        },
-        &mut changes,
-    );
-    changes
+        }
+        Some(_) => None,
+    };
+    let old = schema.get("type").map(Value::to_string).unwrap_or_default();
+    match fixed {
+        Some((t, nullable)) => {
+            schema.insert("type".into(), Value::String(t.clone()));
+            if nullable {
+                schema.insert("nullable".into(), Value::Bool(true));
+            }
+            changes.push(format!(
+                "type {old} → {t}{}",
+                if nullable { ", nullable" } else { "" }
+            ));
+        }
+        None => {
+            schema.remove("type");
+            changes.push(format!("removed invalid type {old} (any value)"));
+        }
+    }
 }
 
 /// `enum: [..., null]` is how JSON Schema allows null; OpenAPI 3.0 wants
 /// `nullable: true`, and generators make `null` a variant name. The fix
 /// removes `null` from the values and sets `nullable`.
-pub fn enum_contains_null(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
-    let mut changes = Vec::new();
-    each_schema(
-        op,
-        &mut |schema, changes| {
-            if let Some(Value::Array(values)) = schema.get_mut("enum") {
-                if values.iter().any(Value::is_null) {
-                    values.retain(|v| !v.is_null());
-                    schema.insert("nullable".into(), Value::Bool(true));
-                    changes.push("removed `null` from an enum and made it nullable".into());
-                }
-            }
-        },
-        &mut changes,
-    );
-    changes
+pub fn enum_contains_null(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        if values.iter().any(Value::is_null) {
+            values.retain(|v| !v.is_null());
+            schema.insert("nullable".into(), Value::Bool(true));
+            changes.push("removed `null` from an enum and made it nullable".into());
+        }
+    }
 }
 
 /// `default: null` on a schema that is not nullable is a default its own
 /// type rejects; generators then emit a default that does not compile or
 /// parse. The fix removes the default.
-pub fn default_null_on_non_nullable(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
-    let mut changes = Vec::new();
-    each_schema(
-        op,
-        &mut |schema, changes| {
-            let nullable = schema
-                .get("nullable")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            if !nullable && schema.get("default").is_some_and(Value::is_null) {
-                schema.remove("default");
-                changes.push("removed `default: null` from a non-nullable schema".into());
-            }
-        },
-        &mut changes,
-    );
-    changes
+pub fn default_null_on_non_nullable(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let nullable = schema
+        .get("nullable")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !nullable && schema.get("default").is_some_and(Value::is_null) {
+        schema.remove("default");
+        changes.push("removed `default: null` from a non-nullable schema".into());
+    }
 }
 
 /// A `default` must be a value of the schema: SailPoint writes
 /// `default: "false"` on booleans, which generators reject. The fix converts
 /// a string default that reads as the right type (`"false"`, `"10"`) and
 /// removes any other default that does not fit the type or the enum.
-pub fn default_does_not_match_type(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
-    let mut changes = Vec::new();
-    each_schema(
-        op,
-        &mut |schema, changes| {
-            let Some(default) = schema.get("default").cloned() else {
-                return;
-            };
-            if default.is_null() {
-                return; // default_null_on_non_nullable's case
-            }
-            let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
-            let fits = |v: &Value| match kind {
-                "string" => v.is_string(),
-                "integer" => v.is_i64() || v.is_u64(),
-                "number" => v.is_number(),
-                "boolean" => v.is_boolean(),
-                "array" => v.is_array(),
-                "object" => v.is_object(),
-                _ => true,
-            };
-            let in_enum = |v: &Value| {
-                schema
-                    .get("enum")
-                    .and_then(Value::as_array)
-                    .is_none_or(|values| values.contains(v))
-            };
-            if fits(&default) && in_enum(&default) {
-                return;
-            }
-            let converted = default
-                .as_str()
-                .and_then(|text| serde_json::from_str::<Value>(text).ok())
-                .filter(|v| fits(v) && in_enum(v));
-            match converted {
-                Some(value) => {
-                    changes.push(format!("default {default} → {value} (a {kind})"));
-                    schema.insert("default".into(), value);
-                }
-                None => {
-                    changes.push(format!("removed default {default}: not a valid {kind}"));
-                    schema.remove("default");
-                }
-            }
-        },
-        &mut changes,
-    );
-    changes
+pub fn default_does_not_match_type(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let Some(default) = schema.get("default").cloned() else {
+        return;
+    };
+    if default.is_null() {
+        return; // default_null_on_non_nullable's case
+    }
+    let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
+    let fits = |v: &Value| match kind {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => true,
+    };
+    let in_enum = |v: &Value| {
+        schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_none_or(|values| values.contains(v))
+    };
+    if fits(&default) && in_enum(&default) {
+        return;
+    }
+    let converted = default
+        .as_str()
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .filter(|v| fits(v) && in_enum(v));
+    match converted {
+        Some(value) => {
+            changes.push(format!("default {default} → {value} (a {kind})"));
+            schema.insert("default".into(), value);
+        }
+        None => {
+            changes.push(format!("removed default {default}: not a valid {kind}"));
+            schema.remove("default");
+        }
+    }
 }
 
 /// Formats the generators know, by their lowercase names.
@@ -528,75 +534,59 @@ const PROSE_FORMATS: &[&str] = &["comma-separated", "csv"];
 /// prose (`comma-separated`) is not a format at all. The fix lowercases or
 /// trims a known format and removes the rest (the description keeps the
 /// prose).
-pub fn nonstandard_format(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
-    let mut changes = Vec::new();
-    each_schema(
-        op,
-        &mut |schema, changes| {
-            let Some(Value::String(format)) = schema.get("format").cloned() else {
-                return;
-            };
-            if KNOWN_FORMATS.contains(&format.as_str()) {
-                return;
-            }
-            let head = format
-                .split(|c: char| c.is_whitespace() || c == '(')
-                .next()
-                .unwrap_or("")
-                .to_lowercase();
-            if KNOWN_FORMATS.contains(&head.as_str()) {
-                changes.push(format!("format `{format}` → `{head}`"));
-                schema.insert("format".into(), Value::String(head));
-            } else if PROSE_FORMATS.contains(&format.as_str())
-                || !format
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            {
-                changes.push(format!("removed format `{format}`: not a format"));
-                schema.remove("format");
-            }
-        },
-        &mut changes,
-    );
-    changes
+pub fn nonstandard_format(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let Some(Value::String(format)) = schema.get("format").cloned() else {
+        return;
+    };
+    if KNOWN_FORMATS.contains(&format.as_str()) {
+        return;
+    }
+    let head = format
+        .split(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if KNOWN_FORMATS.contains(&head.as_str()) {
+        changes.push(format!("format `{format}` → `{head}`"));
+        schema.insert("format".into(), Value::String(head));
+    } else if PROSE_FORMATS.contains(&format.as_str())
+        || !format
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        changes.push(format!("removed format `{format}`: not a format"));
+        schema.remove("format");
+    }
 }
 
 /// `discriminator.mapping` maps a value to a schema *reference*; the plugin
 /// inlined the referenced schemas there too, which is invalid. The fix
 /// removes inlined entries (the `oneOf` still lists the schemas, and the
 /// discriminator's `propertyName` still tells them apart).
-pub fn discriminator_mapping_inlined(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
-    let mut changes = Vec::new();
-    each_schema(
-        op,
-        &mut |schema, changes| {
-            let Some(Value::Object(discriminator)) = schema.get_mut("discriminator") else {
-                return;
-            };
-            let Some(Value::Object(mapping)) = discriminator.get_mut("mapping") else {
-                return;
-            };
-            let inlined: Vec<String> = mapping
-                .iter()
-                .filter(|(_, v)| !v.is_string())
-                .map(|(k, _)| k.clone())
-                .collect();
-            for key in &inlined {
-                mapping.remove(key);
-            }
-            if !inlined.is_empty() {
-                changes.push(format!(
-                    "removed inlined discriminator mapping entries: {}",
-                    inlined.join(", ")
-                ));
-            }
-            if mapping.is_empty() {
-                discriminator.remove("mapping");
-            }
-        },
-        &mut changes,
-    );
-    changes
+pub fn discriminator_mapping_inlined(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let Some(Value::Object(discriminator)) = schema.get_mut("discriminator") else {
+        return;
+    };
+    let Some(Value::Object(mapping)) = discriminator.get_mut("mapping") else {
+        return;
+    };
+    let inlined: Vec<String> = mapping
+        .iter()
+        .filter(|(_, v)| !v.is_string())
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in &inlined {
+        mapping.remove(key);
+    }
+    if !inlined.is_empty() {
+        changes.push(format!(
+            "removed inlined discriminator mapping entries: {}",
+            inlined.join(", ")
+        ));
+    }
+    if mapping.is_empty() {
+        discriminator.remove("mapping");
+    }
 }
 
 #[cfg(test)]
@@ -665,9 +655,7 @@ mod tests {
             }}}}}}),
         );
         let ctx = Context::default();
-        for fixup in FIXUPS {
-            (fixup.apply)(&mut o, &ctx);
-        }
+        apply_all(&mut o, &ctx, &mut |_, _| {});
         let s = &o["responses"]["200"]["content"]["application/json"]["schema"];
         assert_eq!(s["required"], json!(["a"]));
         assert_eq!(

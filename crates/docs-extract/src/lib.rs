@@ -511,15 +511,13 @@ fn place(
         }
         None => return Err(bad("has no `path`".into())),
     }
-    for fixup in fixups::FIXUPS {
-        for change in (fixup.apply)(&mut api, context) {
-            report.fixups.push(AppliedFixup {
-                fixup: fixup.name,
-                origin: origin.clone(),
-                change,
-            });
-        }
-    }
+    fixups::apply_all(&mut api, context, &mut |fixup, change| {
+        report.fixups.push(AppliedFixup {
+            fixup,
+            origin: origin.clone(),
+            change,
+        });
+    });
     // A fixup may have corrected the path.
     let path = api
         .get("path")

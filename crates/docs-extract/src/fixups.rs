@@ -47,8 +47,11 @@ pub enum Apply {
     Operation(fn(&mut Map<String, Value>, &Context) -> Vec<String>),
     /// To one schema object, nested ones included (parents first), adding a
     /// line per change. All schema fixups run in one walk of an operation.
-    Schema(fn(&mut Map<String, Value>, &mut Vec<String>)),
+    Schema(SchemaFixFn),
 }
+
+/// A schema fixup's function.
+pub type SchemaFixFn = fn(&mut Map<String, Value>, &mut Vec<String>);
 
 /// Applies every fixup to one operation; calls `report(name, change)` for
 /// each change, in fixup order (per schema for the schema fixups).
@@ -64,7 +67,7 @@ pub fn apply_all(
             }
         }
     }
-    let schema_fixups: Vec<(&'static str, fn(&mut Map<String, Value>, &mut Vec<String>))> = FIXUPS
+    let schema_fixups: Vec<(&'static str, SchemaFixFn)> = FIXUPS
         .iter()
         .filter_map(|f| match f.apply {
             Apply::Schema(apply) => Some((f.name, apply)),

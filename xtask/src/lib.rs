@@ -136,17 +136,8 @@ pub fn write_changes(root: &Path, changes: &[FileChange]) -> Result<()> {
 
 /// Writes `text` to a temporary file beside `path`, then renames it.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let tmp: PathBuf = path.with_extension(format!(
-        "{}.tmp{}",
-        path.extension().and_then(|e| e.to_str()).unwrap_or(""),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+    docs_extract::write_atomically(path, text)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// What `regen` found.

@@ -1,7 +1,7 @@
 //! `docs-extract PATH... [--names FILE] [-o FILE]`: docusaurus-plugin-openapi-docs
 //! pages (files or folders) → one OpenAPI 3.0.3 document, with a report on stderr.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use docs_extract::{extract, read_sources, to_pretty_json, NamesFile, Sources};
@@ -63,17 +63,11 @@ fn run(args: Vec<String>) -> Result<(), String> {
     }
     let json = to_pretty_json(&extraction.document);
     match output {
-        Some(path) => write_atomically(&path, &json),
+        Some(path) => docs_extract::write_atomically(&path, &json)
+            .map_err(|e| format!("{}: {e}", path.display())),
         None => {
             print!("{json}");
             Ok(())
         }
     }
-}
-
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -13,6 +13,11 @@ use std::time::{Duration, Instant};
 
 use docs_extract::{extract, read_sources, NamesFile, Source};
 
+/// The allocator the project's tools use (see `xtask`): extraction builds
+/// and drops millions of small JSON nodes, where glibc's malloc is slow.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUNS: usize = 15;
 
 fn median(mut v: Vec<Duration>) -> Duration {

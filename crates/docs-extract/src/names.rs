@@ -217,21 +217,31 @@ fn hash_str(s: &str) -> u64 {
     h ^ (h >> 32)
 }
 
-/// Whether a schema is worth a component of its own when it repeats: an
-/// object with properties, or an enum.
-fn worth_naming(schema: &Value) -> bool {
-    schema.get("$ref").is_none()
-        && (schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_some_and(|p| !p.is_empty())
-            || schema.get("enum").is_some())
+/// A hasher for keys that are hashes already.
+#[derive(Default, Clone)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
+/// A map keyed by shape hashes.
+type ByHash<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// Named shapes, by the hash of their normalized form.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Namer {
-    by_hash: HashMap<u64, Vec<(String, Value)>>,
+    by_hash: ByHash<Vec<(String, Value)>>,
     by_name: BTreeMap<String, Value>,
     /// While set, a titled schema met for the first time is registered
     /// under its title.
@@ -260,13 +270,33 @@ impl Namer {
         mode: Mode,
         replace_self: bool,
         hint: &mut Vec<String>,
-        seen: &mut Option<&mut HashMap<u64, Seen>>,
+        seen: &mut Option<&mut ByHash<Seen>>,
         uses: &mut BTreeMap<String, usize>,
     ) -> u64 {
+        // What the checks after hashing need, noted while iterating, so that
+        // they do not look keys up again.
+        let mut has_ref = false;
+        let mut title: Option<String> = None;
+        let mut worth = false;
         let h = match &mut *v {
             Value::Object(map) => {
                 let mut acc: u64 = 0x5151;
                 for (key, child) in map.iter_mut() {
+                    if mode == Mode::Schema {
+                        match key.as_str() {
+                            "$ref" => has_ref = true,
+                            "title" if self.learn_titles => {
+                                title = child.as_str().and_then(title_to_name)
+                            }
+                            // Worth a component when it repeats: an object
+                            // with properties, or an enum.
+                            "properties" => {
+                                worth |= child.as_object().is_some_and(|p| !p.is_empty())
+                            }
+                            "enum" => worth = true,
+                            _ => {}
+                        }
+                    }
                     // Name hints are only needed while counting.
                     let counting = seen.is_some();
                     let (child_mode, pushed) = match mode {
@@ -335,11 +365,7 @@ impl Namer {
                 }
             }
         }
-        if self.learn_titles && replace_self && v.get("$ref").is_none() {
-            let title = v
-                .get("title")
-                .and_then(Value::as_str)
-                .and_then(title_to_name);
+        if self.learn_titles && replace_self && !has_ref {
             if let Some(title) = title {
                 let body = v.clone();
                 let chosen = self.insert(&title, body, h);
@@ -352,7 +378,7 @@ impl Namer {
             }
         }
         if let Some(seen) = seen.as_deref_mut() {
-            if worth_naming(v) {
+            if worth && !has_ref {
                 let order = seen.len();
                 let entry = seen.entry(h).or_insert_with(|| Seen {
                     count: 0,
@@ -449,6 +475,15 @@ type Paths = BTreeMap<String, BTreeMap<String, Map<String, Value>>>;
 fn each_top_schema(paths: &mut Paths, f: &mut dyn FnMut(&mut Value, &mut Vec<String>)) {
     for methods in paths.values_mut() {
         for op in methods.values_mut() {
+            op_top_schemas(op, f);
+        }
+    }
+}
+
+/// [`each_top_schema`] for one operation.
+fn op_top_schemas(op: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Value, &mut Vec<String>)) {
+    {
+        {
             let id = pascal(
                 op.get("operationId")
                     .and_then(Value::as_str)
@@ -559,7 +594,7 @@ pub fn restore_names(
     // worth a component are counted.
     // Titled schemas are named by their title as they are met (children
     // before parents).
-    let mut seen: HashMap<u64, Seen> = HashMap::new();
+    let mut seen: ByHash<Seen> = ByHash::default();
     let mut uses = BTreeMap::new();
     namer.learn_titles = true;
     {
@@ -591,10 +626,37 @@ pub fn restore_names(
     }
     report.derived.sort();
 
-    // Second pass: repeated shapes become references to derived names.
-    each_top_schema(paths, &mut |schema, hint| {
-        namer.normalize(schema, Mode::Schema, true, hint, &mut None, &mut uses);
+    // Second pass: repeated shapes become references to derived names. The
+    // names are fixed now, so the operations are split over two threads.
+    let mut ops: Vec<&mut Map<String, Value>> = paths
+        .values_mut()
+        .flat_map(|methods| methods.values_mut())
+        .collect();
+    let half = ops.len() / 2;
+    let (first, second) = ops.split_at_mut(half);
+    let mut other_namer = namer.clone();
+    let other_uses = std::thread::scope(|scope| {
+        let other = scope.spawn(move || {
+            let mut uses = BTreeMap::new();
+            for op in second.iter_mut() {
+                op_top_schemas(op, &mut |schema, hint| {
+                    other_namer.normalize(schema, Mode::Schema, true, hint, &mut None, &mut uses);
+                });
+            }
+            uses
+        });
+        for op in first.iter_mut() {
+            op_top_schemas(op, &mut |schema, hint| {
+                namer.normalize(schema, Mode::Schema, true, hint, &mut None, &mut uses);
+            });
+        }
+        other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
+    for (name, n) in other_uses {
+        *uses.entry(name).or_default() += n;
+    }
     // Only components something refers to (directly or through another).
     let mut components: BTreeMap<String, Value> = BTreeMap::new();
     let mut pending: Vec<String> = uses.keys().cloned().collect();

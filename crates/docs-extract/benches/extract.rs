@@ -1,16 +1,18 @@
-//! Whole-set extraction speed, on the shared corpora (read from
-//! `../shared/corpus`, never copied).
+//! Whole-set extraction speed on the shared corpora (read from
+//! `../shared/corpus`, never copied), with criterion.
 //!
-//! `cargo bench -p docusaurus-openapi-extract --bench extract` prints, per
-//! set, the median time of a whole extraction (pages in memory → validated
-//! document), its throughput in MB/s of page bytes, and the same for a
-//! baseline measured in the same run: decoding every page's `api` JSON with
-//! serde_json on one thread, the floor any extractor pays. The ratio of the
-//! two is what the numbers mean on a shared, noisy machine.
+//! `cargo bench -p docusaurus-openapi-extract --bench extract` measures, per
+//! set, a whole extraction (pages in memory → validated document) and, in
+//! the same run, a baseline: decoding every page's `api` JSON with
+//! serde_json on one thread, the floor any extractor pays. Both report
+//! throughput in bytes of pages; their ratio is what the numbers mean on a
+//! shared, noisy machine.
 
+use std::io::Read as _;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
+use base64::Engine as _;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use docs_extract::{extract, read_sources, NamesFile, Source};
 
 /// The allocator the project's tools use (see `xtask`): extraction builds
@@ -18,67 +20,49 @@ use docs_extract::{extract, read_sources, NamesFile, Source};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const RUNS: usize = 15;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 /// The floor: every `api:` value decoded to a JSON value, one thread.
 fn baseline(pages: &[Source]) -> usize {
     let mut n = 0;
     for page in pages {
         for line in page.text.lines() {
-            if let Some(api) = line.strip_prefix("api: ") {
-                let value: serde_json::Value = if api.starts_with('{') {
-                    serde_json::from_str(api).unwrap()
-                } else {
-                    use base64::Engine as _;
-                    use std::io::Read as _;
-                    let bytes = base64::engine::general_purpose::STANDARD
-                        .decode(api)
-                        .unwrap();
-                    let mut json = Vec::new();
-                    flate2::read::ZlibDecoder::new(&bytes[..])
-                        .read_to_end(&mut json)
-                        .unwrap();
-                    serde_json::from_slice(&json).unwrap()
-                };
-                n += value.as_object().map_or(0, |m| m.len());
-            }
+            let Some(api) = line.strip_prefix("api: ") else {
+                continue;
+            };
+            let value: serde_json::Value = if api.starts_with('{') {
+                serde_json::from_str(api).expect("JSON")
+            } else {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(api)
+                    .expect("base64");
+                let mut json = Vec::new();
+                flate2::read::ZlibDecoder::new(&bytes[..])
+                    .read_to_end(&mut json)
+                    .expect("zlib");
+                serde_json::from_slice(&json).expect("JSON")
+            };
+            n += value.as_object().map_or(0, |m| m.len());
         }
     }
     n
 }
 
-fn main() {
+fn sets(c: &mut Criterion) {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     for set in ["sailpoint-beta-2022-08", "identityiq-2024-03"] {
-        let sources = read_sources(&corpus.join(set)).expect("the shared corpus");
-        let bytes: usize = sources.pages.iter().map(|p| p.text.len()).sum();
-        let mb = bytes as f64 / 1e6;
+        let sources =
+            read_sources(&corpus.join(set)).expect("the shared corpus at ../shared/corpus");
+        let bytes: u64 = sources.pages.iter().map(|p| p.text.len() as u64).sum();
         let names = NamesFile::default();
-        // Warm up, then alternate the two so that load hits both alike.
-        let _ = extract(&sources.pages, &names).unwrap();
-        let (mut full, mut floor) = (Vec::new(), Vec::new());
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            std::hint::black_box(extract(&sources.pages, &names).unwrap());
-            full.push(t.elapsed());
-            let t = Instant::now();
-            std::hint::black_box(baseline(&sources.pages));
-            floor.push(t.elapsed());
-        }
-        let (full, floor) = (median(full), median(floor));
-        println!(
-            "{set}: {mb:.1} MB in {} pages\n  extraction        {:>7.1} ms  {:>6.0} MB/s\n  baseline (decode)  {:>7.1} ms  {:>6.0} MB/s\n  extraction / baseline time: {:.2}x",
-            sources.pages.len(),
-            full.as_secs_f64() * 1e3,
-            mb / full.as_secs_f64(),
-            floor.as_secs_f64() * 1e3,
-            mb / floor.as_secs_f64(),
-            full.as_secs_f64() / floor.as_secs_f64(),
-        );
+        let mut group = c.benchmark_group(set);
+        group.throughput(Throughput::Bytes(bytes));
+        group.sample_size(20);
+        group.bench_function("extract", |b| {
+            b.iter(|| extract(&sources.pages, &names).expect("extracts"))
+        });
+        group.bench_function("baseline-decode", |b| b.iter(|| baseline(&sources.pages)));
+        group.finish();
     }
 }
+
+criterion_group!(benches, sets);
+criterion_main!(benches);

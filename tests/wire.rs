@@ -46,12 +46,7 @@ async fn a_400_exposes_tracking_id_detail_code_and_message() {
     let client = client(&tenant);
     tenant.script(Reply::json(400, documented_400()));
     // The generated error type carries the documented fields...
-    let err = client
-        .send_test_notification()
-        .body(example_body())
-        .send()
-        .await
-        .unwrap_err();
+    let err = send_expecting_error(&client).await;
     let progenitor_client::Error::ErrorResponse(body) = &err else {
         panic!("expected a documented error response, got {err:?}")
     };
@@ -91,12 +86,7 @@ async fn a_401_error_text_is_reachable() {
     // The client re-authenticates once on a 401; both attempts are refused.
     tenant.script(Reply::json(401, body.clone()));
     tenant.script(Reply::json(401, body));
-    let err = client
-        .send_test_notification()
-        .body(example_body())
-        .send()
-        .await
-        .unwrap_err();
+    let err = send_expecting_error(&client).await;
     let progenitor_client::Error::ErrorResponse(value) = &err else {
         panic!("expected a documented error response, got {err:?}")
     };
@@ -144,12 +134,7 @@ async fn an_unknown_locale_origin_still_gives_a_readable_error() {
     body["causes"] =
         serde_json::json!([{"locale": "en-US", "localeOrigin": "DEFAULT", "text": "cause"}]);
     tenant.script(Reply::json(400, body));
-    let err = client
-        .send_test_notification()
-        .body(example_body())
-        .send()
-        .await
-        .unwrap_err();
+    let err = send_expecting_error(&client).await;
     let progenitor_client::Error::ErrorResponse(value) = &err else {
         panic!("an unknown enum value must not make the error unreadable: {err:?}")
     };

@@ -43,6 +43,22 @@ pub fn example_body() -> SendTestNotificationRequestDto {
     }
 }
 
+/// Sends the example notification and returns progenitor's error, as the
+/// generated code produced it.
+pub async fn send_expecting_error(
+    client: &Client,
+) -> progenitor_client::Error<sailpoint_beta::types::ErrorBody> {
+    match client
+        .send_test_notification()
+        .body(example_body())
+        .send()
+        .await
+    {
+        Ok(response) => panic!("expected an error, got {}", response.status()),
+        Err(e) => e,
+    }
+}
+
 /// Sends the example notification; errors converted to the crate's `Error`.
 pub async fn send(client: &Client) -> Result<(), sailpoint_beta::Error> {
     client

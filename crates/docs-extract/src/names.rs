@@ -395,6 +395,12 @@ impl Namer {
         h
     }
 
+    /// Normalizes a component body: its parts may become references, the
+    /// body itself stays.
+    fn normalize_body(&mut self, body: &mut Value, uses: &mut BTreeMap<String, usize>) -> u64 {
+        self.normalize(body, Mode::Schema, false, &mut Vec::new(), &mut None, uses)
+    }
+
     /// Registers `schema` (its original, inline form) under `name`,
     /// normalized with the shapes registered so far. Returns the name used:
     /// `name`, or `name2`, ... when another shape has it already; `None`
@@ -406,15 +412,7 @@ impl Namer {
         explicit: bool,
     ) -> Result<Option<String>, String> {
         let mut body = schema.clone();
-        let mut uses = BTreeMap::new();
-        let h = self.normalize(
-            &mut body,
-            Mode::Schema,
-            false,
-            &mut Vec::new(),
-            &mut None,
-            &mut uses,
-        );
+        let h = self.normalize_body(&mut body, &mut BTreeMap::new());
         if let Some((existing, _)) = self
             .by_hash
             .get(&h)
@@ -666,14 +664,7 @@ pub fn restore_names(
         }
         // A body registered before the derived names may hold one inline.
         let mut body = namer.by_name[&name].clone();
-        namer.normalize(
-            &mut body,
-            Mode::Schema,
-            false,
-            &mut Vec::new(),
-            &mut None,
-            &mut uses,
-        );
+        namer.normalize_body(&mut body, &mut uses);
         collect_refs(&body, &mut pending);
         components.insert(name, body);
     }

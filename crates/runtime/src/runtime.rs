@@ -75,8 +75,6 @@ impl Runtime {
         }
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION_HEADER);
-        // One growth of the map for the headers added here, not one each.
-        headers.reserve(3);
         headers.insert(
             HeaderName::from_static(SDK_HEADER),
             self.0.sdk_header.clone(),
@@ -133,6 +131,7 @@ impl Runtime {
     ) -> reqwest::Result<Response> {
         let started = Instant::now();
         let span = tracing::Span::current();
+        let traced = !span.is_disabled();
         let method = request.method().clone();
         let mut reauthenticated = false;
         let mut waited = Duration::ZERO;
@@ -140,7 +139,9 @@ impl Runtime {
         let mut request = request;
         loop {
             attempts += 1;
-            span.record("attempt", attempts);
+            if traced {
+                span.record("attempt", attempts);
+            }
             // Keep a copy for a retry; a streaming body cannot be copied, so
             // such a request is sent once.
             let spare = request.try_clone();

@@ -231,16 +231,29 @@ pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
     let mut changes = Vec::new();
     for (pointer, id, schema) in merged {
         let shape = schema.to_string();
-        let name = names
-            .entry(shape.clone())
-            .or_insert_with(|| {
-                if Some(&shape) == most_common.as_ref() {
+        let name = match names.get(&shape) {
+            Some(name) => name.clone(),
+            None => {
+                let base = if Some(&shape) == most_common.as_ref() {
                     "ErrorBody".to_owned()
                 } else {
                     format!("{}ErrorBody", pascal_case(&id))
+                };
+                // Never reuse a name the spec already has for something else.
+                let taken = |n: &str| {
+                    spec.pointer(&format!("/components/schemas/{n}"))
+                        .is_some_and(|existing| *existing != schema)
+                };
+                let mut name = base.clone();
+                let mut n = 1;
+                while taken(&name) {
+                    n += 1;
+                    name = format!("{base}{n}");
                 }
-            })
-            .clone();
+                names.insert(shape.clone(), name.clone());
+                name
+            }
+        };
         let component = spec
             .as_object_mut()
             .expect("an OpenAPI document is an object")

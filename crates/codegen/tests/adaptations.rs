@@ -286,3 +286,19 @@ fn without_titles_do_not_name_types_a_title_clashes_with_a_component_name() {
         "the inline one is named after its place"
     );
 }
+
+#[test]
+fn the_merged_error_body_never_takes_a_name_the_spec_already_uses() {
+    let mut spec: serde_json::Value = serde_json::from_str(&inline_errors_spec()).unwrap();
+    spec["components"] = serde_json::json!({"schemas": {"ErrorBody": {"type": "object", "properties": {"unrelated": {"type": "integer"}}}}});
+    spec["paths"]["/x"]["post"]["responses"]["200"] = serde_json::json!({"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}});
+    let code = generate(&spec.to_string()).unwrap().code;
+    assert!(
+        code.contains("Error<types::ErrorBody2>"),
+        "the merged body gets its own name"
+    );
+    assert!(
+        code.contains("pub unrelated:"),
+        "the spec's own ErrorBody is untouched"
+    );
+}

@@ -101,6 +101,9 @@ pub fn generate_with(
     with: &[adaptations::Adaptation],
 ) -> Result<Generated, Error> {
     let mut spec: Value = serde_json::from_str(spec_json)?;
+    // The adaptations assume a well-formed document; check it first, so that
+    // a malformed spec is an error, not a panic.
+    <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&spec).map_err(Error::OpenApi)?;
     let adaptations = adaptations::adapt_with(&mut spec, with);
     let quirks = quirks_table(&spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(Error::OpenApi)?;

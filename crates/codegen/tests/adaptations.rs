@@ -302,3 +302,18 @@ fn the_merged_error_body_never_takes_a_name_the_spec_already_uses() {
         "the spec's own ErrorBody is untouched"
     );
 }
+
+#[test]
+fn a_malformed_spec_is_an_error_before_any_adaptation_runs() {
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": "not an object"
+    });
+    let err = generate(&spec.to_string()).unwrap_err();
+    assert!(
+        err.to_string().contains("not an OpenAPI 3.0 document"),
+        "{err}"
+    );
+}

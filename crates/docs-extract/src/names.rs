@@ -238,217 +238,241 @@ impl std::hash::Hasher for IdHasher {
 /// A map keyed by shape hashes.
 type ByHash<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
 
-/// Named shapes, by the hash of their normalized form.
-#[derive(Default, Clone)]
-struct Namer {
-    by_hash: ByHash<Vec<(String, Value)>>,
-    by_name: BTreeMap<String, Value>,
-    /// While set, a titled schema met for the first time is registered
-    /// under its title.
-    learn_titles: bool,
-    /// Titles that named two different shapes: (title, name given).
-    clashes: BTreeMap<String, String>,
+/// A place in the site: (operation index, schema index in post-order).
+type Pos = (usize, usize);
+
+/// What a schema object says about itself, noted while hashing it.
+#[derive(Default, Clone, Copy)]
+struct Flags {
+    /// It is a `$ref` (never renamed).
+    has_ref: bool,
+    /// It has a `title`.
+    has_title: bool,
+    /// It is worth a component when it repeats: an object with properties,
+    /// or an enum.
+    worth: bool,
 }
 
-/// What a counting pass saw of one repeated shape.
-struct Seen {
-    count: usize,
-    first_hint: String,
-    /// Cloned at the second sighting, when the shape proves repeated.
-    body: Option<Value>,
-    order: usize,
-}
-
-impl Namer {
-    /// Normalizes `v` in place, bottom-up: every sub-schema equal to a named
-    /// shape becomes a reference to it; returns the hash of the result.
-    /// `replace_self` lets `v` itself become a reference. With `seen`, shapes
-    /// worth naming are counted (with `hint` the place, for a derived name).
-    fn normalize(
-        &mut self,
-        v: &mut Value,
-        mode: Mode,
-        replace_self: bool,
-        hint: &mut Vec<String>,
-        seen: &mut Option<&mut ByHash<Seen>>,
-        uses: &mut BTreeMap<String, usize>,
-    ) -> u64 {
-        // What the checks after hashing need, noted while iterating, so that
-        // they do not look keys up again.
-        let mut has_ref = false;
-        let mut title: Option<String> = None;
-        let mut worth = false;
-        let h = match &mut *v {
-            Value::Object(map) => {
-                let mut acc: u64 = 0x5151;
-                for (key, child) in map.iter_mut() {
-                    if mode == Mode::Schema {
-                        match key.as_str() {
-                            "$ref" => has_ref = true,
-                            "title" if self.learn_titles => {
-                                title = child.as_str().and_then(title_to_name)
-                            }
-                            // Worth a component when it repeats: an object
-                            // with properties, or an enum.
-                            "properties" => {
-                                worth |= child.as_object().is_some_and(|p| !p.is_empty())
-                            }
-                            "enum" => worth = true,
-                            _ => {}
+/// Hashes `v` bottom-up (key order aside) and calls `visit` on every schema
+/// object after its children, with its hash: the hash of its original
+/// shape, even when `visit` replaced a child by a reference. With
+/// `track_hint`, `hint` holds the name parts of the place being visited.
+fn shape_walk(
+    v: &mut Value,
+    mode: Mode,
+    hint: &mut Vec<String>,
+    track_hint: bool,
+    visit: &mut dyn FnMut(&mut Value, u64, Flags, &[String]),
+) -> u64 {
+    let mut flags = Flags::default();
+    let h = match &mut *v {
+        Value::Object(map) => {
+            let mut acc: u64 = 0x5151;
+            for (key, child) in map.iter_mut() {
+                if mode == Mode::Schema {
+                    match key.as_str() {
+                        "$ref" => flags.has_ref = true,
+                        "title" => flags.has_title = true,
+                        "properties" => {
+                            flags.worth |= child.as_object().is_some_and(|p| !p.is_empty())
                         }
+                        "enum" => flags.worth = true,
+                        _ => {}
                     }
-                    // Name hints are only needed while counting.
-                    let counting = seen.is_some();
-                    let (child_mode, pushed) = match mode {
-                        Mode::Schema => (child_mode(key, child), false),
-                        Mode::SchemaMap if counting => {
-                            hint.push(pascal(key));
-                            (Mode::Schema, true)
-                        }
-                        Mode::SchemaMap => (Mode::Schema, false),
-                        _ => (Mode::Plain, false),
-                    };
-                    let extra = match (mode, key.as_str()) {
-                        _ if !counting => None,
-                        (Mode::Schema, "items") => Some("Item"),
-                        (Mode::Schema, "additionalProperties") => Some("Value"),
-                        _ => None,
-                    };
-                    if let Some(e) = extra {
-                        hint.push(e.to_owned());
-                    }
-                    let ch = self.normalize(child, child_mode, true, hint, seen, uses);
-                    if extra.is_some() {
-                        hint.pop();
-                    }
-                    if pushed {
-                        hint.pop();
-                    }
-                    acc = acc.wrapping_add(mix(hash_str(key), ch));
                 }
-                mix(acc, map.len() as u64)
-            }
-            Value::Array(items) => {
-                let item_mode = if mode == Mode::SchemaList {
-                    Mode::Schema
-                } else {
-                    Mode::Plain
+                let (child_mode, part) = match mode {
+                    Mode::Schema => {
+                        let part = match key.as_str() {
+                            "items" => Some("Item".to_owned()),
+                            "additionalProperties" => Some("Value".to_owned()),
+                            _ => None,
+                        };
+                        (child_mode(key, child), part)
+                    }
+                    Mode::SchemaMap => (Mode::Schema, Some(pascal(key))),
+                    _ => (Mode::Plain, None),
                 };
-                let mut acc: u64 = 0xA11A;
-                for (i, item) in items.iter_mut().enumerate() {
-                    let named = item_mode == Mode::Schema && seen.is_some();
-                    if named {
-                        hint.push(format!("Variant{}", i + 1));
+                let pushed = match part {
+                    Some(part) if track_hint => {
+                        hint.push(part);
+                        true
                     }
-                    let ch = self.normalize(item, item_mode, true, hint, seen, uses);
-                    if named {
-                        hint.pop();
+                    _ => false,
+                };
+                let ch = shape_walk(child, child_mode, hint, track_hint, visit);
+                if pushed {
+                    hint.pop();
+                }
+                acc = acc.wrapping_add(mix(hash_str(key), ch));
+            }
+            mix(acc, map.len() as u64)
+        }
+        Value::Array(items) => {
+            let item_mode = if mode == Mode::SchemaList {
+                Mode::Schema
+            } else {
+                Mode::Plain
+            };
+            let mut acc: u64 = 0xA11A;
+            for (i, item) in items.iter_mut().enumerate() {
+                let pushed = item_mode == Mode::Schema && track_hint;
+                if pushed {
+                    hint.push(format!("Variant{}", i + 1));
+                }
+                let ch = shape_walk(item, item_mode, hint, track_hint, visit);
+                if pushed {
+                    hint.pop();
+                }
+                acc = mix(acc, ch);
+            }
+            acc
+        }
+        Value::String(s) => mix(1, hash_str(s)),
+        Value::Number(n) => mix(2, n.as_f64().map_or(0, f64::to_bits)),
+        Value::Bool(b) => mix(4, u64::from(*b)),
+        Value::Null => mix(5, 0),
+    };
+    if mode == Mode::Schema {
+        visit(v, h, flags, hint);
+    }
+    h
+}
+
+/// The hash of a schema's shape.
+fn shape_hash(schema: &Value) -> u64 {
+    let mut copy = schema.clone();
+    shape_walk(
+        &mut copy,
+        Mode::Schema,
+        &mut Vec::new(),
+        false,
+        &mut |_, _, _, _| {},
+    )
+}
+
+/// What the survey of some operations found.
+#[derive(Default)]
+struct Survey {
+    /// Titled shapes: hash → (first place, name from the title).
+    titled: ByHash<(Pos, String)>,
+    /// Shapes worth a component: hash → (occurrences, first place, name hint).
+    repeated: ByHash<(usize, Pos, String)>,
+}
+
+impl Survey {
+    /// Surveys one operation's schemas.
+    fn operation(&mut self, index: usize, op: &mut Map<String, Value>) {
+        let mut seq = 0;
+        op_top_schemas(op, &mut |schema, hint| {
+            shape_walk(
+                schema,
+                Mode::Schema,
+                hint,
+                true,
+                &mut |v, h, flags, hint| {
+                    let pos = (index, seq);
+                    seq += 1;
+                    if flags.has_ref {
+                        return;
                     }
-                    acc = mix(acc, ch);
-                }
-                acc
-            }
-            Value::String(s) => mix(1, hash_str(s)),
-            Value::Number(n) => mix(2, n.as_f64().map_or(0, f64::to_bits)),
-            Value::Bool(b) => mix(4, u64::from(*b)),
-            Value::Null => mix(5, 0),
-        };
-        if mode != Mode::Schema {
-            return h;
-        }
-        if replace_self {
-            if let Some(candidates) = self.by_hash.get(&h) {
-                if let Some((name, _)) = candidates.iter().find(|(_, body)| body == v) {
-                    *uses.entry(name.clone()).or_default() += 1;
-                    *v = schema_ref(name);
-                    return mix(3, hash_str(name));
-                }
-            }
-        }
-        if self.learn_titles && replace_self && !has_ref {
-            if let Some(title) = title {
-                let body = v.clone();
-                let chosen = self.insert(&title, body, h);
-                if chosen != title {
-                    self.clashes.insert(title, chosen.clone());
-                }
-                *uses.entry(chosen.clone()).or_default() += 1;
-                *v = schema_ref(&chosen);
-                return mix(3, hash_str(&chosen));
-            }
-        }
-        if let Some(seen) = seen.as_deref_mut() {
-            if worth && !has_ref {
-                let order = seen.len();
-                let entry = seen.entry(h).or_insert_with(|| Seen {
-                    count: 0,
-                    first_hint: hint.concat(),
-                    body: None,
-                    order,
-                });
-                entry.count += 1;
-                if entry.count == 2 {
-                    entry.body = Some(v.clone());
-                }
-            }
-        }
-        h
+                    if flags.has_title {
+                        if let Some(name) = v
+                            .get("title")
+                            .and_then(Value::as_str)
+                            .and_then(title_to_name)
+                        {
+                            self.titled.entry(h).or_insert((pos, name));
+                        }
+                    }
+                    if flags.worth {
+                        self.repeated
+                            .entry(h)
+                            .and_modify(|(count, _, _)| *count += 1)
+                            .or_insert_with(|| (1, pos, hint.concat()));
+                    }
+                },
+            );
+        });
     }
 
-    /// Normalizes a component body: its parts may become references, the
-    /// body itself stays.
-    fn normalize_body(&mut self, body: &mut Value, uses: &mut BTreeMap<String, usize>) -> u64 {
-        self.normalize(body, Mode::Schema, false, &mut Vec::new(), &mut None, uses)
-    }
-
-    /// Registers `schema` (its original, inline form) under `name`,
-    /// normalized with the shapes registered so far. Returns the name used:
-    /// `name`, or `name2`, ... when another shape has it already; `None`
-    /// when the shape already has a name.
-    fn register(
-        &mut self,
-        name: &str,
-        schema: &Value,
-        explicit: bool,
-    ) -> Result<Option<String>, String> {
-        let mut body = schema.clone();
-        let h = self.normalize_body(&mut body, &mut BTreeMap::new());
-        if let Some((existing, _)) = self
-            .by_hash
-            .get(&h)
-            .and_then(|c| c.iter().find(|(_, b)| *b == body))
-        {
-            return Ok((existing == name).then(|| name.to_owned()));
+    /// Adds another survey of later operations.
+    fn merge(&mut self, other: Survey) {
+        for (h, (pos, name)) in other.titled {
+            let entry = self.titled.entry(h).or_insert((pos, name.clone()));
+            if pos < entry.0 {
+                *entry = (pos, name);
+            }
         }
-        if explicit && self.by_name.contains_key(name) {
-            return Err(format!("`{name}` names two different schemas"));
+        for (h, (count, pos, hint)) in other.repeated {
+            let entry = self.repeated.entry(h).or_insert((0, pos, hint.clone()));
+            entry.0 += count;
+            if pos < entry.1 {
+                entry.1 = pos;
+                entry.2 = hint;
+            }
         }
-        Ok(Some(self.insert(name, body, h)))
     }
+}
 
-    /// Adds a normalized shape under `name` (or `name2`, ... if taken).
-    fn insert(&mut self, name: &str, body: Value, hash: u64) -> String {
-        let mut chosen = name.to_owned();
+/// The shapes chosen for components: hash → name.
+#[derive(Default)]
+struct Names {
+    by_hash: ByHash<String>,
+    taken: std::collections::BTreeSet<String>,
+}
+
+impl Names {
+    /// Gives `hash` the name `base`, or `base2`, ... if taken; returns it.
+    fn give(&mut self, hash: u64, base: &str) -> String {
+        let mut chosen = base.to_owned();
         let mut n = 1;
-        while self.by_name.contains_key(&chosen) {
+        while self.taken.contains(&chosen) {
             n += 1;
-            chosen = format!("{name}{n}");
+            chosen = format!("{base}{n}");
         }
-        self.by_name.insert(chosen.clone(), body.clone());
-        self.by_hash
-            .entry(hash)
-            .or_default()
-            .push((chosen.clone(), body));
+        self.taken.insert(chosen.clone());
+        self.by_hash.insert(hash, chosen.clone());
         chosen
     }
 }
 
-/// The number of JSON nodes in a value, to register small shapes first.
-fn size(v: &Value) -> usize {
-    match v {
-        Value::Object(m) => 1 + m.values().map(size).sum::<usize>(),
-        Value::Array(a) => 1 + a.iter().map(size).sum::<usize>(),
-        _ => 1,
+/// Replaces, in some operations, every shape that has a name by a
+/// reference; returns the component bodies met, each with its first place.
+fn replace_named(
+    ops: &mut [&mut Map<String, Value>],
+    first_index: usize,
+    names: &Names,
+) -> Result<BTreeMap<String, (Pos, Value)>, String> {
+    let mut bodies: BTreeMap<String, (Pos, Value)> = BTreeMap::new();
+    let mut collision = None;
+    for (offset, op) in ops.iter_mut().enumerate() {
+        let mut seq = 0;
+        op_top_schemas(op, &mut |schema, hint| {
+            shape_walk(schema, Mode::Schema, hint, false, &mut |v, h, flags, _| {
+                let pos = (first_index + offset, seq);
+                seq += 1;
+                if flags.has_ref {
+                    return;
+                }
+                let Some(name) = names.by_hash.get(&h) else {
+                    return;
+                };
+                match bodies.get(name) {
+                    Some((_, body)) if body != v => collision = Some(name.clone()),
+                    Some(_) => {}
+                    None => {
+                        bodies.insert(name.clone(), (pos, v.clone()));
+                    }
+                }
+                *v = schema_ref(name);
+            });
+        });
+    }
+    match collision {
+        Some(name) => Err(format!(
+            "two different schemas hash alike as `{name}` (a 64-bit collision); please report this site"
+        )),
+        None => Ok(bodies),
     }
 }
 
@@ -467,18 +491,9 @@ fn pascal(s: &str) -> String {
 
 type Paths = BTreeMap<String, BTreeMap<String, Map<String, Value>>>;
 
-/// Calls `f` on every top-level schema of every operation with a name hint
+/// Calls `f` on every top-level schema of an operation with a name hint
 /// for its place: `{OperationId}Request`, `{OperationId}Response{code}`,
 /// `{OperationId}Param{Name}`.
-fn each_top_schema(paths: &mut Paths, f: &mut dyn FnMut(&mut Value, &mut Vec<String>)) {
-    for methods in paths.values_mut() {
-        for op in methods.values_mut() {
-            op_top_schemas(op, f);
-        }
-    }
-}
-
-/// [`each_top_schema`] for one operation.
 fn op_top_schemas(op: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Value, &mut Vec<String>)) {
     {
         {
@@ -541,8 +556,10 @@ fn op_top_schemas(op: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Value, &mu
 /// component (an object with properties, or an enum) that occurs more than
 /// once gets a name derived from where it first occurs
 /// (`{OperationId}Response200Owner`). Equal shapes (same JSON, key order
-/// aside, after their own named parts became references) are one component.
-/// Shapes are hashed bottom-up, so this is linear in the size of the site.
+/// aside) are one component; a component's own named parts are references
+/// in its body. Shapes are hashed bottom-up, so this is linear in the size of
+/// the site, and the two passes over the operations run on two threads; the
+/// names depend only on document order.
 pub fn restore_names(
     paths: &mut Paths,
     names: &NamesFile,
@@ -552,9 +569,9 @@ pub fn restore_names(
         source_name: names.source.clone(),
         message,
     };
+    let mut chosen = Names::default();
 
-    // Explicit names: the names file, then titles.
-    let mut explicit: Vec<(String, Value, bool, usize)> = Vec::new();
+    // 1. The names file.
     {
         let operations: BTreeMap<String, &Map<String, Value>> = paths
             .values()
@@ -567,7 +584,16 @@ pub fn restore_names(
                 .and_then(|op| op_pointer(op, &location.pointer));
             match found {
                 Some(schema) if schema.is_object() && schema.get("$ref").is_none() => {
-                    explicit.push((name.clone(), schema.clone(), true, explicit.len()))
+                    let h = shape_hash(schema);
+                    if chosen.taken.contains(name) {
+                        if chosen.by_hash.get(&h) != Some(name) {
+                            return Err(names_error(format!(
+                                "`{name}` names two different schemas"
+                            )));
+                        }
+                    } else if !chosen.by_hash.contains_key(&h) {
+                        chosen.give(h, name);
+                    }
                 }
                 Some(_) => report.warnings.push(format!(
                     "names file entry `{name}` points at {}#{}, which is not an inline schema",
@@ -580,96 +606,118 @@ pub fn restore_names(
             }
         }
     }
-    // The names file first, smaller shapes first, so that a shape's named
-    // parts are known before it.
-    explicit.sort_by_key(|(_, schema, _, order)| (size(schema), *order));
-    let mut namer = Namer::default();
-    for (name, schema, _, _) in &explicit {
-        namer.register(name, schema, true).map_err(names_error)?;
-    }
 
-    // First pass: the explicit names become references, and the shapes
-    // worth a component are counted.
-    // Titled schemas are named by their title as they are met (children
-    // before parents).
-    let mut seen: ByHash<Seen> = ByHash::default();
-    let mut uses = BTreeMap::new();
-    namer.learn_titles = true;
-    {
-        let mut seen_ref = Some(&mut seen);
-        each_top_schema(paths, &mut |schema, hint| {
-            namer.normalize(schema, Mode::Schema, true, hint, &mut seen_ref, &mut uses);
-        });
-    }
-    namer.learn_titles = false;
-    for (title, chosen) in std::mem::take(&mut namer.clashes) {
-        report.warnings.push(format!(
-            "two different schemas are titled `{title}`; the other is named `{chosen}`"
-        ));
-    }
-    let mut repeated: Vec<(Value, String, usize)> = seen
-        .into_values()
-        .filter_map(|s| Some((s.body?, s.first_hint, s.order)))
-        .collect();
-    repeated.sort_by_key(|(body, _, order)| (size(body), *order));
-    for (body, hint, _) in repeated {
-        let base = if hint.is_empty() {
-            "Schema".to_owned()
-        } else {
-            hint
-        };
-        if let Ok(Some(chosen)) = namer.register(&base, &body, false) {
-            report.derived.push(chosen);
-        }
-    }
-    report.derived.sort();
-
-    // Second pass: repeated shapes become references to derived names. The
-    // names are fixed now, so the operations are split over two threads.
+    // 2. Survey every operation (two threads): titled and repeated shapes.
     let mut ops: Vec<&mut Map<String, Value>> = paths
         .values_mut()
         .flat_map(|methods| methods.values_mut())
         .collect();
     let half = ops.len() / 2;
-    let (first, second) = ops.split_at_mut(half);
-    let mut other_namer = namer.clone();
-    let other_uses = std::thread::scope(|scope| {
-        let other = scope.spawn(move || {
-            let mut uses = BTreeMap::new();
-            for op in second.iter_mut() {
-                op_top_schemas(op, &mut |schema, hint| {
-                    other_namer.normalize(schema, Mode::Schema, true, hint, &mut None, &mut uses);
-                });
-            }
-            uses
-        });
-        for op in first.iter_mut() {
-            op_top_schemas(op, &mut |schema, hint| {
-                namer.normalize(schema, Mode::Schema, true, hint, &mut None, &mut uses);
+    let survey = {
+        let (first, second) = ops.split_at_mut(half);
+        std::thread::scope(|scope| {
+            let later = scope.spawn(move || {
+                let mut survey = Survey::default();
+                for (i, op) in second.iter_mut().enumerate() {
+                    survey.operation(half + i, op);
+                }
+                survey
             });
-        }
-        other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
-    for (name, n) in other_uses {
-        *uses.entry(name).or_default() += n;
-    }
-    // Only components something refers to (directly or through another).
-    let mut components: BTreeMap<String, Value> = BTreeMap::new();
-    let mut pending: Vec<String> = uses.keys().cloned().collect();
-    while let Some(name) = pending.pop() {
-        if components.contains_key(&name) {
+            let mut survey = Survey::default();
+            for (i, op) in first.iter_mut().enumerate() {
+                survey.operation(i, op);
+            }
+            survey.merge(
+                later
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+            survey
+        })
+    };
+
+    // 3. Names, in document order: titles, then repeated shapes.
+    let mut titled: Vec<(Pos, u64, String)> = survey
+        .titled
+        .into_iter()
+        .map(|(h, (pos, name))| (pos, h, name))
+        .collect();
+    titled.sort();
+    for (_, h, title) in titled {
+        if chosen.by_hash.contains_key(&h) {
             continue;
         }
-        // A body registered before the derived names may hold one inline.
-        let mut body = namer.by_name[&name].clone();
-        namer.normalize_body(&mut body, &mut uses);
-        collect_refs(&body, &mut pending);
-        components.insert(name, body);
+        let name = chosen.give(h, &title);
+        if name != title {
+            report.warnings.push(format!(
+                "two different schemas are titled `{title}`; the other is named `{name}`"
+            ));
+        }
     }
-    report.uses = uses;
-    report.derived.retain(|n| components.contains_key(n));
+    let mut repeated: Vec<(Pos, u64, String)> = survey
+        .repeated
+        .into_iter()
+        .filter(|(h, (count, _, _))| *count > 1 && !chosen.by_hash.contains_key(h))
+        .map(|(h, (_, pos, hint))| (pos, h, hint))
+        .collect();
+    repeated.sort();
+    let mut derived = Vec::new();
+    for (_, h, hint) in repeated {
+        let base = if hint.is_empty() {
+            "Schema".to_owned()
+        } else {
+            hint
+        };
+        derived.push(chosen.give(h, &base));
+    }
+
+    // 4. Replace (two threads); the first occurrence of each shape is its body.
+    let bodies = {
+        let (first, second) = ops.split_at_mut(half);
+        let chosen = &chosen;
+        std::thread::scope(|scope| {
+            let later = scope.spawn(move || replace_named(second, half, chosen));
+            let mut bodies = replace_named(first, 0, chosen)?;
+            for (name, (pos, body)) in later.join().unwrap_or_else(|p| std::panic::resume_unwind(p))? {
+                match bodies.get(&name) {
+                    Some((_, existing)) if *existing != body => {
+                        return Err(format!(
+                            "two different schemas hash alike as `{name}` (a 64-bit collision); please report this site"
+                        ))
+                    }
+                    Some(_) => {}
+                    None => {
+                        bodies.insert(name, (pos, body));
+                    }
+                }
+            }
+            Ok(bodies)
+        })
+        .map_err(names_error)?
+    };
+    let components: BTreeMap<String, Value> = bodies
+        .into_iter()
+        .map(|(name, (_, body))| (name, body))
+        .collect();
+
+    // What refers to what, in the document as it now is.
+    let mut refs = Vec::new();
+    for methods in paths.values() {
+        for op in methods.values() {
+            op.values().for_each(|v| collect_refs(v, &mut refs));
+        }
+    }
+    components
+        .values()
+        .for_each(|body| collect_refs(body, &mut refs));
+    for name in refs {
+        *report.uses.entry(name).or_default() += 1;
+    }
+    report.derived = derived
+        .into_iter()
+        .filter(|n| components.contains_key(n))
+        .collect();
+    report.derived.sort();
     Ok((components, report))
 }
 
@@ -733,34 +781,22 @@ mod tests {
 
     #[test]
     fn equal_shapes_hash_alike_whatever_their_key_order() {
-        let namer = &mut Namer::default();
-        let mut hash = |v: Value| {
-            let mut v = v;
-            namer.normalize(
-                &mut v,
-                Mode::Schema,
-                false,
-                &mut Vec::new(),
-                &mut None,
-                &mut BTreeMap::new(),
-            )
-        };
         assert_eq!(
-            hash(
-                json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"enum": [1, 2]}}})
+            shape_hash(
+                &json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"enum": [1, 2]}}})
             ),
-            hash(
-                json!({"properties": {"b": {"enum": [1, 2]}, "a": {"type": "string"}}, "type": "object"})
+            shape_hash(
+                &json!({"properties": {"b": {"enum": [1, 2]}, "a": {"type": "string"}}, "type": "object"})
             )
         );
         assert_ne!(
-            hash(json!({"enum": [1, 2]})),
-            hash(json!({"enum": [2, 1]})),
+            shape_hash(&json!({"enum": [1, 2]})),
+            shape_hash(&json!({"enum": [2, 1]})),
             "lists keep their order"
         );
         assert_ne!(
-            hash(json!({"type": "string"})),
-            hash(json!({"type": "integer"}))
+            shape_hash(&json!({"type": "string"})),
+            shape_hash(&json!({"type": "integer"}))
         );
     }
 

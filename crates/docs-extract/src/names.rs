@@ -253,6 +253,10 @@ struct Flags {
     worth: bool,
 }
 
+/// Called on each schema object after its children: the object, the hash of
+/// its original shape, what it says about itself, and the name hint.
+type Visit<'a> = dyn FnMut(&mut Value, u64, Flags, &[String]) + 'a;
+
 /// Hashes `v` bottom-up (key order aside) and calls `visit` on every schema
 /// object after its children, with its hash: the hash of its original
 /// shape, even when `visit` replaced a child by a reference. With
@@ -262,7 +266,7 @@ fn shape_walk(
     mode: Mode,
     hint: &mut Vec<String>,
     track_hint: bool,
-    visit: &mut dyn FnMut(&mut Value, u64, Flags, &[String]),
+    visit: &mut Visit<'_>,
 ) -> u64 {
     let mut flags = Flags::default();
     let h = match &mut *v {

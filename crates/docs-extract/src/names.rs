@@ -6,7 +6,9 @@
 //! 1. the names file (`spec/names.yaml`), which maps a component name to the
 //!    place of one occurrence: `operationId#/json/pointer/in/the/operation`;
 //! 2. the schema's own `title`, which newer plugin versions set to the
-//!    component name.
+//!    component name;
+//! 3. for a shape worth a component (an object with properties, or an enum)
+//!    that occurs more than once, the place it first occurs.
 //!
 //! Every schema structurally identical to a named one (same JSON, key order
 //! aside) then becomes a `$ref` to that one component.

@@ -286,25 +286,23 @@ fn shape_walk(
                         _ => {}
                     }
                 }
-                let (child_mode, part) = match mode {
-                    Mode::Schema => {
-                        let part = match key.as_str() {
-                            "items" => Some("Item".to_owned()),
-                            "additionalProperties" => Some("Value".to_owned()),
-                            _ => None,
-                        };
-                        (child_mode(key, child), part)
-                    }
-                    Mode::SchemaMap => (Mode::Schema, Some(pascal(key))),
-                    _ => (Mode::Plain, None),
+                let child_mode = match mode {
+                    Mode::Schema => child_mode(key, child),
+                    Mode::SchemaMap => Mode::Schema,
+                    _ => Mode::Plain,
                 };
-                let pushed = match part {
-                    Some(part) if track_hint => {
-                        hint.push(part);
-                        true
-                    }
-                    _ => false,
+                // The name part of the child's place, built only when needed.
+                let part = match (track_hint, mode, key.as_str()) {
+                    (false, _, _) => None,
+                    (_, Mode::Schema, "items") => Some("Item".to_owned()),
+                    (_, Mode::Schema, "additionalProperties") => Some("Value".to_owned()),
+                    (_, Mode::SchemaMap, _) => Some(pascal(key)),
+                    _ => None,
                 };
+                let pushed = part.is_some();
+                if let Some(part) = part {
+                    hint.push(part);
+                }
                 let ch = shape_walk(child, child_mode, hint, track_hint, visit);
                 if pushed {
                     hint.pop();

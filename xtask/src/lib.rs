@@ -41,6 +41,8 @@ pub struct Regenerated {
     pub extraction: Extraction,
     /// The adaptations applied for generation.
     pub adaptations: Vec<sailpoint_codegen::AppliedAdaptation>,
+    /// Files in the input folders that are not pages.
+    pub skipped: usize,
 }
 
 /// One generated file, as it is and as it would be.
@@ -105,6 +107,7 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
         client: generated.code,
         extraction,
         adaptations: generated.adaptations,
+        skipped: pages.skipped.len(),
     })
 }
 
@@ -248,10 +251,7 @@ pub fn workspace_root() -> PathBuf {
 /// The report of what extraction and generation did, for stderr.
 pub fn describe(regenerated: &Regenerated) -> String {
     let r = &regenerated.extraction.report;
-    let mut out = format!(
-        "read {} operation page(s) ({} compressed), {} tag and {} info page(s)\n",
-        r.operation_pages, r.compressed_pages, r.tag_pages, r.info_pages
-    );
+    let mut out = r.describe(regenerated.skipped);
     if !r.components.is_empty() {
         let names: Vec<String> = r
             .components
@@ -260,14 +260,8 @@ pub fn describe(regenerated: &Regenerated) -> String {
             .collect();
         out.push_str(&format!("components restored: {}\n", names.join(", ")));
     }
-    for f in &r.fixups {
-        out.push_str(&format!("fixup {}: {}: {}\n", f.fixup, f.origin, f.change));
-    }
     for a in &regenerated.adaptations {
         out.push_str(&format!("adaptation {}: {}\n", a.adaptation, a.change));
-    }
-    for w in &r.warnings {
-        out.push_str(&format!("warning: {w}\n"));
     }
     out
 }

@@ -224,16 +224,8 @@ fn extract(args: &[String]) -> Result<ExitCode> {
         &docs_extract::NamesFile::default(),
         &progress,
     )?;
-    let r = &extraction.report;
     let operations = xtask::probe::count_operations(&extraction.document);
-    eprintln!(
-        "read {} operation page(s) ({} compressed), {} tag page(s), {} info page(s); skipped {} other file(s)",
-        r.operation_pages,
-        r.compressed_pages,
-        r.tag_pages,
-        r.info_pages,
-        sources.skipped.len()
-    );
+    eprint!("{}", extraction.report.describe(sources.skipped.len()));
     eprintln!(
         "{operations} operations, {} components",
         extraction
@@ -242,12 +234,6 @@ fn extract(args: &[String]) -> Result<ExitCode> {
             .and_then(|s| s.as_object())
             .map_or(0, |s| s.len())
     );
-    for f in &r.fixups {
-        eprintln!("fixup {}: {}: {}", f.fixup, f.origin, f.change);
-    }
-    for w in &r.warnings {
-        eprintln!("warning: {w}");
-    }
     let json = docs_extract::to_pretty_json(&extraction.document);
     match output {
         Some(path) => {

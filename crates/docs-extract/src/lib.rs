@@ -158,6 +158,24 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
+impl Report {
+    /// The report for a person: pages read by kind (and `skipped` other
+    /// files), every fixup with the page it touched, every warning; a line each.
+    pub fn describe(&self, skipped: usize) -> String {
+        let mut out = format!(
+            "read {} operation page(s) ({} compressed), {} tag page(s), {} info page(s); skipped {skipped} other file(s)\n",
+            self.operation_pages, self.compressed_pages, self.tag_pages, self.info_pages
+        );
+        for f in &self.fixups {
+            out.push_str(&format!("fixup {}: {}: {}\n", f.fixup, f.origin, f.change));
+        }
+        for w in &self.warnings {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+        out
+    }
+}
+
 /// The result of [`extract`].
 #[derive(Debug, Clone)]
 pub struct Extraction {

@@ -46,21 +46,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
         sources.skipped.extend(read.skipped);
     }
     let extraction = extract(&sources.pages, &names).map_err(|e| e.to_string())?;
-    let r = &extraction.report;
-    eprintln!(
-        "read {} operation, {} tag and {} info pages ({} compressed); skipped {} other files",
-        r.operation_pages,
-        r.tag_pages,
-        r.info_pages,
-        r.compressed_pages,
-        sources.skipped.len()
-    );
-    for f in &r.fixups {
-        eprintln!("fixup {}: {}: {}", f.fixup, f.origin, f.change);
-    }
-    for w in &r.warnings {
-        eprintln!("warning: {w}");
-    }
+    eprint!("{}", extraction.report.describe(sources.skipped.len()));
     let json = to_pretty_json(&extraction.document);
     match output {
         Some(path) => docs_extract::write_atomically(&path, &json)

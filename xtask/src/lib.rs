@@ -88,12 +88,7 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
             page.name = relative.to_owned();
         }
     }
-    let names_path = root.join(paths::NAMES);
-    let names = match std::fs::read_to_string(&names_path) {
-        Ok(text) => NamesFile::parse(&names_path.display().to_string(), &text)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => NamesFile::default(),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", names_path.display())),
-    };
+    let names = load_names(root)?;
     let extraction = docs_extract::extract(&pages.pages, &names)?;
     let spec = docs_extract::to_pretty_json(&extraction.document);
     let generated = sailpoint_codegen::generate(&spec).with_context(|| {
@@ -204,6 +199,16 @@ pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutco
     })
 }
 
+/// The project's names file (`spec/names.yaml`); none is an empty one.
+pub fn load_names(root: &Path) -> Result<NamesFile> {
+    let path = root.join(paths::NAMES);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(NamesFile::parse(&path.display().to_string(), &text)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(NamesFile::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
 /// Reads one side of `cargo xtask diff`: an OpenAPI JSON file, a docs page,
 /// a folder of pages, or an http(s) URL of either. Pages are extracted with
 /// the project's names file.
@@ -228,11 +233,7 @@ pub fn load_document(root: &Path, input: &str) -> Result<serde_json::Value> {
             return serde_json::from_str(text).with_context(|| format!("{input}: not valid JSON"));
         }
     }
-    let names_path = root.join(paths::NAMES);
-    let names = match std::fs::read_to_string(&names_path) {
-        Ok(text) => NamesFile::parse(&names_path.display().to_string(), &text)?,
-        Err(_) => NamesFile::default(),
-    };
+    let names = load_names(root)?;
     let pages = match source {
         Some(page) => vec![page],
         None => sources::load(&[input.to_owned()])?.pages,

@@ -36,17 +36,18 @@ impl Probe {
     }
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Counts the operations of a spec.
 pub fn count_operations(spec: &serde_json::Value) -> usize {
     spec.get("paths")
         .and_then(serde_json::Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(_, item)| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
+        .map(|(_, item)| {
+            docs_extract::validate::METHODS
+                .iter()
+                .filter(|m| item.get(**m).is_some())
+                .count()
+        })
         .sum()
 }
 

@@ -233,27 +233,20 @@ impl Runtime {
             }
             return Ok(response);
         }
-        let mut parts = http::Response::new(());
-        *parts.status_mut() = status;
-        *parts.version_mut() = response.version();
-        *parts.headers_mut() = response.headers().clone();
+        let mut parts = parts_of(&response);
         let body = response.bytes().await?;
-        let error = ApiError::from_parts(status, retry_after(parts.headers()), &body);
+        let error = ApiError::from_parts(status, retry_after(&parts.headers), &body);
         if let Some(id) = &error.tracking_id {
             span.record("tracking_id", id.as_str());
         }
         tracing::info!(status = status.as_u16(), "error answer");
         let is_json =
             serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
-        let (mut parts, ()) = parts.into_parts();
         if !is_json {
             parts.headers.remove(CONTENT_TYPE);
             parts.extensions.insert(NonJsonError(error));
         }
-        Ok(Response::from(http::Response::from_parts(
-            parts,
-            reqwest::Body::from(body),
-        )))
+        Ok(rebuilt(parts, body))
     }
 
     /// The `post` hook: an error answer whose body is not JSON becomes a
@@ -274,18 +267,28 @@ impl Runtime {
     }
 }
 
+/// A response's status, version and headers, without its body.
+fn parts_of(response: &Response) -> http::response::Parts {
+    let mut head = http::Response::new(());
+    *head.status_mut() = response.status();
+    *head.version_mut() = response.version();
+    *head.headers_mut() = response.headers().clone();
+    head.into_parts().0
+}
+
+/// A response from parts and a body held in memory.
+fn rebuilt(parts: http::response::Parts, body: impl Into<reqwest::Body>) -> Response {
+    Response::from(http::Response::from_parts(parts, body.into()))
+}
+
 /// `response` with `body` in place of its own.
 fn with_body(response: Response, content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut parts = http::Response::new(());
-    *parts.status_mut() = response.status();
-    *parts.version_mut() = response.version();
-    *parts.headers_mut() = response.headers().clone();
-    let (mut parts, ()) = parts.into_parts();
+    let mut parts = parts_of(&response);
     parts
         .headers
         .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     parts.headers.remove(reqwest::header::CONTENT_LENGTH);
-    Response::from(http::Response::from_parts(parts, reqwest::Body::from(body)))
+    rebuilt(parts, body)
 }
 
 /// Sets the Content-Type the API wants; for `multipart/form-data`, with the

@@ -16,8 +16,9 @@ enum Dir {
 }
 
 /// Phrases with which a description says an enum may grow (an open enum:
-/// the generated client accepts other values).
-const OPEN_ENUM_PHRASES: &[&str] = &[
+/// the generated client accepts other values). Must agree with the codegen
+/// adaptation `open_enums`; a test in the xtask checks it.
+pub const OPEN_ENUM_PHRASES: &[&str] = &[
     "may be added in the future",
     "additional values may be added",
     "new values may be added",

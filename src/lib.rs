@@ -34,7 +34,8 @@ mod generated {
 
 pub use generated::*;
 pub use sailpoint_runtime::{
-    ApiError, AuthError, ClientBuilder, ConfigError, Error, RetryStrategy, Runtime, Secret,
+    ApiError, AuthError, ClientBuilder, ConfigError, Error, RetryBudget, RetryStrategy, Runtime,
+    Secret,
 };
 
 /// The API version prefix of this client's paths.

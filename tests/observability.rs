@@ -51,13 +51,20 @@ async fn secrets_never_appear_in_debug_errors_or_logs_and_calls_are_traced() {
         serde_json::json!({"error": "invalid_client"}),
     ));
     let auth_err = send(&client).await.unwrap_err();
+    // A token endpoint that echoes the form: the WARN line and the error
+    // carry it redacted.
+    tenant.script_token(Reply::status(400).body(format!(
+        "bad request: grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}"
+    )));
+    let echoed = send(&client).await.unwrap_err();
 
     let shown = format!(
-        "{client:?} {err} {err:?} {auth_err} {auth_err:?} {:?} {:?}",
+        "{client:?} {err} {err:?} {auth_err} {auth_err:?} {echoed} {echoed:?} {:?} {:?}",
         builder(&tenant),
         ClientBuilder::new().access_token("tok-fixed-secret")
     );
     let logs = captured.text();
+    assert!(logs.contains("client_secret=[redacted]"), "{logs}");
     for secret in [CLIENT_SECRET, "tok-1", "tok-2", "tok-fixed-secret"] {
         assert!(!shown.contains(secret), "{secret} shown in: {shown}");
         assert!(!logs.contains(secret), "{secret} logged in: {logs}");

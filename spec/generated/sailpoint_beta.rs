@@ -950,4 +950,5 @@ pub mod prelude {
 pub const QUIRKS: ::sailpoint_runtime::Quirks = ::sailpoint_runtime::Quirks {
     request_content_types: &[],
     empty_success_as_null: &[],
+    success_statuses: &[("send_test_notification", &[204u16])],
 };

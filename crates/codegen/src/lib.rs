@@ -155,11 +155,30 @@ pub fn method_name(operation_id: &str) -> String {
     }
 }
 
+/// The 2xx statuses an operation documents, in order; `None` when it
+/// documents a `2XX` range or a `default` answer (any 2xx is then already
+/// one the generated code reads) or no 2xx at all.
+fn documented_successes(op: &Value) -> Option<Vec<u16>> {
+    let responses = op.get("responses")?.as_object()?;
+    let mut codes = Vec::new();
+    for key in responses.keys() {
+        if key == "default" || key.eq_ignore_ascii_case("2XX") {
+            return None;
+        }
+        if let Ok(code @ 200..=299) = key.parse::<u16>() {
+            codes.push(code);
+        }
+    }
+    codes.sort_unstable();
+    (!codes.is_empty()).then_some(codes)
+}
+
 /// The `QUIRKS` table the runtime reads: what the adaptations changed in the
 /// spec copy that the runtime must undo on the wire.
 fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
     let mut content_types = Vec::new();
     let mut empty_as_null = Vec::new();
+    let mut success_statuses: Vec<(String, Vec<u16>)> = Vec::new();
     for item in spec
         .get("paths")
         .and_then(Value::as_object)
@@ -178,21 +197,30 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
                 content_types.push((name.clone(), ct.to_owned()));
             }
             if op.get(adaptations::EMPTY_SUCCESS_AS_NULL_EXT) == Some(&Value::Bool(true)) {
-                empty_as_null.push(name);
+                empty_as_null.push(name.clone());
+            }
+            if let Some(codes) = documented_successes(op) {
+                success_statuses.push((name, codes));
             }
         }
     }
     content_types.sort();
     empty_as_null.sort();
+    success_statuses.sort();
     let mut ids: Vec<String> = content_types.iter().map(|(n, _)| n.clone()).collect();
     ids.extend(empty_as_null.iter().cloned());
+    ids.extend(success_statuses.iter().map(|(n, _)| n.clone()));
     let ct = content_types.iter().map(|(n, c)| quote!((#n, #c)));
+    let ss = success_statuses
+        .iter()
+        .map(|(n, codes)| quote!((#n, &[#(#codes),*])));
     let tokens = quote! {
         /// What the code generator's adaptations changed that the runtime
         /// undoes on the wire (see crates/codegen, adaptations).
         pub const QUIRKS: ::sailpoint_runtime::Quirks = ::sailpoint_runtime::Quirks {
             request_content_types: &[#(#ct),*],
             empty_success_as_null: &[#(#empty_as_null),*],
+            success_statuses: &[#(#ss),*],
         };
     };
     (tokens, ids)

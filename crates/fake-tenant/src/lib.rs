@@ -13,6 +13,9 @@
 
 #![warn(missing_docs)]
 
+pub mod raw;
+pub use raw::{Raw, RawServer};
+
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -108,6 +111,7 @@ impl Recorded {
 #[derive(Default)]
 struct State {
     api_script: VecDeque<Reply>,
+    api_default: Option<Reply>,
     token_script: VecDeque<Reply>,
     token_lifetime: f64,
     issued: HashMap<String, Instant>,
@@ -177,6 +181,12 @@ impl FakeTenant {
     /// Queues a reply for the next API request.
     pub fn script(&self, reply: Reply) {
         self.lock().api_script.push_back(reply);
+    }
+
+    /// The reply to API requests (with a valid token) when the script is
+    /// empty (default: 204).
+    pub fn answer_by_default(&self, reply: Reply) {
+        self.lock().api_default = Some(reply);
     }
 
     /// Serves `reply` at `path` to anyone, every time (no token needed):
@@ -313,6 +323,7 @@ async fn handle(
         if valid {
             s.api_script
                 .pop_front()
+                .or_else(|| s.api_default.clone())
                 .unwrap_or_else(|| Reply::status(204))
         } else {
             Reply::json(

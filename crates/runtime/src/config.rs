@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::error::ConfigError;
-use crate::retry::RetryStrategy;
+use crate::error::{printable_url, ConfigError};
+use crate::retry::{Bucket, RetryStrategy};
 use crate::runtime::{Runtime, RuntimeInner};
 use crate::secret::Secret;
-use crate::token::{TokenCache, TokenSource};
+use crate::token::{Token, TokenCache, TokenSource};
 
 /// The environment variable with the API host, e.g. `https://acme.api.identitynow.com`.
 pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
@@ -22,6 +22,11 @@ pub const ENV_CLIENT_ID: &str = "SAIL_CLIENT_ID";
 pub const ENV_CLIENT_SECRET: &str = "SAIL_CLIENT_SECRET";
 /// The file SailPoint's SDKs read when the environment has no settings.
 pub const CONFIG_FILE: &str = "config.json";
+
+/// The default cap on a success body: 64 MiB.
+pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
+/// The default cap on an error body: 1 MiB.
+pub const DEFAULT_MAX_ERROR_BODY: usize = 1024 * 1024;
 
 type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -41,6 +46,8 @@ pub struct ClientBuilder {
     retry: RetryStrategy,
     user_agent_suffix: Option<String>,
     experimental: bool,
+    max_body: u64,
+    max_error_body: usize,
     env: Option<EnvLookup>,
     config_file: Option<PathBuf>,
 }
@@ -49,11 +56,11 @@ impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("tenant", &self.tenant)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(printable_url))
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("access_token", &self.access_token)
-            .field("token_url", &self.token_url)
+            .field("token_url", &self.token_url.as_deref().map(printable_url))
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("experimental", &self.experimental)
@@ -101,6 +108,8 @@ impl ClientBuilder {
             retry: RetryStrategy::default(),
             user_agent_suffix: None,
             experimental: false,
+            max_body: DEFAULT_MAX_BODY,
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
             env: None,
             config_file: None,
         }
@@ -200,21 +209,45 @@ impl ClientBuilder {
         self
     }
 
+    /// The most of a success body the client reads (default 64 MiB): a
+    /// larger answer is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// The most of an error body the client reads (default 1 MiB); the rest
+    /// is not read, and the error says it was cut
+    /// ([`ApiError::body_truncated`](crate::ApiError::body_truncated)).
+    pub fn max_error_body_size(mut self, bytes: usize) -> Self {
+        self.max_error_body = bytes;
+        self
+    }
+
     /// Resolves every setting and builds the parts of a client for the API
     /// version at `api_prefix` (e.g. `/beta`). `sdk` names the client crate
     /// and version for the `User-Agent` and `X-SailPoint-SDK` headers.
+    ///
+    /// Each setting comes from the first place that has it: the builder,
+    /// then the environment, then `config.json`. The file is read only when
+    /// the builder and the environment leave a setting unset, so a broken
+    /// `config.json` never stands in the way of a complete environment.
+    /// Every value is checked before use: the base URL is an `https` origin
+    /// (plain `http` only to loopback) with no credentials, query, fragment
+    /// or path other than the API version; a tenant is a host name label;
+    /// credentials are not blank.
     pub fn build_parts(self, api_prefix: &str, sdk: &str) -> Result<Parts, ConfigError> {
-        let file = match &self.config_file {
-            Some(path) => read_config_file(path)?,
-            None => None,
-        };
         let looked_in = self.looked_in();
-        let lookup = |explicit: Option<&str>, env_name: &str, file_key: &str| -> Option<Found> {
+        let file = LazyFile::new(self.config_file.as_deref());
+        let lookup = |explicit: Option<&str>,
+                      env_name: &str,
+                      file_key: &str|
+         -> Result<Option<Found>, ConfigError> {
             if let Some(v) = explicit {
-                return Some(Found {
+                return Ok(Some(Found {
                     value: v.to_owned(),
                     from: "the builder".into(),
-                });
+                }));
             }
             if let Some(v) = self
                 .env
@@ -222,22 +255,12 @@ impl ClientBuilder {
                 .and_then(|env| env(env_name))
                 .filter(|v| !v.is_empty())
             {
-                return Some(Found {
+                return Ok(Some(Found {
                     value: v,
                     from: format!("environment variable {env_name}"),
-                });
+                }));
             }
-            let v = file.as_ref()?.get(file_key)?.as_str()?.to_owned();
-            Some(Found {
-                value: v,
-                from: format!(
-                    "{} key {file_key}",
-                    self.config_file
-                        .as_deref()
-                        .unwrap_or(Path::new(CONFIG_FILE))
-                        .display()
-                ),
-            })
+            file.get(file_key, env_name)
         };
         let missing = |setting: &str, problem: &str| ConfigError {
             setting: setting.into(),
@@ -245,15 +268,15 @@ impl ClientBuilder {
             looked_in: looked_in.clone(),
         };
 
-        let tenant_url = self
-            .tenant
-            .as_ref()
-            .map(|t| format!("https://{t}.api.identitynow.com"));
+        let tenant_url = match &self.tenant {
+            Some(t) => Some(tenant_url(t)?),
+            None => None,
+        };
         let base = lookup(
             self.base_url.as_deref().or(tenant_url.as_deref()),
             ENV_BASE_URL,
             "BaseURL",
-        )
+        )?
         .ok_or_else(|| missing(ENV_BASE_URL, "no base URL or tenant is set"))?;
         let host = normalize_base(&base.value, api_prefix).map_err(|problem| ConfigError {
             setting: ENV_BASE_URL.into(),
@@ -264,41 +287,60 @@ impl ClientBuilder {
 
         let http = http_client(&self, sdk)?;
         let tokens = match &self.access_token {
-            Some(token) => TokenSource::fixed(token.clone()),
+            Some(token) => {
+                TokenSource::Fixed(Token::new(token.clone(), 0).map_err(|problem| ConfigError {
+                    setting: "access token".into(),
+                    problem,
+                    looked_in: "the builder".into(),
+                })?)
+            }
             None => {
-                let id = lookup(self.client_id.as_deref(), ENV_CLIENT_ID, "ClientId")
+                let id = lookup(self.client_id.as_deref(), ENV_CLIENT_ID, "ClientId")?
                     .ok_or_else(|| missing(ENV_CLIENT_ID, "no client id is set"))?;
                 let secret = lookup(
                     self.client_secret.as_ref().map(Secret::expose),
                     ENV_CLIENT_SECRET,
                     "ClientSecret",
-                )
+                )?
                 .ok_or_else(|| missing(ENV_CLIENT_SECRET, "no client secret is set"))?;
+                for (setting, found) in [(ENV_CLIENT_ID, &id), (ENV_CLIENT_SECRET, &secret)] {
+                    if found.value.trim().is_empty() {
+                        return Err(ConfigError {
+                            setting: setting.into(),
+                            problem: "is blank".into(),
+                            looked_in: found.from.clone(),
+                        });
+                    }
+                }
                 let token_url = match &self.token_url {
                     Some(url) => {
+                        let url = url.trim().trim_end_matches('/');
                         check_url(url).map_err(|problem| ConfigError {
                             setting: "token URL".into(),
                             problem,
                             looked_in: "the builder".into(),
                         })?;
-                        url.trim_end_matches('/').to_owned()
+                        url.to_owned()
                     }
                     None => format!("{host}/oauth/token"),
                 };
-                TokenSource::ClientCredentials(TokenCache::new(
+                TokenSource::ClientCredentials(Box::new(TokenCache::new(
                     token_url,
                     id.value,
                     Secret::new(secret.value),
                     http.clone(),
-                ))
+                )))
             }
         };
         let runtime = Runtime(Arc::new(RuntimeInner {
             tokens,
+            bucket: self.retry.budget.clone().map(Bucket::new),
             retry: self.retry.clone(),
             sdk_header: HeaderValue::from_str(&format!("rust-{}", sdk.replace('/', "-")))
                 .map_err(|_| missing("sdk", "not a valid header value"))?,
             experimental: self.experimental,
+            max_body: self.max_body,
+            max_error_body: self.max_error_body,
         }));
         Ok(Parts {
             api_base,
@@ -334,6 +376,9 @@ fn http_client(builder: &ClientBuilder, sdk: &str) -> Result<reqwest::Client, Co
         agent.push_str(suffix);
     }
     reqwest::Client::builder()
+        // Redirects are the runtime's to follow or refuse (runtime.rs,
+        // `follow`); token requests never follow one.
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(agent)
         .timeout(builder.timeout)
         .connect_timeout(builder.connect_timeout)
@@ -343,6 +388,75 @@ fn http_client(builder: &ClientBuilder, sdk: &str) -> Result<reqwest::Client, Co
             problem: e.to_string(),
             looked_in: "the builder".into(),
         })
+}
+
+/// SailPoint's `config.json`, read the first time a setting is looked up
+/// in it (never, when the builder and the environment have everything).
+struct LazyFile<'a> {
+    path: Option<&'a Path>,
+    parsed: std::cell::OnceCell<
+        Result<Option<serde_json::Map<String, serde_json::Value>>, ConfigError>,
+    >,
+}
+
+impl<'a> LazyFile<'a> {
+    fn new(path: Option<&'a Path>) -> Self {
+        Self {
+            path,
+            parsed: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The string at `key`; a key that is there in another case or with a
+    /// value that is not a string is an error that names the expected key.
+    fn get(&self, key: &str, env_name: &str) -> Result<Option<Found>, ConfigError> {
+        let Some(path) = self.path else {
+            return Ok(None);
+        };
+        let parsed = self.parsed.get_or_init(|| read_config_file(path));
+        let map = match parsed {
+            Ok(Some(map)) => map,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(e.clone()),
+        };
+        let wrong = |problem: String| ConfigError {
+            setting: env_name.into(),
+            problem,
+            looked_in: path.display().to_string(),
+        };
+        match map.get(key) {
+            Some(serde_json::Value::String(v)) if !v.is_empty() => Ok(Some(Found {
+                value: v.clone(),
+                from: format!("{} key {key}", path.display()),
+            })),
+            Some(serde_json::Value::String(_)) | Some(serde_json::Value::Null) | None => {
+                match map
+                    .keys()
+                    .find(|k| k.as_str() != key && k.eq_ignore_ascii_case(key))
+                {
+                    Some(near) => Err(wrong(format!(
+                        "the file has `{near}`, but the key is `{key}` (keys are case-sensitive)"
+                    ))),
+                    None => Ok(None),
+                }
+            }
+            Some(other) => Err(wrong(format!(
+                "`{key}` must be a string, but it is {}",
+                json_kind(other)
+            ))),
+        }
+    }
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 fn read_config_file(
@@ -368,25 +482,84 @@ fn read_config_file(
         })
 }
 
-/// `https://acme.api.identitynow.com/beta/` → `https://acme.api.identitynow.com`.
-fn normalize_base(url: &str, api_prefix: &str) -> Result<String, String> {
-    let trimmed = url.trim().trim_end_matches('/');
-    let trimmed = trimmed.strip_suffix(api_prefix).unwrap_or(trimmed);
-    check_url(trimmed)?;
-    Ok(trimmed.to_owned())
+/// `https://{tenant}.api.identitynow.com`, for a tenant that is one host
+/// name label (letters, digits, `-`): anything else could name another host.
+fn tenant_url(tenant: &str) -> Result<String, ConfigError> {
+    let t = tenant.trim();
+    let valid = !t.is_empty()
+        && t.len() <= 63
+        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !t.starts_with('-')
+        && !t.ends_with('-');
+    if valid {
+        Ok(format!(
+            "https://{}.api.identitynow.com",
+            t.to_ascii_lowercase()
+        ))
+    } else {
+        Err(ConfigError {
+            setting: "tenant".into(),
+            problem: format!(
+                "`{}` is not a tenant name: use letters, digits and `-` only (for `https://acme.api.identitynow.com`, the tenant is `acme`); set a base URL for any other host",
+                printable_url(t)
+            ),
+            looked_in: "the builder".into(),
+        })
+    }
 }
 
-/// An https URL, or http to a loopback host.
+/// `https://acme.api.identitynow.com/beta/` → `https://acme.api.identitynow.com`.
+/// The API version prefix may end the URL; any other path, a query, a
+/// fragment or credentials are refused (they would send the token request,
+/// and the secret in it, somewhere else than the user meant).
+fn normalize_base(url: &str, api_prefix: &str) -> Result<String, String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    check_url(trimmed)?;
+    let parsed = reqwest::Url::parse(trimmed).map_err(|e| e.to_string())?;
+    let shown = printable_url(trimmed);
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "`{shown}` has a query or a fragment; give the API host only, e.g. https://acme.api.identitynow.com"
+        ));
+    }
+    let path = parsed.path().trim_end_matches('/');
+    if !path.is_empty() && path != api_prefix {
+        return Err(format!(
+            "`{shown}` has the path `{path}`; give the API host only (an ending `{api_prefix}` is accepted), e.g. https://acme.api.identitynow.com"
+        ));
+    }
+    let mut origin = parsed.origin().ascii_serialization();
+    if origin == "null" {
+        origin = format!(
+            "{}://{}",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or_default()
+        );
+    }
+    Ok(origin)
+}
+
+/// An https URL, or http to a loopback host; never with credentials in it.
+/// The message shows the URL without its password.
 fn check_url(url: &str) -> Result<(), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    let shown = printable_url(url);
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!(
+            "`{shown}` has credentials in it (user:password@); give them as the client id and secret instead"
+        ));
+    }
+    if parsed.fragment().is_some() {
+        return Err(format!("`{shown}` has a fragment (`#...`)"));
+    }
     let host = parsed.host_str().unwrap_or_default();
     match parsed.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(host) => Ok(()),
         "http" => Err(format!(
-            "`{url}` uses plain http; only https is allowed, except to loopback hosts"
+            "`{shown}` uses plain http; only https is allowed, except to loopback hosts"
         )),
-        other => Err(format!("`{url}` has scheme `{other}`; use https")),
+        other => Err(format!("`{shown}` has scheme `{other}`; use https")),
     }
 }
 

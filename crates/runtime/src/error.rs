@@ -9,6 +9,7 @@ use serde_json::Value;
 
 /// Everything a call through a SailPoint client can fail with.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The API answered with an error status.
     #[error(transparent)]
@@ -27,9 +28,36 @@ pub enum Error {
         message: String,
         /// Whether it timed out.
         timeout: bool,
-        /// The underlying error.
+        /// Whether sending the same request again is safe: it never left,
+        /// or its method is idempotent. A POST that timed out may have been
+        /// carried out.
+        retry_safe: bool,
+        /// The underlying error, when the runtime passed it on.
         #[source]
         source: Option<reqwest::Error>,
+    },
+    /// The server answered with a redirect the client does not follow: to
+    /// another origin (scheme, host and port), or one that would change the
+    /// method (301, 302, 303 to a POST). Following it could send the
+    /// request, or its credentials, where they were not meant to go, or
+    /// turn a POST into a GET whose success means nothing.
+    #[error("{status} redirect not followed{}: {reason}", .location.as_deref().map(|l| format!(" (to {l})")).unwrap_or_default())]
+    Redirect {
+        /// The redirect's status.
+        status: StatusCode,
+        /// Where it pointed (without credentials or query).
+        location: Option<String>,
+        /// Why it was not followed.
+        reason: String,
+    },
+    /// The body of an answer is larger than the client reads
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    #[error("the {status} answer's body is larger than {limit} bytes, the most this client reads")]
+    ResponseTooLarge {
+        /// The status of the answer.
+        status: StatusCode,
+        /// The cap, in bytes.
+        limit: u64,
     },
     /// The request was invalid before it was sent (a body field failed to convert).
     #[error("invalid request: {0}")]
@@ -47,6 +75,7 @@ pub enum Error {
 }
 
 fn invalid_response_text(status: &Option<StatusCode>, message: &str) -> String {
+    let message = shortened(message, MAX_DISPLAYED_BODY);
     match status {
         Some(status) => format!("unexpected response body ({status}): {message}"),
         None => format!("unexpected response body: {message}"),
@@ -59,6 +88,9 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status()),
             Error::InvalidResponse { status, .. } => *status,
+            Error::Redirect { status, .. } | Error::ResponseTooLarge { status, .. } => {
+                Some(*status)
+            }
             _ => None,
         }
     }
@@ -71,11 +103,16 @@ impl Error {
         }
     }
 
-    /// Whether the same call might succeed later.
+    /// Whether making the same call again is both useful and safe: the
+    /// failure is transient (429, 502, 503, 504, a lost connection, an
+    /// unreachable token endpoint) and repeating it cannot do its work
+    /// twice (the request never reached the server, the server refused it
+    /// unprocessed with a 429, or the method is idempotent). A POST that
+    /// timed out or got a 503 is not retryable: it may have been carried out.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.retryable,
-            Error::Transport { .. } => true,
+            Error::Transport { retry_safe, .. } => *retry_safe,
             Error::Auth(e) => e.is_retryable(),
             _ => false,
         }
@@ -103,9 +140,14 @@ pub struct ApiError {
     pub error: Option<String>,
     /// How long the server asked to wait (`Retry-After`).
     pub retry_after: Option<Duration>,
-    /// The body as received, when it was not the documented JSON.
+    /// The body as received, when it was not the documented JSON (at most
+    /// the error-body cap, with known secrets redacted).
     pub raw_body: Option<String>,
-    /// Whether the same call might succeed later (408, 429, 502, 503, 504).
+    /// Whether the body went on past the error-body cap and was cut there
+    /// ([`ClientBuilder::max_error_body_size`](crate::ClientBuilder::max_error_body_size)).
+    pub body_truncated: bool,
+    /// Whether the same call might succeed later and is safe to repeat
+    /// (see [`Error::is_retryable`]).
     pub retryable: bool,
 }
 
@@ -121,6 +163,7 @@ impl ApiError {
             error: None,
             retry_after,
             raw_body: None,
+            body_truncated: false,
             retryable: is_retryable_status(status),
         };
         match serde_json::from_slice::<Value>(body) {
@@ -157,9 +200,6 @@ impl ApiError {
             .get("error")
             .and_then(&text)
             .or_else(|| body.get("message").and_then(&text));
-        if let Some(raw) = body.get(RAW_BODY_FIELD).and_then(Value::as_str) {
-            self.raw_body = Some(raw.to_owned());
-        }
     }
 
     /// The status code.
@@ -168,9 +208,41 @@ impl ApiError {
     }
 }
 
-/// The field name under which a non-JSON error body travels (see
-/// `Runtime::execute`).
-pub(crate) const RAW_BODY_FIELD: &str = "rawBody";
+/// The most of a body that `Display` shows; the whole (capped) body stays
+/// in the error's fields.
+pub const MAX_DISPLAYED_BODY: usize = 512;
+
+/// `text` cut to about `max` bytes at a character boundary, with an ellipsis.
+pub(crate) fn shortened(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return text.into();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len()).into()
+}
+
+/// A URL as it may be printed: scheme, host, port and path, without
+/// credentials, query or fragment (which may carry tokens); text that is not
+/// a URL is shortened.
+pub fn printable_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => {
+            let path = url.split(['?', '#']).next().unwrap_or_default();
+            let path: String = path.chars().filter(|c| !c.is_control()).take(200).collect();
+            path
+        }
+    }
+}
 
 /// Statuses after which the same request may succeed.
 pub fn is_retryable_status(status: StatusCode) -> bool {
@@ -188,13 +260,18 @@ impl fmt::Display for ApiError {
         if let Some(error) = &self.error {
             parts.push(error);
         }
+        let raw;
         if parts.is_empty() {
-            if let Some(raw) = &self.raw_body {
-                parts.push(raw.trim());
+            if let Some(body) = &self.raw_body {
+                raw = shortened(body.trim(), MAX_DISPLAYED_BODY);
+                parts.push(&raw);
             }
         }
         for part in parts {
             write!(f, ": {part}")?;
+        }
+        if self.body_truncated {
+            f.write_str(" (body cut at the error-body cap)")?;
         }
         if let Some(id) = &self.tracking_id {
             write!(f, " (trackingId {id})")?;
@@ -241,6 +318,17 @@ pub enum AuthError {
         /// What was wrong.
         message: String,
     },
+    /// The token endpoint answered with a redirect. It is never followed:
+    /// the request carries the client secret.
+    #[error("token endpoint {token_url} answered {status}, a redirect{}; redirects are not followed for token requests, which carry the client secret: set the token URL to where it should be", .location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    Redirected {
+        /// The token URL.
+        token_url: String,
+        /// The HTTP status.
+        status: u16,
+        /// Where it pointed (without credentials or query).
+        location: Option<String>,
+    },
     /// The token endpoint could not be reached, or did not answer in time.
     #[error("token endpoint {token_url} could not be reached: {message}")]
     Unreachable {
@@ -280,15 +368,24 @@ pub struct ConfigError {
 /// [`From<progenitor_client::Error<E>>`](Error) reads it back.
 const CUSTOM_PREFIX: &str = "sailpoint-runtime:";
 
-#[derive(Serialize, Deserialize)]
-enum Carried {
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) enum Carried {
     Api(ApiError),
     Auth(AuthError),
-}
-
-/// Wraps a typed error for a hook's `Error::Custom`.
-pub(crate) fn carry_api<E>(error: ApiError) -> progenitor_client::Error<E> {
-    carry(Carried::Api(error))
+    Redirect {
+        status: u16,
+        location: Option<String>,
+        reason: String,
+    },
+    TooLarge {
+        status: u16,
+        limit: u64,
+    },
+    Transport {
+        message: String,
+        timeout: bool,
+        retry_safe: bool,
+    },
 }
 
 /// Wraps an auth error for a hook's `Error::Custom`.
@@ -296,18 +393,35 @@ pub(crate) fn carry_auth<E>(error: AuthError) -> progenitor_client::Error<E> {
     carry(Carried::Auth(error))
 }
 
-fn carry<E>(carried: Carried) -> progenitor_client::Error<E> {
+pub(crate) fn carry<E>(carried: Carried) -> progenitor_client::Error<E> {
     let json = serde_json::to_string(&carried).expect("runtime errors serialize");
     progenitor_client::Error::Custom(format!("{CUSTOM_PREFIX}{json}"))
 }
 
-fn transport(e: reqwest::Error) -> Error {
+/// A transport error that reached the caller as it came: the runtime
+/// carries the ones that are unsafe to repeat itself (see `Runtime::exec`),
+/// so what comes here either never left (connect), or was a request that
+/// may be repeated; a failure reading a body is never safe to repeat.
+fn transport(e: reqwest::Error, retry_safe: bool) -> Error {
     let timeout = e.is_timeout();
     Error::Transport {
         message: error_chain(&e),
         timeout,
+        retry_safe: retry_safe || e.is_connect(),
         source: Some(e),
     }
+}
+
+/// The body cap, when that is what a body error is.
+fn length_limit(e: &reqwest::Error) -> Option<u64> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(too_large) = s.downcast_ref::<crate::body::BodyTooLarge>() {
+            return Some(too_large.limit);
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// reqwest's message with its chain of causes ("connection refused" is
@@ -344,8 +458,14 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                 if status.is_success() {
                     Error::InvalidResponse {
                         status: Some(status),
-                        message: "a status the API does not document".into(),
+                        message: "a success status the API does not document".into(),
                         body: String::from_utf8_lossy(body).into_owned(),
+                    }
+                } else if status.is_redirection() {
+                    Error::Redirect {
+                        status,
+                        location: response_location(http.headers()),
+                        reason: "the client does not follow it".into(),
                     }
                 } else {
                     Error::Api(Box::new(ApiError::from_parts(status, retry_after, body)))
@@ -360,16 +480,58 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                 .strip_prefix(CUSTOM_PREFIX)
                 .and_then(|json| serde_json::from_str::<Carried>(json).ok())
             {
-                Some(Carried::Api(e)) => Error::Api(Box::new(e)),
-                Some(Carried::Auth(e)) => Error::Auth(e),
+                Some(carried) => carried.into(),
                 None => Error::InvalidRequest(text),
             },
             P::InvalidRequest(text) => Error::InvalidRequest(text),
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                transport(e)
-            }
+            P::ResponseBodyError(e) if length_limit(&e).is_some() => Error::ResponseTooLarge {
+                status: e.status().unwrap_or(StatusCode::OK),
+                limit: length_limit(&e).unwrap_or_default(),
+            },
+            P::CommunicationError(e) => transport(e, true),
+            P::ResponseBodyError(e) | P::InvalidUpgrade(e) => transport(e, false),
         }
     }
+}
+
+impl From<Carried> for Error {
+    fn from(carried: Carried) -> Self {
+        let status = |s: u16| StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match carried {
+            Carried::Api(e) => Error::Api(Box::new(e)),
+            Carried::Auth(e) => Error::Auth(e),
+            Carried::Redirect {
+                status: s,
+                location,
+                reason,
+            } => Error::Redirect {
+                status: status(s),
+                location,
+                reason,
+            },
+            Carried::TooLarge { status: s, limit } => Error::ResponseTooLarge {
+                status: status(s),
+                limit,
+            },
+            Carried::Transport {
+                message,
+                timeout,
+                retry_safe,
+            } => Error::Transport {
+                message,
+                timeout,
+                retry_safe,
+                source: None,
+            },
+        }
+    }
+}
+
+fn response_location(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get(http::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .map(printable_url)
 }
 
 impl From<ApiError> for Error {
@@ -380,6 +542,6 @@ impl From<ApiError> for Error {
 
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
-        transport(e)
+        transport(e, false)
     }
 }

@@ -17,6 +17,7 @@
 
 #![warn(missing_docs)]
 
+mod body;
 pub mod config;
 pub mod error;
 pub mod retry;
@@ -26,7 +27,7 @@ mod token;
 
 pub use config::{ClientBuilder, Parts};
 pub use error::{ApiError, AuthError, ConfigError, Error};
-pub use retry::RetryStrategy;
+pub use retry::{RetryBudget, RetryStrategy};
 pub use runtime::{Quirks, Runtime};
 pub use secret::Secret;
 

@@ -4,12 +4,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::{Method, Request, Response, StatusCode};
 use tracing::Instrument as _;
 
-use crate::error::{carry_api, carry_auth, ApiError};
-use crate::retry::{retry_after, Attempt, RetryStrategy};
+use crate::body::{capped, read_capped};
+use crate::error::{carry, carry_auth, printable_url, ApiError, Carried};
+use crate::retry::{retry_after, Attempt, Bucket, RetryStrategy};
+use crate::secret::{redact_all, Secret};
 use crate::token::{Token, TokenSource};
 
 /// The header progenitor adds to every request with the spec's
@@ -22,8 +24,9 @@ pub const SDK_HEADER: &str = "x-sailpoint-sdk";
 pub const EXPERIMENTAL_HEADER: &str = "x-sailpoint-experimental";
 
 /// What the code generator changed in its copy of the spec that the
-/// runtime must undo on the wire, per operation (by method name). Generated
-/// as `QUIRKS` beside each client.
+/// runtime must undo on the wire, and what it must know of each operation,
+/// by method name. Generated as `QUIRKS` beside each client; every table is
+/// sorted by operation.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Quirks {
     /// Operations whose request body is sent with another Content-Type than
@@ -33,6 +36,11 @@ pub struct Quirks {
     /// Operations whose success type is nullable because some 2xx has no
     /// body: an empty success body is read as `null`.
     pub empty_success_as_null: &'static [&'static str],
+    /// The 2xx statuses each operation documents (operations that document
+    /// a `2XX` range or a `default` answer are not listed). Another 2xx is
+    /// still success: the runtime hands it to the generated code as the
+    /// documented one, rather than let it become an "unexpected response".
+    pub success_statuses: &'static [(&'static str, &'static [u16])],
 }
 
 impl Quirks {
@@ -41,6 +49,29 @@ impl Quirks {
             .iter()
             .find(|(op, _)| *op == operation)
             .map(|(_, ct)| *ct)
+    }
+
+    /// The documented 2xx status to hand an undocumented 2xx as, if any.
+    fn documented_success(
+        &self,
+        operation: &str,
+        status: StatusCode,
+        empty: bool,
+    ) -> Option<StatusCode> {
+        let documented = self
+            .success_statuses
+            .binary_search_by(|(op, _)| (*op).cmp(operation))
+            .ok()
+            .map(|i| self.success_statuses[i].1)?;
+        if documented.is_empty() || documented.contains(&status.as_u16()) {
+            return None;
+        }
+        let pick = if empty && documented.contains(&204) {
+            204
+        } else {
+            documented[0]
+        };
+        StatusCode::from_u16(pick).ok()
     }
 }
 
@@ -52,14 +83,23 @@ pub struct Runtime(pub(crate) Arc<RuntimeInner>);
 pub(crate) struct RuntimeInner {
     pub(crate) tokens: TokenSource,
     pub(crate) retry: RetryStrategy,
+    /// The client-wide retry budget, when the strategy has one.
+    pub(crate) bucket: Option<Bucket>,
     pub(crate) sdk_header: HeaderValue,
     pub(crate) experimental: bool,
+    /// The most of a success body the client reads.
+    pub(crate) max_body: u64,
+    /// The most of an error body the client reads.
+    pub(crate) max_error_body: usize,
 }
 
-/// An error answer whose body was not JSON, kept on the response for
-/// [`Runtime::post`].
+/// An outcome the generated code cannot express, kept on the (stand-in)
+/// response for [`Runtime::post`], which turns it into the caller's error.
 #[derive(Clone)]
-struct NonJsonError(ApiError);
+struct Failed(Carried);
+
+/// The most redirects a call follows (same origin, same method).
+pub const MAX_REDIRECTS: u32 = 5;
 
 impl Runtime {
     /// The `pre` hook: sets SailPoint's headers and the bearer token.
@@ -97,9 +137,10 @@ impl Runtime {
         }
     }
 
-    /// The `exec` hook: sends the request, retrying as the strategy says and
-    /// re-authenticating once on a 401. An error answer comes back with its
-    /// body read into memory.
+    /// The `exec` hook: sends the request, following same-origin redirects
+    /// that keep the method, retrying as the strategy and the client's
+    /// retry budget allow, and re-authenticating once on a 401. An error
+    /// answer comes back with its body read into memory, up to the cap.
     pub async fn exec(
         &self,
         http: &reqwest::Client,
@@ -107,7 +148,6 @@ impl Runtime {
         operation: &str,
         quirks: &Quirks,
     ) -> reqwest::Result<Response> {
-        let empty_as_null = quirks.empty_success_as_null.contains(&operation);
         let span = tracing::info_span!(
             "sailpoint.call",
             operation,
@@ -118,7 +158,7 @@ impl Runtime {
             tracking_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.exec_inner(http, request, empty_as_null)
+        self.exec_inner(http, request, operation, quirks)
             .instrument(span)
             .await
     }
@@ -127,7 +167,8 @@ impl Runtime {
         &self,
         http: &reqwest::Client,
         request: Request,
-        empty_as_null: bool,
+        operation: &str,
+        quirks: &Quirks,
     ) -> reqwest::Result<Response> {
         let started = Instant::now();
         let span = tracing::Span::current();
@@ -136,6 +177,8 @@ impl Runtime {
         let mut reauthenticated = false;
         let mut waited = Duration::ZERO;
         let mut attempts: u32 = 0;
+        let mut redirects: u32 = 0;
+        let mut spent: u32 = 0;
         let mut request = request;
         loop {
             attempts += 1;
@@ -146,17 +189,51 @@ impl Runtime {
             // such a request is sent once.
             let spare = request.try_clone();
             let result = http.execute(request).await;
+            let call = Call {
+                operation,
+                quirks,
+                method: &method,
+                started,
+                spare: spare.as_ref(),
+            };
             let outcome = match &result {
                 Ok(response) => Attempt::Answered(response.status(), response.headers()),
                 Err(e) if e.is_connect() => Attempt::NotSent,
                 Err(_) => Attempt::NoAnswer,
             };
-            let Some(mut next) = spare else {
-                return self.finish(result, started, empty_as_null).await;
+            let Some(mut next) = spare.as_ref().and_then(Request::try_clone) else {
+                return self.finish(result, &call, spent).await;
             };
-            // A 401: the token may have been revoked or expired early.
             if let Ok(response) = &result {
-                if response.status() == StatusCode::UNAUTHORIZED && !reauthenticated {
+                let status = response.status();
+                if status.is_redirection() {
+                    match follow(response, &next, &method, redirects) {
+                        Ok(url) => {
+                            redirects += 1;
+                            attempts -= 1;
+                            tracing::debug!(
+                                status = status.as_u16(),
+                                "following a same-origin redirect"
+                            );
+                            *next.url_mut() = url;
+                            request = next;
+                            continue;
+                        }
+                        Err(reason) => {
+                            return Ok(failed(Carried::Redirect {
+                                status: status.as_u16(),
+                                location: response
+                                    .headers()
+                                    .get(LOCATION)
+                                    .and_then(|l| l.to_str().ok())
+                                    .map(printable_url),
+                                reason,
+                            }));
+                        }
+                    }
+                }
+                // A 401: the token may have been revoked or expired early.
+                if status == StatusCode::UNAUTHORIZED && !reauthenticated {
                     reauthenticated = true;
                     if let Some(token) = self.refreshed_token(&next).await {
                         tracing::debug!(attempt = attempts, "401: retrying once with a new token");
@@ -167,8 +244,19 @@ impl Runtime {
                 }
             }
             let Some(delay) = self.0.retry.next_delay(&method, outcome, attempts, waited) else {
-                return self.finish(result, started, empty_as_null).await;
+                return self.finish(result, &call, spent).await;
             };
+            if let Some(bucket) = &self.0.bucket {
+                let cost = bucket.cost(&outcome);
+                if !bucket.withdraw(cost) {
+                    tracing::debug!(
+                        attempt = attempts,
+                        "the client's retry budget is spent: not retrying"
+                    );
+                    return self.finish(result, &call, spent).await;
+                }
+                spent = spent.saturating_add(cost);
+            }
             match &result {
                 Ok(r) => tracing::debug!(
                     attempt = attempts,
@@ -180,7 +268,7 @@ impl Runtime {
             }
             drop(result);
             tokio::time::sleep(delay).await;
-            waited += delay;
+            waited = waited.saturating_add(delay);
             // The token may have run out while we waited.
             if let Ok(token) = self.0.tokens.token().await {
                 set_bearer(&mut next, &token);
@@ -206,65 +294,202 @@ impl Runtime {
         }
     }
 
-    /// Records the outcome; reads an error answer's body into memory.
+    /// Records the outcome and makes it what the generated code can read:
+    /// an undocumented 2xx as the documented one, a success body capped,
+    /// an error body read (capped, secrets redacted), and what the
+    /// generated code cannot express carried to [`Runtime::post`].
     async fn finish(
         &self,
         result: reqwest::Result<Response>,
-        started: Instant,
-        empty_as_null: bool,
+        call: &Call<'_>,
+        spent: u32,
     ) -> reqwest::Result<Response> {
         let span = tracing::Span::current();
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        let response = match result {
+        span.record("elapsed_ms", call.started.elapsed().as_millis() as u64);
+        let mut response = match result {
             Ok(response) => response,
             Err(e) => {
                 tracing::info!(error = %e, "no answer");
-                return Err(e);
+                let retry_safe = e.is_connect() || self.0.retry.may_repeat(call.method);
+                if retry_safe {
+                    return Err(e);
+                }
+                // May have been carried out: the caller must hear that it
+                // is not safe to repeat, which the error itself cannot say.
+                let message = match self.0.tokens.client_secret() {
+                    Some(secret) => secret
+                        .redact_in(&crate::error::error_chain(&e))
+                        .into_owned(),
+                    None => crate::error::error_chain(&e),
+                };
+                return Ok(failed(Carried::Transport {
+                    message,
+                    timeout: e.is_timeout(),
+                    retry_safe: false,
+                }));
             }
         };
         let status = response.status();
         span.record("status", status.as_u16());
         if status.is_success() {
+            if let Some(bucket) = &self.0.bucket {
+                bucket.succeeded(spent);
+            }
             tracing::info!(status = status.as_u16(), "done");
             let empty =
                 matches!(status.as_u16(), 204 | 205) || response.content_length() == Some(0);
+            if let Some(documented) = call
+                .quirks
+                .documented_success(call.operation, status, empty)
+            {
+                tracing::debug!(
+                    status = status.as_u16(),
+                    documented = documented.as_u16(),
+                    "an undocumented success status, read as the documented one"
+                );
+                response = with_status(response, documented);
+            }
+            let empty_as_null = call.quirks.empty_success_as_null.contains(&call.operation);
             if empty_as_null && empty {
                 return Ok(with_body(response, "application/json", b"null".to_vec()));
             }
-            return Ok(response);
+            return Ok(match response.content_length() {
+                Some(n) if n > self.0.max_body => failed(Carried::TooLarge {
+                    status: status.as_u16(),
+                    limit: self.0.max_body,
+                }),
+                Some(_) => response,
+                None => capped(response, self.0.max_body),
+            });
         }
         let mut parts = parts_of(&response);
-        let body = response.bytes().await?;
-        let error = ApiError::from_parts(status, retry_after(&parts.headers), &body);
+        let read = read_capped(&mut response, self.0.max_error_body).await?;
+        let body = self.redacted(read.bytes, call.spare);
+        let mut error = ApiError::from_parts(status, retry_after(&parts.headers), &body);
+        error.body_truncated = read.truncated;
+        // Retrying is safe after a 429 or a 408 (the request was refused
+        // unprocessed), or when the method may be repeated.
+        error.retryable &=
+            matches!(status.as_u16(), 408 | 429) || self.0.retry.may_repeat(call.method);
         if let Some(id) = &error.tracking_id {
             span.record("tracking_id", id.as_str());
         }
         tracing::info!(status = status.as_u16(), "error answer");
-        let is_json =
-            serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
+        let is_json = !read.truncated
+            && serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
         if !is_json {
             parts.headers.remove(CONTENT_TYPE);
-            parts.extensions.insert(NonJsonError(error));
+            parts.extensions.insert(Failed(Carried::Api(error)));
         }
+        parts.headers.remove(reqwest::header::CONTENT_LENGTH);
         Ok(rebuilt(parts, body))
     }
 
-    /// The `post` hook: an error answer whose body is not JSON becomes a
-    /// typed error here, before the generated code tries to parse it (and
-    /// would lose the status and `Retry-After`).
+    /// `body` with the secrets this call knows removed: the client secret,
+    /// and the token the request carried.
+    fn redacted(&self, body: bytes::Bytes, request: Option<&Request>) -> bytes::Bytes {
+        let sent = request
+            .and_then(|r| r.headers().get(AUTHORIZATION))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(Secret::new);
+        let secrets: Vec<&Secret> = sent.iter().chain(self.0.tokens.client_secret()).collect();
+        if secrets.is_empty() {
+            return body;
+        }
+        let text = String::from_utf8_lossy(&body);
+        let clean = redact_all(&text, &secrets);
+        if clean == text {
+            body
+        } else {
+            bytes::Bytes::from(clean)
+        }
+    }
+
+    /// The `post` hook: what `exec` could not express as a response (an
+    /// error answer whose body is not JSON, a redirect not followed, a body
+    /// over the cap, a failure unsafe to repeat) becomes the caller's typed
+    /// error here, before the generated code tries to parse it.
     #[allow(clippy::result_large_err)] // the signature is progenitor's
     pub fn post<E>(
         &self,
         result: &reqwest::Result<Response>,
     ) -> Result<(), progenitor_client::Error<E>> {
         match result {
-            Ok(response) => match response.extensions().get::<NonJsonError>() {
-                Some(NonJsonError(error)) => Err(carry_api(error.clone())),
+            Ok(response) => match response.extensions().get::<Failed>() {
+                Some(Failed(carried)) => Err(carry(carried.clone())),
                 None => Ok(()),
             },
             Err(_) => Ok(()),
         }
     }
+}
+
+/// What `finish` needs to know of the call.
+struct Call<'a> {
+    operation: &'a str,
+    quirks: &'a Quirks,
+    method: &'a Method,
+    started: Instant,
+    /// A copy of the request as last sent, when it could be copied.
+    spare: Option<&'a Request>,
+}
+
+/// Where a redirect may be followed to, or why not. Followed: 307 and 308
+/// (which keep the method and body), and 301, 302, 303 for GET and HEAD
+/// (which a redirect does not change), within the request's own origin, at
+/// most [`MAX_REDIRECTS`] times. Anything else would change the method (a
+/// POST answered 301 becomes a GET whose 2xx says nothing of the POST) or
+/// send the request and its token to another origin.
+fn follow(
+    response: &Response,
+    request: &Request,
+    method: &Method,
+    redirects: u32,
+) -> Result<reqwest::Url, String> {
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .ok_or_else(|| "the redirect has no Location".to_owned())?
+        .to_str()
+        .map_err(|_| "its Location is not text".to_owned())?;
+    let to = request
+        .url()
+        .join(location)
+        .map_err(|e| format!("its Location is not a URL ({e})"))?;
+    let keeps_method = matches!(status.as_u16(), 307 | 308)
+        || (matches!(status.as_u16(), 301..=303) && matches!(*method, Method::GET | Method::HEAD));
+    if !keeps_method {
+        return Err(format!(
+            "following it would turn the {method} into a GET; the client does not follow \
+             redirects that change the method"
+        ));
+    }
+    if to.origin() != request.url().origin() {
+        return Err(
+            "it points to another origin; the client follows redirects only within the API's own origin"
+                .into(),
+        );
+    }
+    if redirects >= MAX_REDIRECTS {
+        return Err(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    Ok(to)
+}
+
+/// A stand-in response that carries `carried` to [`Runtime::post`].
+fn failed(carried: Carried) -> Response {
+    let mut response = http::Response::new(reqwest::Body::from(Vec::new()));
+    response.extensions_mut().insert(Failed(carried));
+    Response::from(response)
+}
+
+/// `response` with another status (reqwest has no `status_mut`).
+fn with_status(response: Response, status: StatusCode) -> Response {
+    let mut http: http::Response<reqwest::Body> = response.into();
+    *http.status_mut() = status;
+    Response::from(http)
 }
 
 /// A response's status, version and headers, without its body.

@@ -1,14 +1,31 @@
 //! OAuth2 access tokens: fetched with the client credentials grant, cached,
-//! refreshed before they expire, one refresh at a time.
+//! refreshed before they expire, one fetch at a time for all callers; a
+//! failed fetch is shared by the callers that waited for it, like a
+//! successful one.
+//!
+//! Everything the token endpoint sends is untrusted: the body is read up to
+//! [`MAX_TOKEN_BODY`], `expires_in` is bounded to [`MAX_TOKEN_LIFETIME`],
+//! the token must be a valid header value, redirects are never followed
+//! (the form carries the client secret), and the client secret is redacted
+//! from anything the endpoint echoes back.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use reqwest::header::HeaderValue;
 use serde::Deserialize;
 
+use crate::body::{read_capped, Capped};
 use crate::error::AuthError;
 use crate::secret::Secret;
+
+/// The most of a token response body that is read (64 KiB).
+pub const MAX_TOKEN_BODY: usize = 64 * 1024;
+/// The longest a token is trusted, whatever `expires_in` says (one day).
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+/// The lifetime assumed when `expires_in` is missing, zero, negative or not a number.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
 
 /// Where access tokens come from.
 #[derive(Debug)]
@@ -16,7 +33,7 @@ pub(crate) enum TokenSource {
     /// A fixed token, used as is.
     Fixed(Token),
     /// The client credentials grant against a token endpoint.
-    ClientCredentials(TokenCache),
+    ClientCredentials(Box<TokenCache>),
 }
 
 /// A token handed out, with the generation it belongs to (so a 401 can
@@ -25,32 +42,34 @@ pub(crate) enum TokenSource {
 pub(crate) struct Token {
     pub(crate) secret: Secret,
     /// `Bearer {secret}`, marked sensitive; built once per token.
-    pub(crate) header: reqwest::header::HeaderValue,
+    pub(crate) header: HeaderValue,
     pub(crate) generation: u64,
 }
 
 impl Token {
-    fn new(secret: Secret, generation: u64) -> Self {
-        let header = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", secret.expose()))
-            .map(|mut value| {
-                value.set_sensitive(true);
-                value
-            })
-            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
-        Self {
+    /// A token, or why it cannot go into an `Authorization` header (without
+    /// the token itself in the message).
+    pub(crate) fn new(secret: Secret, generation: u64) -> Result<Self, String> {
+        let value = secret.expose();
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(
+                "the access token is empty or has characters other than visible ASCII, \
+                 so it cannot be sent in an Authorization header"
+                    .into(),
+            );
+        }
+        let mut header = HeaderValue::from_str(&format!("Bearer {value}"))
+            .map_err(|_| "the access token is not a valid header value".to_owned())?;
+        header.set_sensitive(true);
+        Ok(Self {
             secret,
             header,
             generation,
-        }
+        })
     }
 }
 
 impl TokenSource {
-    /// A source that always gives `secret`.
-    pub(crate) fn fixed(secret: Secret) -> Self {
-        TokenSource::Fixed(Token::new(secret, 0))
-    }
-
     pub(crate) async fn token(&self) -> Result<Token, AuthError> {
         match self {
             TokenSource::Fixed(token) => Ok(token.clone()),
@@ -69,6 +88,14 @@ impl TokenSource {
             }
         }
     }
+
+    /// The client secret, when there is one (for redaction).
+    pub(crate) fn client_secret(&self) -> Option<&Secret> {
+        match self {
+            TokenSource::Fixed(_) => None,
+            TokenSource::ClientCredentials(cache) => Some(&cache.client_secret),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -83,16 +110,23 @@ pub(crate) struct TokenCache {
     token_url: String,
     client_id: String,
     client_secret: Secret,
+    /// An HTTP client that never follows redirects.
     http: reqwest::Client,
     current: RwLock<Option<Cached>>,
+    /// Held by the one caller fetching a token.
     refresh: tokio::sync::Mutex<()>,
+    /// How many fetches have finished, well or not.
+    fetches: AtomicU64,
+    /// The error of the last fetch, when it failed.
+    last_failure: Mutex<Option<AuthError>>,
     generations: AtomicU64,
 }
 
 #[derive(Deserialize)]
 struct TokenResponse {
-    access_token: Option<String>,
-    expires_in: Option<f64>,
+    access_token: Option<serde_json::Value>,
+    expires_in: Option<serde_json::Value>,
+    token_type: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -107,7 +141,26 @@ fn refresh_margin(lifetime: Duration) -> Duration {
     (lifetime / 10).clamp(Duration::from_secs(1), Duration::from_secs(60))
 }
 
+/// The lifetime `expires_in` gives, bounded: a number of seconds (or a
+/// string of one), at most [`MAX_TOKEN_LIFETIME`]; anything else, or
+/// nothing, is [`DEFAULT_TOKEN_LIFETIME`]. Never panics, whatever the server sent.
+pub(crate) fn lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
+    let seconds = match expires_in {
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match seconds {
+        Some(s) if s.is_finite() && s > 0.0 => {
+            let max = MAX_TOKEN_LIFETIME.as_secs_f64();
+            Duration::try_from_secs_f64(s.min(max)).unwrap_or(MAX_TOKEN_LIFETIME)
+        }
+        _ => DEFAULT_TOKEN_LIFETIME,
+    }
+}
+
 impl TokenCache {
+    /// `http` must not follow redirects (see [`crate::config`]).
     pub(crate) fn new(
         token_url: String,
         client_id: String,
@@ -121,6 +174,8 @@ impl TokenCache {
             http,
             current: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
+            fetches: AtomicU64::new(0),
+            last_failure: Mutex::new(None),
             generations: AtomicU64::new(0),
         }
     }
@@ -137,20 +192,46 @@ impl TokenCache {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        // One refresh at a time: whoever waits here finds the new token.
-        let _refreshing = self.refresh.lock().await;
+        let fetches_before = self.fetches.load(Ordering::Acquire);
+        // One fetch at a time: whoever waited here shares its outcome.
+        let _fetching = self.refresh.lock().await;
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        let (secret, lifetime) = self.fetch().await?;
-        let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
-        let refresh_at = Instant::now() + lifetime.saturating_sub(refresh_margin(lifetime));
-        let token = Token::new(secret, generation);
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Cached {
-            token: token.clone(),
-            refresh_at,
+        if self.fetches.load(Ordering::Acquire) != fetches_before {
+            // A fetch finished while we waited and left no fresh token: it
+            // failed. Its failure is ours too; asking again at once would
+            // make the last of N callers wait N timeouts.
+            if let Some(failure) = self
+                .last_failure
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone()
+            {
+                return Err(failure);
+            }
+        }
+        let outcome = self.fetch().await;
+        let result = outcome.and_then(|(secret, lifetime)| {
+            let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
+            let token =
+                Token::new(secret, generation).map_err(|message| AuthError::InvalidResponse {
+                    token_url: self.token_url.clone(),
+                    message,
+                })?;
+            let wait = lifetime.saturating_sub(refresh_margin(lifetime));
+            let now = Instant::now();
+            let refresh_at = now.checked_add(wait).unwrap_or(now);
+            *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Cached {
+                token: token.clone(),
+                refresh_at,
+            });
+            Ok(token)
         });
-        Ok(token)
+        *self.last_failure.lock().unwrap_or_else(|e| e.into_inner()) =
+            result.as_ref().err().cloned();
+        self.fetches.fetch_add(1, Ordering::AcqRel);
+        result
     }
 
     fn invalidate(&self, generation: u64) {
@@ -163,15 +244,20 @@ impl TokenCache {
         }
     }
 
+    /// What the server sent, with the client secret taken out.
+    fn clean(&self, text: &str) -> String {
+        self.client_secret.redact_in(text).into_owned()
+    }
+
     async fn fetch(&self) -> Result<(Secret, Duration), AuthError> {
         let token_url = self.token_url.clone();
         let unreachable = |e: reqwest::Error| AuthError::Unreachable {
             token_url: token_url.clone(),
             timeout: e.is_timeout(),
-            message: crate::error::error_chain(&e),
+            message: self.clean(&crate::error::error_chain(&e)),
         };
         tracing::debug!(token_url = %self.token_url, "fetching an access token");
-        let response = self
+        let mut response = self
             .http
             .post(&self.token_url)
             .form(&[
@@ -183,11 +269,26 @@ impl TokenCache {
             .await
             .map_err(unreachable)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(unreachable)?;
+        if status.is_redirection() {
+            // Never followed: the form carries the client secret.
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .map(|l| self.clean(&crate::error::printable_url(l)));
+            return Err(AuthError::Redirected {
+                token_url,
+                status: status.as_u16(),
+                location,
+            });
+        }
+        let Capped { bytes: body, .. } = read_capped(&mut response, MAX_TOKEN_BODY)
+            .await
+            .map_err(unreachable)?;
         let snippet = || {
             let text = String::from_utf8_lossy(&body);
             let text = text.trim();
-            (!text.is_empty()).then(|| text.chars().take(200).collect::<String>())
+            (!text.is_empty()).then(|| self.clean(&text.chars().take(200).collect::<String>()))
         };
         if status.is_client_error() {
             let parsed: Option<OAuthError> = serde_json::from_slice(&body).ok();
@@ -195,7 +296,10 @@ impl TokenCache {
                 Some(OAuthError {
                     error: Some(error),
                     error_description,
-                }) => (error, error_description),
+                }) => (
+                    self.clean(&error),
+                    error_description.map(|d| self.clean(&d)),
+                ),
                 _ => (snippet().unwrap_or_else(|| "no body".into()), None),
             };
             return Err(AuthError::Rejected {
@@ -216,24 +320,39 @@ impl TokenCache {
             token_url: token_url.clone(),
             message,
         };
-        let parsed: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|e| invalid(format!("the body is not a JSON token response ({e})")))?;
-        let token = parsed
-            .access_token
-            .filter(|t| !t.trim().is_empty())
-            .ok_or_else(|| invalid("`access_token` is missing or empty".into()))?;
-        let lifetime = parsed
-            .expires_in
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .map(Duration::from_secs_f64)
-            .unwrap_or(Duration::from_secs(300));
-        Ok((Secret::new(token), lifetime))
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+            invalid(format!(
+                "the body is not a JSON token response ({})",
+                self.clean(&e.to_string())
+            ))
+        })?;
+        if let Some(kind) = &parsed.token_type {
+            if !kind
+                .as_str()
+                .is_some_and(|k| k.eq_ignore_ascii_case("bearer"))
+            {
+                return Err(invalid(format!(
+                    "`token_type` is {}, not `bearer`",
+                    self.clean(&kind.to_string())
+                )));
+            }
+        }
+        let token = match parsed.access_token {
+            Some(serde_json::Value::String(t)) if !t.trim().is_empty() => t,
+            _ => {
+                return Err(invalid(
+                    "`access_token` is missing, empty or not a string".into(),
+                ))
+            }
+        };
+        Ok((Secret::new(token), lifetime(parsed.expires_in.as_ref())))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn margin_is_a_tenth_within_bounds() {
@@ -249,5 +368,33 @@ mod tests {
             refresh_margin(Duration::from_secs(3)),
             Duration::from_secs(1)
         );
+    }
+
+    #[test]
+    fn any_expires_in_gives_a_bounded_lifetime() {
+        let l = |v: serde_json::Value| lifetime(Some(&v));
+        assert_eq!(l(json!(720)), Duration::from_secs(720));
+        assert_eq!(l(json!("60")), Duration::from_secs(60));
+        assert_eq!(l(json!(1e19)), MAX_TOKEN_LIFETIME);
+        assert_eq!(l(json!(1e300)), MAX_TOKEN_LIFETIME);
+        assert_eq!(l(json!(u64::MAX)), MAX_TOKEN_LIFETIME);
+        assert_eq!(l(json!(-5)), DEFAULT_TOKEN_LIFETIME);
+        assert_eq!(l(json!(0)), DEFAULT_TOKEN_LIFETIME);
+        assert_eq!(l(json!(null)), DEFAULT_TOKEN_LIFETIME);
+        assert_eq!(l(json!({"a": 1})), DEFAULT_TOKEN_LIFETIME);
+        assert_eq!(lifetime(None), DEFAULT_TOKEN_LIFETIME);
+        assert_eq!(
+            l(json!(1e-300)),
+            Duration::ZERO.max(Duration::from_secs_f64(1e-300))
+        );
+    }
+
+    #[test]
+    fn tokens_that_cannot_be_a_header_are_refused_without_showing_them() {
+        for bad in ["tok\nen", "tok\u{7f}", "", "tök", "to ken"] {
+            let err = Token::new(Secret::new(bad), 1).unwrap_err();
+            assert!(bad.is_empty() || !err.contains(bad), "{err}");
+        }
+        assert!(Token::new(Secret::new("eyJ.abc-_~+/=="), 1).is_ok());
     }
 }

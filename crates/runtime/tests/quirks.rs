@@ -10,6 +10,11 @@ const QUIRKS: Quirks = Quirks {
         ("upload_thing", "multipart/form-data"),
     ],
     empty_success_as_null: &["maybe_thing"],
+    success_statuses: &[
+        ("get_thing", &[200, 201]),
+        ("maybe_thing", &[200, 204]),
+        ("notify_thing", &[204]),
+    ],
 };
 
 fn parts(tenant: &FakeTenant) -> Parts {
@@ -105,4 +110,71 @@ async fn an_empty_success_reads_as_null_only_where_the_type_is_nullable() {
         .unwrap();
     let response = send(&parts, request, "other_thing").await;
     assert_eq!(response.text().await.unwrap(), "");
+}
+
+#[tokio::test]
+async fn an_undocumented_2xx_is_success_read_as_the_documented_one() {
+    let tenant = FakeTenant::start().await;
+    let parts = parts(&tenant);
+    let get = |path: &str| {
+        parts
+            .http
+            .get(format!("{}/{path}", parts.api_base))
+            .build()
+            .unwrap()
+    };
+    // Documents only 204; the server says 200 with a body.
+    tenant.script(Reply::json(200, serde_json::json!({"accepted": true})));
+    let response = send(&parts, get("notify"), "notify_thing").await;
+    assert_eq!(response.status(), 204);
+    // Documents 200 and 201; the server says 202: read as the first.
+    tenant.script(Reply::json(202, serde_json::json!({"id": "1"})));
+    let response = send(&parts, get("things/1"), "get_thing").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), r#"{"id":"1"}"#);
+    // An empty 2xx goes to the documented 204 where there is one.
+    tenant.script(Reply::status(202));
+    let response = send(&parts, get("things/2"), "maybe_thing").await;
+    assert_eq!(response.status(), 204);
+    // A documented status, and an operation the table does not know, are left alone.
+    tenant.script(Reply::json(201, serde_json::json!({})));
+    assert_eq!(
+        send(&parts, get("things/3"), "get_thing").await.status(),
+        201
+    );
+    tenant.script(Reply::status(202));
+    assert_eq!(send(&parts, get("x"), "unknown_thing").await.status(), 202);
+}
+
+#[tokio::test]
+async fn a_success_body_of_unknown_length_over_the_cap_fails_reading_with_the_cap() {
+    let server = fake_tenant::RawServer::start().await;
+    let len = 300 * 1024;
+    server.script(fake_tenant::Raw::Stream {
+        head: fake_tenant::Raw::head_of(200, &[("content-type", "application/json")], None),
+        len,
+        fill: b' ',
+    });
+    let parts = ClientBuilder::new()
+        .base_url(server.base_url())
+        .client_credentials("id", "secret")
+        .max_body_size(64 * 1024)
+        .build_parts("/beta", "quirks-test/0")
+        .unwrap();
+    let request = parts
+        .http
+        .get(format!("{}/things", parts.api_base))
+        .build()
+        .unwrap();
+    let response = send(&parts, request, "get_thing").await;
+    let read = response.bytes().await.unwrap_err();
+    let error =
+        sailpoint_runtime::Error::from(progenitor_client::Error::<()>::ResponseBodyError(read));
+    assert!(
+        matches!(
+            error,
+            sailpoint_runtime::Error::ResponseTooLarge { limit: 65536, .. }
+        ),
+        "{error:?}"
+    );
 }

@@ -6,6 +6,14 @@
 //! 8 calls in flight, both median rates and the median of the per-round
 //! ratios (target: ≥ 0.95). Rounds of the two alternate, and which goes first
 //! alternates too, so that a noisy neighbour slows both alike.
+//!
+//! By default the server is the fake tenant on a thread of its own. With
+//! `BENCH_BASE_URL` set, it is that server instead (another process, where
+//! the client's own cost weighs more): `benches/nginx.sh` starts nginx with
+//! one worker (`POST /oauth/token` → a token `tok-1`, `POST
+//! /beta/send-test-notification` → 204) and runs this bench against it.
+//! `BENCH_CALLS` (calls per round; 8 in flight makes 5 times as many, so
+//! that a round lasts about as long) and `BENCH_ROUNDS` override the defaults.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,6 +24,13 @@ use sailpoint_beta::{Client, ClientBuilder, RetryStrategy};
 
 const CALLS_PER_ROUND: usize = 1000;
 const ROUNDS: usize = 41;
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 const SDK_HEADER: &str = concat!("rust-sailpoint-beta-", env!("CARGO_PKG_VERSION"));
 
 fn body() -> SendTestNotificationRequestDto {
@@ -52,14 +67,14 @@ async fn plain_call(http: &reqwest::Client, url: &str, token: &str) {
     assert_eq!(response.status().as_u16(), 204);
 }
 
-/// Calls per second for `CALLS_PER_ROUND` calls, `in_flight` at a time.
-async fn rate<F, Fut>(in_flight: usize, call: F) -> f64
+/// Calls per second for `calls` calls, `in_flight` at a time.
+async fn rate<F, Fut>(calls: usize, in_flight: usize, call: F) -> f64
 where
     F: Fn() -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
     let started = Instant::now();
-    let per_task = CALLS_PER_ROUND / in_flight;
+    let per_task = calls / in_flight;
     let tasks: Vec<_> = (0..in_flight)
         .map(|_| {
             let call = call.clone();
@@ -108,11 +123,27 @@ fn start_tenant() -> (
 }
 
 fn main() {
-    let (base_url, _stop, tenant_slot) = start_tenant();
-    while tenant_slot.lock().unwrap().is_none() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let calls = setting("BENCH_CALLS", CALLS_PER_ROUND);
+    let rounds = setting("BENCH_ROUNDS", ROUNDS);
+    let external = std::env::var("BENCH_BASE_URL").ok();
+    let (base_url, _stop, tenant_slot) = match &external {
+        Some(url) => {
+            let (stop, _) = std::sync::mpsc::channel();
+            (url.clone(), stop, Arc::new(std::sync::Mutex::new(None)))
+        }
+        None => start_tenant(),
+    };
+    while external.is_none() && tenant_slot.lock().unwrap().is_none() {
         std::thread::yield_now();
     }
     let tenant = || tenant_slot.lock().unwrap();
+    println!(
+        "server: {}; {calls} calls per round, {rounds} rounds",
+        external.as_deref().unwrap_or("the fake tenant, in process")
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -131,25 +162,43 @@ fn main() {
         // The first call fetches the token; plain reqwest reuses it.
         full_client_call(&client).await;
         let token = "tok-1".to_owned();
-        let sent = tenant().as_ref().unwrap().requests()[0].headers.clone();
-        assert_eq!(sent["x-sailpoint-sdk"], SDK_HEADER, "the baseline sends what the client sends");
+        let user_agent = match tenant().as_ref() {
+            Some(tenant) => {
+                let sent = tenant.requests()[0].headers.clone();
+                assert_eq!(
+                    sent["x-sailpoint-sdk"], SDK_HEADER,
+                    "the baseline sends what the client sends"
+                );
+                tenant.stop_recording();
+                sent["user-agent"].clone()
+            }
+            None => format!(
+                "sailpoint-beta/{} (rust; sailpoint-runtime/0.1.0)",
+                env!("CARGO_PKG_VERSION")
+            ),
+        };
         let http = reqwest::Client::builder()
-            .user_agent(sent["user-agent"].clone())
+            .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(10))
             .build()
             .unwrap();
-        tenant().as_ref().unwrap().stop_recording();
         let url = format!("{base_url}/beta/send-test-notification");
 
         let mut all_pass = true;
-        for in_flight in [1usize, 8] {
+        // BENCH_IN_FLIGHT=1|8 runs one mode alone (for profiling).
+        let modes: Vec<usize> = match std::env::var("BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()) {
+            Some(n) => vec![n],
+            None => vec![1, 8],
+        };
+        for in_flight in modes {
             let (mut ours, mut plain) = (Vec::new(), Vec::new());
-            for round in 0..=ROUNDS {
+            for round in 0..=rounds {
                 let c = client.clone();
                 let ours_round = move || {
                     let c = c.clone();
-                    rate(in_flight, move || {
+                    rate(calls * in_flight.min(5), in_flight, move || {
                         let c = c.clone();
                         async move { full_client_call(&c).await }
                     })
@@ -157,13 +206,19 @@ fn main() {
                 let (h, u, t) = (http.clone(), url.clone(), token.clone());
                 let plain_round = move || {
                     let (h, u, t) = (h.clone(), u.clone(), t.clone());
-                    rate(in_flight, move || {
+                    rate(calls * in_flight.min(5), in_flight, move || {
                         let (h, u, t) = (h.clone(), u.clone(), t.clone());
                         async move { plain_call(&h, &u, &t).await }
                     })
                 };
                 // Alternate which goes first, so neither gains from the order.
-                let (ours_rate, plain_rate) = if round % 2 == 0 {
+                // BENCH_ONLY=ours|plain runs one side alone (for profiling).
+                let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+                let (ours_rate, plain_rate) = if only == "ours" {
+                    (ours_round().await, 1.0)
+                } else if only == "plain" {
+                    (1.0, plain_round().await)
+                } else if round % 2 == 0 {
                     let o = ours_round().await;
                     (o, plain_round().await)
                 } else {
@@ -178,20 +233,28 @@ fn main() {
             }
             // Each round pairs the two under the same conditions; the median
             // of the paired ratios is robust to a neighbour's load.
-            let ratio = median(ours.iter().zip(&plain).map(|(o, p)| o / p).collect());
+            let ratios: Vec<f64> = ours.iter().zip(&plain).map(|(o, p)| o / p).collect();
+            let (low, high) = ratios
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+            let ratio = median(ratios);
             let (ours, plain) = (median(ours), median(plain));
             let pass = ratio >= 0.95;
             all_pass &= pass;
             println!(
-                "{:<10} full client {:>8.0} calls/s   plain reqwest {:>8.0} calls/s   ratio {:.3}  {}",
+                "{:<10} full client {:>8.0} calls/s   plain reqwest {:>8.0} calls/s   ratio {:.3} (rounds {:.3}–{:.3})  {}",
                 if in_flight == 1 { "sequential" } else { "8 in flight" },
                 ours,
                 plain,
                 ratio,
+                low,
+                high,
                 if pass { "(≥ 0.95: ok)" } else { "(< 0.95: BELOW TARGET)" }
             );
         }
-        println!("token requests: {}", tenant().as_ref().unwrap().token_requests());
+        if let Some(tenant) = tenant().as_ref() {
+            println!("token requests: {}", tenant.token_requests());
+        }
         if !all_pass {
             std::process::exit(1);
         }

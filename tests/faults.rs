@@ -224,11 +224,27 @@ async fn echoed_secrets_are_redacted_from_errors() {
         assert!(!shown.contains(CLIENT_SECRET), "{shown}");
         assert_eq!(shown.contains("[redacted]"), body_shown, "{shown}");
     }
+    // A secret that the error-body cap would cut in two is still removed.
+    let cut = Client::from_builder(builder(&tenant).max_error_body_size(40)).unwrap();
+    tenant.script(Reply::status(400).body(format!("{}{CLIENT_SECRET} and more", "x".repeat(30))));
+    let err = send(&cut).await.unwrap_err();
+    let raw = err
+        .api()
+        .and_then(|a| a.raw_body.clone())
+        .unwrap_or_default();
+    assert_eq!(raw.len(), 40, "{raw}");
+    assert!(!raw.contains(&CLIENT_SECRET[..8]), "{raw}");
+    assert!(err.api().unwrap().body_truncated);
     // The API echoes the bearer token it was sent.
-    tenant.script(Reply::status(400).body("you sent Authorization: Bearer tok-5"));
+    tenant.script(Reply::status(400).body("you sent Authorization: Bearer tok-6"));
     let err = send(&client(&tenant)).await.unwrap_err();
     let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("tok-5"), "{shown}");
+    let sent = tenant.requests().last().unwrap().headers["authorization"].clone();
+    assert_eq!(
+        sent, "Bearer tok-6",
+        "the body echoes the token that was sent"
+    );
+    assert!(!shown.contains("tok-6"), "{shown}");
 }
 
 // ------------------------------------------------------- redirects

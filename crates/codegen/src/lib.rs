@@ -48,6 +48,9 @@ pub enum Error {
     /// code does not have.
     #[error("operation `{0}` has a runtime quirk but no generated method of that name")]
     Quirk(String),
+    /// An adaptation of progenitor's output no longer fits it.
+    #[error("{0}")]
+    Adaptation(String),
     /// progenitor produced tokens that are not a Rust file.
     #[error("progenitor produced code that does not parse: {0}")]
     Syntax(#[from] syn::Error),
@@ -121,7 +124,9 @@ pub fn generate_with(
     })??;
     let (quirks_tokens, quirk_ids) = quirks;
     let tokens = quote! { #tokens #quirks_tokens };
-    let file: syn::File = syn::parse2(tokens)?;
+    let mut file: syn::File = syn::parse2(tokens)?;
+    let mut adaptations = adaptations;
+    adaptations.extend(no_api_version_header(&mut file)?);
     let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
     for id in quirk_ids {
         if !code.contains(&format!("operation_id: \"{id}\"")) {
@@ -129,6 +134,87 @@ pub fn generate_with(
         }
     }
     Ok(Generated { code, adaptations })
+}
+
+/// An adaptation of progenitor's output, not of the spec:
+/// `no_api_version_header` removes the `api-version` header progenitor 0.15
+/// adds to every request (with the spec's `info.version`). SailPoint
+/// versions its API by path (`/beta`, `/v3`) and documents no such header;
+/// sending it, and building it on every call (its name is validated at run
+/// time), was pure cost. Fails loudly when progenitor no longer emits it for
+/// every operation, so that the adaptation is dropped, not kept as dead code.
+fn no_api_version_header(file: &mut syn::File) -> Result<Option<AppliedAdaptation>, Error> {
+    /// `header_map.append(...)`: its arguments, when `stmt` is one.
+    fn header_append(
+        stmt: &syn::Stmt,
+    ) -> Option<&syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>> {
+        let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+            return None;
+        };
+        let syn::Expr::Path(receiver) = &*call.receiver else {
+            return None;
+        };
+        (call.method == "append" && receiver.path.is_ident("header_map")).then_some(&call.args)
+    }
+    /// Removed headers, and operations (progenitor's `OperationInfo`s).
+    struct Strip(usize, usize);
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
+            if expr
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "OperationInfo")
+            {
+                self.1 += 1;
+            }
+            syn::visit_mut::visit_expr_struct_mut(self, expr);
+        }
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| {
+                !header_append(stmt).is_some_and(|args| {
+                    args.first().is_some_and(|name| {
+                        quote!(#name)
+                            .to_string()
+                            .contains("from_static (\"api-version\")")
+                    })
+                })
+            });
+            let removed = before - block.stmts.len();
+            self.0 += removed;
+            // Where nothing else adds a header, the map need not be `mut`.
+            if removed > 0 && !block.stmts.iter().any(|s| header_append(s).is_some()) {
+                for stmt in &mut block.stmts {
+                    if let syn::Stmt::Local(syn::Local {
+                        pat: syn::Pat::Ident(ident),
+                        ..
+                    }) = stmt
+                    {
+                        if ident.ident == "header_map" {
+                            ident.mutability = None;
+                        }
+                    }
+                }
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    let mut strip = Strip(0, 0);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut strip, file);
+    let operations = strip.1;
+    if strip.0 != operations {
+        return Err(Error::Adaptation(format!(
+            "no_api_version_header removed the api-version header from {} request builders, \
+             but the spec has {operations} operations: progenitor's output changed; \
+             revisit the adaptation (crates/codegen/src/lib.rs)",
+            strip.0
+        )));
+    }
+    Ok((operations > 0).then(|| AppliedAdaptation {
+        adaptation: "no_api_version_header",
+        change: format!("progenitor's api-version header removed from {operations} operation(s)"),
+    }))
 }
 
 /// The name progenitor gives an operation's method (and its
@@ -224,4 +310,49 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
         };
     };
     (tokens, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(code: &str) -> syn::File {
+        syn::parse_str(code).unwrap()
+    }
+
+    #[test]
+    fn no_api_version_header_fails_loudly_when_progenitor_s_output_changes() {
+        // One operation, its header built: removed, and the map made immutable.
+        let mut one = file(
+            r#"fn send() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ::reqwest::header::HeaderValue::from_static(super::Client::api_version()));
+                let info = OperationInfo { operation_id: "send" };
+            }"#,
+        );
+        let applied = no_api_version_header(&mut one).unwrap().unwrap();
+        assert_eq!(applied.adaptation, "no_api_version_header");
+        let text = quote!(#one).to_string();
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(!text.contains("let mut header_map"), "{text}");
+        // A header parameter still appended keeps the map `mut`.
+        let mut kept = file(
+            r#"fn send() {
+                let mut header_map = HeaderMap::with_capacity(2usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
+                header_map.append("x-trace", value.to_string().try_into()?);
+                let info = OperationInfo { operation_id: "send" };
+            }"#,
+        );
+        no_api_version_header(&mut kept).unwrap();
+        assert!(quote!(#kept).to_string().contains("let mut header_map"));
+        // An operation whose header progenitor no longer emits: an error.
+        let mut changed =
+            file(r#"fn send() { let info = OperationInfo { operation_id: "send" }; }"#);
+        let err = no_api_version_header(&mut changed).unwrap_err();
+        assert!(
+            err.to_string().contains("progenitor's output changed"),
+            "{err}"
+        );
+    }
 }

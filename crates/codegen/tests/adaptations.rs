@@ -132,7 +132,25 @@ fn generation_is_deterministic_and_headed() {
     assert!(a.code.starts_with(HEADER));
     assert!(a.code.contains("do not edit"));
     let names: Vec<&str> = a.adaptations.iter().map(|x| x.adaptation).collect();
-    assert_eq!(names, ["open_enums", "one_error_body_per_operation"]);
+    assert_eq!(
+        names,
+        [
+            "open_enums",
+            "one_error_body_per_operation",
+            "no_api_version_header"
+        ]
+    );
+}
+
+#[test]
+fn no_api_version_header_removes_what_progenitor_adds_to_every_request() {
+    let spec = spec();
+    let code = generate(&spec).unwrap().code;
+    assert!(!code.contains("api-version"), "the header is still built");
+    assert!(
+        code.contains("let header_map = ::reqwest::header::HeaderMap::with_capacity"),
+        "the map that no longer changes is not `mut` (no unused_mut warning)"
+    );
 }
 
 #[test]

@@ -71,6 +71,8 @@ struct Script {
     api: VecDeque<Raw>,
     api_default: Option<Raw>,
     token: VecDeque<Raw>,
+    /// The heads of the API requests received, as text.
+    api_heads: Vec<String>,
 }
 
 /// A running raw server. Stops when dropped.
@@ -144,6 +146,11 @@ impl RawServer {
         self.api_requests.load(Ordering::SeqCst)
     }
 
+    /// The heads (request line and headers) of the API requests received.
+    pub fn api_heads(&self) -> Vec<String> {
+        self.lock().api_heads.clone()
+    }
+
     /// Token requests received.
     pub fn token_requests(&self) -> usize {
         self.token_requests.load(Ordering::SeqCst)
@@ -176,7 +183,8 @@ async fn serve(
             return Ok(());
         }
     };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let original_head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let head = original_head.to_ascii_lowercase();
     let length: usize = head
         .lines()
         .find_map(|l| l.strip_prefix("content-length:"))
@@ -206,6 +214,7 @@ async fn serve(
             })
         } else {
             api_requests.fetch_add(1, Ordering::SeqCst);
+            s.api_heads.push(original_head);
             s.api
                 .pop_front()
                 .or_else(|| s.api_default.clone())

@@ -1,6 +1,8 @@
 //! What the generated client's hooks call: headers and the token before a
 //! request, retries and re-authentication around it, error bodies after it.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,14 +16,11 @@ use crate::retry::{retry_after, Attempt, Bucket, RetryStrategy};
 use crate::secret::{redact_all, Secret};
 use crate::token::{Token, TokenSource};
 
-/// The header progenitor adds to every request with the spec's
-/// `info.version`. SailPoint versions its API by path (`/beta`, `/v3`); the
-/// runtime removes it (see ARCHITECTURE.md).
-pub const PROGENITOR_API_VERSION_HEADER: &str = "api-version";
-/// SailPoint SDKs name themselves in this header.
-pub const SDK_HEADER: &str = "x-sailpoint-sdk";
+/// SailPoint SDKs name themselves in this header. (Header names are
+/// constants, so that no call parses one.)
+pub const SDK_HEADER: HeaderName = HeaderName::from_static("x-sailpoint-sdk");
 /// Opt-in header for SailPoint's experimental endpoints.
-pub const EXPERIMENTAL_HEADER: &str = "x-sailpoint-experimental";
+pub const EXPERIMENTAL_HEADER: HeaderName = HeaderName::from_static("x-sailpoint-experimental");
 
 /// What the code generator changed in its copy of the spec that the
 /// runtime must undo on the wire, and what it must know of each operation,
@@ -114,16 +113,9 @@ impl Runtime {
             set_content_type(request, content_type);
         }
         let headers = request.headers_mut();
-        headers.remove(PROGENITOR_API_VERSION_HEADER);
-        headers.insert(
-            HeaderName::from_static(SDK_HEADER),
-            self.0.sdk_header.clone(),
-        );
+        headers.insert(SDK_HEADER, self.0.sdk_header.clone());
         if self.0.experimental {
-            headers.insert(
-                HeaderName::from_static(EXPERIMENTAL_HEADER),
-                HeaderValue::from_static("true"),
-            );
+            headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
         }
         match self.0.tokens.token().await {
             Ok(token) => {
@@ -141,13 +133,18 @@ impl Runtime {
     /// that keep the method, retrying as the strategy and the client's
     /// retry budget allow, and re-authenticating once on a 401. An error
     /// answer comes back with its body read into memory, up to the cap.
-    pub async fn exec(
-        &self,
-        http: &reqwest::Client,
+    ///
+    /// The future is boxed here, not in the caller: the retry loop's state
+    /// (the request, its copy, the answer) would otherwise be part of, and
+    /// be moved with, every call's future; one small allocation is cheaper
+    /// than copying kilobytes (measured: `benches/client_overhead.rs`).
+    pub fn exec<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
         request: Request,
-        operation: &str,
-        quirks: &Quirks,
-    ) -> reqwest::Result<Response> {
+        operation: &'a str,
+        quirks: &'a Quirks,
+    ) -> Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>> {
         let span = tracing::info_span!(
             "sailpoint.call",
             operation,
@@ -158,56 +155,70 @@ impl Runtime {
             tracking_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.exec_inner(http, request, operation, quirks)
-            .instrument(span)
-            .await
+        if span.is_disabled() {
+            // No subscriber wants it: no span to enter on every poll.
+            Box::pin(self.exec_inner(http, request, operation, quirks, span))
+        } else {
+            let inner = self.exec_inner(http, request, operation, quirks, span.clone());
+            Box::pin(inner.instrument(span))
+        }
     }
 
+    /// Sends `request` until an outcome is final: following same-origin
+    /// redirects, re-authenticating once on a 401, retrying as the strategy
+    /// and the budget allow; then makes the outcome what the caller gets.
+    ///
+    /// One slot holds the request throughout, and a copy of it is what
+    /// goes out (so the future stays small).
     async fn exec_inner(
         &self,
         http: &reqwest::Client,
-        request: Request,
+        mut request: Request,
         operation: &str,
         quirks: &Quirks,
+        span: tracing::Span,
     ) -> reqwest::Result<Response> {
-        let started = Instant::now();
-        let span = tracing::Span::current();
+        let span = &span;
         let traced = !span.is_disabled();
+        let started = Instant::now();
         let method = request.method().clone();
+        let call = |sent| Call {
+            span,
+            operation,
+            quirks,
+            method: &method,
+            started,
+            spare: sent,
+        };
         let mut reauthenticated = false;
         let mut waited = Duration::ZERO;
         let mut attempts: u32 = 0;
         let mut redirects: u32 = 0;
         let mut spent: u32 = 0;
-        let mut request = request;
         loop {
             attempts += 1;
             if traced {
                 span.record("attempt", attempts);
             }
-            // Keep a copy for a retry; a streaming body cannot be copied, so
-            // such a request is sent once.
-            let spare = request.try_clone();
-            let result = http.execute(request).await;
-            let call = Call {
-                operation,
-                quirks,
-                method: &method,
-                started,
-                spare: spare.as_ref(),
+            // Send a copy and keep the request for a retry (so that only
+            // the small `Pending` lives across the await); a streaming body
+            // cannot be copied, so such a request is sent once, as it is.
+            let result = match request.try_clone().map(|copy| http.execute(copy)) {
+                Some(pending) => pending.await,
+                None => {
+                    let result = http.execute(request).await;
+                    return self.conclude(result, &call(None), spent).await;
+                }
             };
             let outcome = match &result {
                 Ok(response) => Attempt::Answered(response.status(), response.headers()),
                 Err(e) if e.is_connect() => Attempt::NotSent,
                 Err(_) => Attempt::NoAnswer,
             };
-            let Some(mut next) = spare.as_ref().and_then(Request::try_clone) else {
-                return self.finish(result, &call, spent).await;
-            };
             if let Ok(response) = &result {
                 let status = response.status();
                 if status.is_redirection() {
-                    match follow(response, &next, &method, redirects) {
+                    match follow(response, &request, &method, redirects) {
                         Ok(url) => {
                             redirects += 1;
                             attempts -= 1;
@@ -215,18 +226,18 @@ impl Runtime {
                                 status = status.as_u16(),
                                 "following a same-origin redirect"
                             );
-                            *next.url_mut() = url;
-                            request = next;
+                            *request.url_mut() = url;
                             continue;
                         }
                         Err(reason) => {
+                            let location = response
+                                .headers()
+                                .get(LOCATION)
+                                .and_then(|l| l.to_str().ok())
+                                .map(printable_url);
                             return Ok(failed(Carried::Redirect {
                                 status: status.as_u16(),
-                                location: response
-                                    .headers()
-                                    .get(LOCATION)
-                                    .and_then(|l| l.to_str().ok())
-                                    .map(printable_url),
+                                location,
                                 reason,
                             }));
                         }
@@ -235,16 +246,15 @@ impl Runtime {
                 // A 401: the token may have been revoked or expired early.
                 if status == StatusCode::UNAUTHORIZED && !reauthenticated {
                     reauthenticated = true;
-                    if let Some(token) = self.refreshed_token(&next).await {
+                    if let Some(token) = Box::pin(self.refreshed_token(&request)).await {
                         tracing::debug!(attempt = attempts, "401: retrying once with a new token");
-                        set_bearer(&mut next, &token);
-                        request = next;
+                        set_bearer(&mut request, &token);
                         continue;
                     }
                 }
             }
             let Some(delay) = self.0.retry.next_delay(&method, outcome, attempts, waited) else {
-                return self.finish(result, &call, spent).await;
+                return self.conclude(result, &call(Some(&request)), spent).await;
             };
             if let Some(bucket) = &self.0.bucket {
                 let cost = bucket.cost(&outcome);
@@ -253,7 +263,7 @@ impl Runtime {
                         attempt = attempts,
                         "the client's retry budget is spent: not retrying"
                     );
-                    return self.finish(result, &call, spent).await;
+                    return self.conclude(result, &call(Some(&request)), spent).await;
                 }
                 spent = spent.saturating_add(cost);
             }
@@ -267,13 +277,32 @@ impl Runtime {
                 Err(e) => tracing::debug!(attempt = attempts, error = %e, ?delay, "retrying"),
             }
             drop(result);
-            tokio::time::sleep(delay).await;
+            Box::pin(self.wait_and_renew(delay, &mut request)).await;
             waited = waited.saturating_add(delay);
-            // The token may have run out while we waited.
-            if let Ok(token) = self.0.tokens.token().await {
-                set_bearer(&mut next, &token);
-            }
-            request = next;
+        }
+    }
+
+    /// The final outcome as the caller gets it (see [`Runtime::finish`]).
+    async fn conclude(
+        &self,
+        result: reqwest::Result<Response>,
+        call: &Call<'_>,
+        spent: u32,
+    ) -> reqwest::Result<Response> {
+        match self.finish(result, call, spent) {
+            Finished::Done(result) => result,
+            // Boxed: reading a body is the rare path, and its future would
+            // otherwise be part of every call's.
+            Finished::ErrorAnswer(response) => Box::pin(self.error_answer(response, call)).await,
+        }
+    }
+
+    /// Waits `delay` before a retry, then puts a fresh token on `request`
+    /// (the token may have run out while it waited).
+    async fn wait_and_renew(&self, delay: Duration, request: &mut Request) {
+        tokio::time::sleep(delay).await;
+        if let Ok(token) = self.0.tokens.token().await {
+            set_bearer(request, &token);
         }
     }
 
@@ -298,21 +327,17 @@ impl Runtime {
     /// an undocumented 2xx as the documented one, a success body capped,
     /// an error body read (capped, secrets redacted), and what the
     /// generated code cannot express carried to [`Runtime::post`].
-    async fn finish(
-        &self,
-        result: reqwest::Result<Response>,
-        call: &Call<'_>,
-        spent: u32,
-    ) -> reqwest::Result<Response> {
-        let span = tracing::Span::current();
+    fn finish(&self, result: reqwest::Result<Response>, call: &Call<'_>, spent: u32) -> Finished {
+        let span = call.span;
         span.record("elapsed_ms", call.started.elapsed().as_millis() as u64);
+
         let mut response = match result {
             Ok(response) => response,
             Err(e) => {
                 tracing::info!(error = %e, "no answer");
                 let retry_safe = e.is_connect() || self.0.retry.may_repeat(call.method);
                 if retry_safe {
-                    return Err(e);
+                    return Finished::Done(Err(e));
                 }
                 // May have been carried out: the caller must hear that it
                 // is not safe to repeat, which the error itself cannot say.
@@ -322,11 +347,11 @@ impl Runtime {
                         .into_owned(),
                     None => crate::error::error_chain(&e),
                 };
-                return Ok(failed(Carried::Transport {
+                return Finished::Done(Ok(failed(Carried::Transport {
                     message,
                     timeout: e.is_timeout(),
                     retry_safe: false,
-                }));
+                })));
             }
         };
         let status = response.status();
@@ -338,6 +363,15 @@ impl Runtime {
             tracing::info!(status = status.as_u16(), "done");
             let empty =
                 matches!(status.as_u16(), 204 | 205) || response.content_length() == Some(0);
+            // The common case first: a documented empty answer needs no more.
+            if empty && !call.quirks.empty_success_as_null.contains(&call.operation) {
+                if let Some(documented) =
+                    call.quirks.documented_success(call.operation, status, true)
+                {
+                    return Finished::Done(Ok(with_status(response, documented)));
+                }
+                return Finished::Done(Ok(response));
+            }
             if let Some(documented) = call
                 .quirks
                 .documented_success(call.operation, status, empty)
@@ -351,22 +385,51 @@ impl Runtime {
             }
             let empty_as_null = call.quirks.empty_success_as_null.contains(&call.operation);
             if empty_as_null && empty {
-                return Ok(with_body(response, "application/json", b"null".to_vec()));
+                return Finished::Done(Ok(with_body(
+                    response,
+                    "application/json",
+                    b"null".to_vec(),
+                )));
             }
-            return Ok(match response.content_length() {
+            return Finished::Done(Ok(match response.content_length() {
                 Some(n) if n > self.0.max_body => failed(Carried::TooLarge {
                     status: status.as_u16(),
                     limit: self.0.max_body,
                 }),
                 Some(_) => response,
                 None => capped(response, self.0.max_body),
-            });
+            }));
         }
+        Finished::ErrorAnswer(response)
+    }
+
+    /// Reads an error answer's body (capped, secrets redacted) and makes
+    /// the `ApiError` the caller will see.
+    async fn error_answer(
+        &self,
+        mut response: Response,
+        call: &Call<'_>,
+    ) -> reqwest::Result<Response> {
+        let span = call.span;
+        let status = response.status();
         let mut parts = parts_of(&response);
-        let read = read_capped(&mut response, self.0.max_error_body).await?;
-        let body = self.redacted(read.bytes, call.spare);
+        let secrets = self.secrets(call.spare);
+        // Read a little past the cap, so that a secret the cap would cut in
+        // two is still whole when it is redacted; then cut at the cap.
+        let margin = secrets
+            .iter()
+            .map(|s| s.expose().len().saturating_mul(6))
+            .max()
+            .unwrap_or(0);
+        let cap = self.0.max_error_body;
+        let read = read_capped(&mut response, cap.saturating_add(margin)).await?;
+        let mut body = redacted(read.bytes, &secrets);
+        let truncated = read.truncated || body.len() > cap;
+        if body.len() > cap {
+            body.truncate(cap);
+        }
         let mut error = ApiError::from_parts(status, retry_after(&parts.headers), &body);
-        error.body_truncated = read.truncated;
+        error.body_truncated = truncated;
         // Retrying is safe after a 429 or a 408 (the request was refused
         // unprocessed), or when the method may be repeated.
         error.retryable &=
@@ -375,7 +438,7 @@ impl Runtime {
             span.record("tracking_id", id.as_str());
         }
         tracing::info!(status = status.as_u16(), "error answer");
-        let is_json = !read.truncated
+        let is_json = !truncated
             && serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
         if !is_json {
             parts.headers.remove(CONTENT_TYPE);
@@ -385,25 +448,17 @@ impl Runtime {
         Ok(rebuilt(parts, body))
     }
 
-    /// `body` with the secrets this call knows removed: the client secret,
-    /// and the token the request carried.
-    fn redacted(&self, body: bytes::Bytes, request: Option<&Request>) -> bytes::Bytes {
+    /// The secrets this call knows: the token the request carried, and
+    /// the client secret.
+    fn secrets(&self, request: Option<&Request>) -> Vec<Secret> {
         let sent = request
             .and_then(|r| r.headers().get(AUTHORIZATION))
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(Secret::new);
-        let secrets: Vec<&Secret> = sent.iter().chain(self.0.tokens.client_secret()).collect();
-        if secrets.is_empty() {
-            return body;
-        }
-        let text = String::from_utf8_lossy(&body);
-        let clean = redact_all(&text, &secrets);
-        if clean == text {
-            body
-        } else {
-            bytes::Bytes::from(clean)
-        }
+        sent.into_iter()
+            .chain(self.0.tokens.client_secret().cloned())
+            .collect()
     }
 
     /// The `post` hook: what `exec` could not express as a response (an
@@ -425,8 +480,32 @@ impl Runtime {
     }
 }
 
+/// `body` with `secrets` removed, wherever and however they appear.
+fn redacted(body: bytes::Bytes, secrets: &[Secret]) -> bytes::Bytes {
+    if secrets.is_empty() {
+        return body;
+    }
+    let text = String::from_utf8_lossy(&body);
+    let refs: Vec<&Secret> = secrets.iter().collect();
+    let clean = redact_all(&text, &refs);
+    if clean == text {
+        body
+    } else {
+        bytes::Bytes::from(clean)
+    }
+}
+
+/// What `finish` made of an outcome.
+enum Finished {
+    /// What the generated code gets.
+    Done(reqwest::Result<Response>),
+    /// An error answer whose body must be read first.
+    ErrorAnswer(Response),
+}
+
 /// What `finish` needs to know of the call.
 struct Call<'a> {
+    span: &'a tracing::Span,
     operation: &'a str,
     quirks: &'a Quirks,
     method: &'a Method,

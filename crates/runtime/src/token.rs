@@ -192,6 +192,13 @@ impl TokenCache {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
+        // The slow path, boxed: its future (a lock and an HTTP exchange) is
+        // large, and would otherwise be part of every call's future.
+        Box::pin(self.renew()).await
+    }
+
+    /// Fetches a token, one caller at a time.
+    async fn renew(&self) -> Result<Token, AuthError> {
         let fetches_before = self.fetches.load(Ordering::Acquire);
         // One fetch at a time: whoever waited here shares its outcome.
         let _fetching = self.refresh.lock().await;

@@ -33,8 +33,6 @@ mod generated {
 }
 
 pub use generated::*;
-#[doc(hidden)]
-pub use sailpoint_runtime::Quirks as __Quirks;
 pub use sailpoint_runtime::{
     ApiError, AuthError, ClientBuilder, ConfigError, Error, RetryBudget, RetryStrategy, Runtime,
     Secret,

@@ -25,7 +25,12 @@ pub mod paths {
     pub const SPEC: &str = "spec/openapi.json";
     /// The committed copy of the generated client.
     pub const CLIENT: &str = "spec/generated/sailpoint_beta.rs";
+    /// The generated mock layer: the source of `sailpoint-beta-httpmock`.
+    pub const HTTPMOCK: &str = "crates/httpmock/src/generated.rs";
 }
+
+/// The crate the mock layer imports the client's types from.
+pub const CLIENT_CRATE: &str = "sailpoint_beta";
 
 /// The command that brings the generated files up to date.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
@@ -37,6 +42,8 @@ pub struct Regenerated {
     pub spec: String,
     /// Text of the generated client.
     pub client: String,
+    /// Text of the generated mock layer.
+    pub httpmock: String,
     /// The extraction's report.
     pub extraction: Extraction,
     /// The adaptations applied for generation.
@@ -97,9 +104,12 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
             inputs.join(", ")
         )
     })?;
+    let httpmock = sailpoint_codegen::generate_httpmock(&spec, CLIENT_CRATE)
+        .context("generating the mock layer")?;
     Ok(Regenerated {
         spec,
         client: generated.code,
+        httpmock,
         extraction,
         adaptations: generated.adaptations,
         skipped: pages.skipped.len(),
@@ -119,6 +129,11 @@ pub fn file_changes(root: &Path, regenerated: &Regenerated) -> Vec<FileChange> {
             path: paths::CLIENT,
             old: read(paths::CLIENT),
             new: regenerated.client.clone(),
+        },
+        FileChange {
+            path: paths::HTTPMOCK,
+            old: read(paths::HTTPMOCK),
+            new: regenerated.httpmock.clone(),
         },
     ]
 }

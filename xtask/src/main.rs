@@ -36,10 +36,10 @@ tasks:
       fixup with the page it touched, every warning.
 
   probe SPEC
-      Generate a client for any OpenAPI JSON spec with this project's codegen,
-      build it with `cargo check` in a scratch crate, and report
-      `N operations in spec, N methods generated`. Fails if an operation is
-      missing or the crate does not compile.
+      Generate a client and its httpmock layer for any OpenAPI JSON spec
+      with this project's codegen, build them with `cargo check` in a
+      scratch crate, and report `N operations in spec, N methods generated,
+      N mocks`. Fails if an operation is missing or the crate does not compile.
 
 exit codes: 0 no drift (or drift not asked to fail), 1 drift found, 2 error
 ";
@@ -165,13 +165,14 @@ fn probe(args: &[String]) -> Result<ExitCode> {
         eprintln!("adaptation {name}: {n} change(s)");
     }
     println!(
-        "{} operations in spec, {} methods generated; the client {} ({})",
+        "{} operations in spec, {} methods generated, {} mocks; the client and its mock layer {} ({})",
         probe.operations,
         probe.methods,
+        probe.mocks,
         if probe.compiles {
-            "compiles"
+            "compile"
         } else {
-            "does NOT compile"
+            "do NOT compile"
         },
         probe.crate_dir.display()
     );

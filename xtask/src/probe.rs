@@ -1,5 +1,5 @@
 //! `cargo xtask probe SPEC`: does every operation of a spec become a method
-//! of a client that compiles?
+//! of a client that compiles, and a mock of its mock layer?
 //!
 //! The client is generated with the same codegen library as this project's
 //! (settings and adaptations), written into a scratch crate with the same
@@ -19,6 +19,8 @@ pub struct Probe {
     pub operations: usize,
     /// Client methods generated.
     pub methods: usize,
+    /// Operations of the generated mock layer (`MockServerExt` methods).
+    pub mocks: usize,
     /// The adaptations applied.
     pub adaptations: Vec<sailpoint_codegen::AppliedAdaptation>,
     /// Whether `cargo check` passed.
@@ -32,7 +34,7 @@ pub struct Probe {
 impl Probe {
     /// Whether every operation became a method of a client that compiles.
     pub fn ok(&self) -> bool {
-        self.compiles && self.methods == self.operations
+        self.compiles && self.methods == self.operations && self.mocks == self.operations
     }
 }
 
@@ -79,7 +81,22 @@ pub fn count_methods(code: &str) -> Result<usize> {
     Ok(count)
 }
 
-/// Generates, writes and checks a client for `spec_path`.
+/// Counts the operations of a generated mock layer: the methods of its
+/// `MockServerExt` trait.
+pub fn count_mocks(code: &str) -> Result<usize> {
+    let file: syn::File =
+        syn::parse_str(code).context("the generated mock layer does not parse")?;
+    Ok(file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Trait(t) if t.ident == "MockServerExt" => Some(t.items.len()),
+            _ => None,
+        })
+        .sum())
+}
+
+/// Generates, writes and checks a client and its mock layer for `spec_path`.
 pub fn probe(spec_path: &Path) -> Result<Probe> {
     let text = std::fs::read_to_string(spec_path)
         .with_context(|| format!("reading {}", spec_path.display()))?;
@@ -89,6 +106,9 @@ pub fn probe(spec_path: &Path) -> Result<Probe> {
     let generated = sailpoint_codegen::generate(&text)
         .with_context(|| format!("generating a client for {}", spec_path.display()))?;
     let methods = count_methods(&generated.code)?;
+    let mock = sailpoint_codegen::generate_httpmock(&text, "crate")
+        .with_context(|| format!("generating the mock layer for {}", spec_path.display()))?;
+    let mocks = count_mocks(&mock)?;
 
     let root = workspace_root();
     let name = spec_path
@@ -114,7 +134,9 @@ publish = false
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
+httpmock = {{ version = "0.8", default-features = false }}
 progenitor-client = "=0.15.1"
+regex = "1"
 regress = "0.10"
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "rustls-no-provider", "http2", "form", "query"] }}
 sailpoint-runtime = {{ path = "{runtime}" }}
@@ -128,9 +150,10 @@ uuid = {{ version = "1", features = ["serde"] }}
     )?;
     write_atomically(
         &crate_dir.join("src/lib.rs"),
-        "#![allow(clippy::all, unused)]\ninclude!(\"client.rs\");\nsailpoint_runtime::impl_client_hooks!(Client);\n",
+        "#![allow(clippy::all, unused)]\ninclude!(\"client.rs\");\nsailpoint_runtime::impl_client_hooks!(Client);\npub mod mock {\n    include!(\"mock.rs\");\n}\n",
     )?;
     write_atomically(&crate_dir.join("src/client.rs"), &generated.code)?;
+    write_atomically(&crate_dir.join("src/mock.rs"), &mock)?;
     // Start from the workspace's versions so nothing resolves differently.
     if !crate_dir.join("Cargo.lock").exists() {
         let _ = std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock"));
@@ -155,6 +178,7 @@ uuid = {{ version = "1", features = ["serde"] }}
     Ok(Probe {
         operations,
         methods,
+        mocks,
         adaptations: generated.adaptations,
         compiles,
         check_output,

@@ -19,7 +19,7 @@ fn generated_files_are_fresh() {
     );
 }
 
-/// A scratch copy of the tree's `spec/` folder.
+/// A scratch copy of the tree's `spec/` folder and the other generated files.
 struct Scratch(PathBuf);
 
 impl Scratch {
@@ -27,6 +27,9 @@ impl Scratch {
         let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         copy_dir(&workspace_root().join("spec"), &dir.join("spec"));
+        let mock = dir.join(paths::HTTPMOCK);
+        std::fs::create_dir_all(mock.parent().unwrap()).unwrap();
+        std::fs::copy(workspace_root().join(paths::HTTPMOCK), mock).unwrap();
         Scratch(dir)
     }
 

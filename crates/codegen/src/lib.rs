@@ -103,29 +103,13 @@ pub fn generate_with(
     spec_json: &str,
     with: &[adaptations::Adaptation],
 ) -> Result<Generated, Error> {
-    let mut spec: Value = serde_json::from_str(spec_json)?;
-    // The adaptations assume a well-formed document; check it first, so that
-    // a malformed spec is an error, not a panic.
-    <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&spec).map_err(Error::OpenApi)?;
-    let adaptations = adaptations::adapt_with(&mut spec, with);
-    let quirks = quirks_table(&spec);
-    let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(Error::OpenApi)?;
+    let prepared = prepare(spec_json, with)?;
     let mut generator = progenitor::Generator::new(&settings());
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        generator.generate_tokens(&spec)
-    }))
-    .map_err(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "no message".into());
-        Error::Panicked(message)
-    })??;
-    let (quirks_tokens, quirk_ids) = quirks;
+    let tokens = without_panics(|| generator.generate_tokens(&prepared.spec))??;
+    let (quirks_tokens, quirk_ids) = prepared.quirks;
     let tokens = quote! { #tokens #quirks_tokens };
     let mut file: syn::File = syn::parse2(tokens)?;
-    let mut adaptations = adaptations;
+    let mut adaptations = prepared.adaptations;
     adaptations.extend(no_api_version_header(&mut file)?);
     let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
     for id in quirk_ids {
@@ -134,6 +118,239 @@ pub fn generate_with(
         }
     }
     Ok(Generated { code, adaptations })
+}
+
+/// Generates the typed httpmock layer for the client generated from the
+/// same spec (progenitor's `Generator::httpmock`, on the same adapted
+/// spec, so its types are the client's): for every operation, a
+/// `MockServerExt` method with a typed `When` (path, query, headers, body)
+/// and `Then` (one method per documented response, with its body type).
+/// `client_crate` is the path the generated code imports the client's
+/// types from (`sailpoint_beta`).
+pub fn generate_httpmock(spec_json: &str, client_crate: &str) -> Result<String, Error> {
+    let prepared = prepare(spec_json, ADAPTATIONS)?;
+    let mut generator = progenitor::Generator::new(&settings());
+    // The mock layer is generated from the same type space as the client.
+    without_panics(|| generator.generate_tokens(&prepared.spec))??;
+    let tokens = without_panics(|| generator.httpmock(&prepared.spec, client_crate))??;
+    let tokens = paths_under_server(tokens, &server_path(&prepared.spec));
+    let mut file: syn::File = syn::parse2(tokens)?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut MockFixes, &mut file);
+    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}
+
+/// Where progenitor 0.15's mock generator emits code that does not compile,
+/// fixed in its output (each shown by `crates/codegen/tests/httpmock.rs`):
+///
+/// - `array_parameters_match_each_item`: a query or header parameter that
+///   is an array is matched with `value.to_string()`, which a `Vec` does
+///   not have; the client sends one `name=item` pair per item, so the
+///   mock requires each.
+/// - `parameters_as_the_client_sends_them`: query and header parameters are
+///   matched with `to_string()`, which the types of open enums (adaptation
+///   `open_enums`) do not have, and which for other types can differ from
+///   what the client sends (it serializes them with serde); they are
+///   matched with their serde form (`parameter_text`, added to the module).
+/// - `nullable_bodies_by_reference`: a response whose type is nullable (an
+///   operation with an empty and a non-empty 2xx, see the adaptation
+///   `one_success_type_per_operation`) takes `Option<&T>` and passes it
+///   where `&T` is wanted; it is passed by reference (`None` is `null`).
+struct MockFixes;
+
+impl syn::visit_mut::VisitMut for MockFixes {
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident == "operations" {
+            if let Some((_, items)) = &mut module.content {
+                items.push(syn::parse_quote! {
+                    /// A parameter's text as the client sends it: its serde
+                    /// form, a string without quotes.
+                    fn parameter_text<T: ::serde::Serialize + ?Sized>(value: &T) -> String {
+                        match ::serde_json::to_value(value) {
+                            Ok(::serde_json::Value::String(text)) => text,
+                            Ok(other) => other.to_string(),
+                            Err(_) => String::new(),
+                        }
+                    }
+                });
+            }
+        }
+        syn::visit_mut::visit_item_mod_mut(self, module);
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        let sig = &f.sig;
+        let signature = quote!(#sig).to_string();
+        let takes_array = signature.contains("Vec <");
+        let takes_option = f.sig.inputs.iter().any(|input| match input {
+            syn::FnArg::Typed(t) => {
+                let ty = &t.ty;
+                quote!(#ty).to_string().starts_with("Option <")
+            }
+            syn::FnArg::Receiver(_) => false,
+        });
+        let mut fix = FixCalls {
+            takes_array,
+            takes_option,
+        };
+        syn::visit_mut::VisitMut::visit_block_mut(&mut fix, &mut f.block);
+    }
+}
+
+struct FixCalls {
+    takes_array: bool,
+    takes_option: bool,
+}
+
+impl syn::visit_mut::VisitMut for FixCalls {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let syn::Expr::MethodCall(call) = expr else {
+            return;
+        };
+        let method = call.method.to_string();
+        let receiver = &call.receiver;
+        let is_value = |e: &syn::Expr| quote!(#e).to_string() == "value";
+        if self.takes_option
+            && method == "json_body_obj"
+            && call.args.len() == 1
+            && is_value(&call.args[0])
+        {
+            call.args[0] = syn::parse_quote!(&value);
+            return;
+        }
+        let on_inner = quote!(#receiver).to_string() == "self . 0";
+        let by_string = call.args.len() == 2 && {
+            let arg = &call.args[1];
+            quote!(#arg).to_string() == "value . to_string ()"
+        };
+        if !(on_inner && by_string && (method == "query_param" || method == "header")) {
+            return;
+        }
+        let name = call.args[0].clone();
+        let method = call.method.clone();
+        *expr = if self.takes_array {
+            syn::parse_quote! {
+                value.iter().fold(self.0, |inner, value| inner.#method(#name, parameter_text(value)))
+            }
+        } else {
+            syn::parse_quote!(self.0.#method(#name, parameter_text(&value)))
+        };
+    }
+}
+
+/// The path of the spec's first server URL (`https://{tenant}.api.identitynow.com/beta`
+/// → `/beta`), without a trailing slash; empty when there is none.
+pub fn server_path(spec: &openapiv3::OpenAPI) -> String {
+    let Some(url) = spec.servers.first().map(|s| s.url.as_str()) else {
+        return String::new();
+    };
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = match after_scheme.find('/') {
+        Some(i) if url.contains("://") => &after_scheme[i..],
+        Some(_) | None if !url.contains("://") => after_scheme,
+        _ => "",
+    };
+    path.trim_end_matches('/').to_owned()
+}
+
+/// progenitor's mock layer matches paths as the spec writes them
+/// (`^/send-test-notification$`), but the client sends them under its
+/// server's path (`/beta/send-test-notification`): every path pattern of
+/// the mock code (a string literal starting `"^/`) gets `prefix` in front.
+fn paths_under_server(tokens: TokenStream, prefix: &str) -> TokenStream {
+    use proc_macro2::{Group, Literal, TokenTree};
+    if prefix.is_empty() {
+        return tokens;
+    }
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(
+                    group.delimiter(),
+                    paths_under_server(group.stream(), prefix),
+                );
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
+            }
+            TokenTree::Literal(literal) => {
+                let text = literal.to_string();
+                match text.strip_prefix("\"^/") {
+                    Some(rest) => {
+                        let pattern =
+                            format!("^{}/{}", regex_escape(prefix), &rest[..rest.len() - 1]);
+                        TokenTree::Literal(Literal::string(&pattern.replace("\\\\", "\\")))
+                    }
+                    None => TokenTree::Literal(literal),
+                }
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// A server path as a regex (and `format!`) fragment: dots escaped, a
+/// server variable (`{version}`) matching one segment, other punctuation
+/// in a class of its own.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_variable = false;
+    for c in text.chars() {
+        match c {
+            '{' => {
+                in_variable = true;
+                out.push_str("[^/]+");
+            }
+            '}' => in_variable = false,
+            _ if in_variable => {}
+            '.' => out.push_str("\\."),
+            c if c.is_alphanumeric() || "/_-~".contains(c) => out.push(c),
+            // In a class, most characters stand for themselves, and the
+            // fragment stays free of `{}` (it is also a `format!` string).
+            c if !"\\]^[".contains(c) => {
+                out.push('[');
+                out.push(c);
+                out.push(']');
+            }
+            _ => out.push('.'),
+        }
+    }
+    out
+}
+
+/// A spec checked and adapted, with the quirks table for the runtime.
+struct Prepared {
+    spec: openapiv3::OpenAPI,
+    adaptations: Vec<AppliedAdaptation>,
+    quirks: (TokenStream, Vec<String>),
+}
+
+fn prepare(spec_json: &str, with: &[adaptations::Adaptation]) -> Result<Prepared, Error> {
+    let mut spec: Value = serde_json::from_str(spec_json)?;
+    // The adaptations assume a well-formed document; check it first, so that
+    // a malformed spec is an error, not a panic.
+    <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&spec).map_err(Error::OpenApi)?;
+    let adaptations = adaptations::adapt_with(&mut spec, with);
+    let quirks = quirks_table(&spec);
+    let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(Error::OpenApi)?;
+    Ok(Prepared {
+        spec,
+        adaptations,
+        quirks,
+    })
+}
+
+/// Runs `f`, turning a panic of progenitor's (it asserts where it should
+/// return errors) into [`Error::Panicked`].
+fn without_panics<T>(f: impl FnOnce() -> T) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "no message".into());
+        Error::Panicked(message)
+    })
 }
 
 /// An adaptation of progenitor's output, not of the spec:

@@ -329,14 +329,8 @@ async fn a_hanging_token_endpoint_costs_every_waiting_caller_one_timeout_not_one
     let client =
         Client::from_builder(builder(&tenant).timeout(Duration::from_millis(400))).unwrap();
     let started = Instant::now();
-    let calls: Vec<_> = (0..10)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { send(&client).await })
-        })
-        .collect();
-    for call in calls {
-        let err = call.await.unwrap().unwrap_err();
+    for result in concurrent_sends(&client, 10).await {
+        let err = result.unwrap_err();
         assert!(
             matches!(
                 err,
@@ -375,14 +369,8 @@ async fn a_429_storm_is_bounded_by_the_client_wide_budget() {
         builder(&tenant).retry_strategy(fast_retries().budget(Some(budget.clone()))),
     )
     .unwrap();
-    let calls: Vec<_> = (0..200)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { send(&client).await })
-        })
-        .collect();
-    for call in calls {
-        let err = call.await.unwrap().unwrap_err();
+    for result in concurrent_sends(&client, 200).await {
+        let err = result.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
         assert!(err.is_retryable(), "a 429 is safe to retry later");
     }
@@ -554,30 +542,11 @@ async fn lying_lengths_garbage_and_silence_are_errors_in_bounded_time() {
 
 // ------------------------------------------------------- configuration
 
-fn env_of(
-    pairs: Vec<(&'static str, String)>,
-) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    move |name| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    }
-}
-
-fn config_file(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("sailpoint-faults-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("config.json");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 #[tokio::test]
 async fn a_broken_config_json_does_not_break_a_complete_environment() {
     let tenant = FakeTenant::start().await;
-    let broken = config_file("broken", "{ this is not json");
-    let env = env_of(vec![
+    let broken = config_file("faults-broken", "{ this is not json");
+    let env = env_of(&[
         ("SAIL_BASE_URL", tenant.base_url()),
         ("SAIL_CLIENT_ID", CLIENT_ID.into()),
         ("SAIL_CLIENT_SECRET", CLIENT_SECRET.into()),
@@ -593,7 +562,7 @@ async fn a_broken_config_json_does_not_break_a_complete_environment() {
     // When the file is needed, its problem is the error, naming it.
     let err = Client::from_builder(
         ClientBuilder::from_env()
-            .env_lookup(env_of(vec![("SAIL_BASE_URL", tenant.base_url())]))
+            .env_lookup(env_of(&[("SAIL_BASE_URL", tenant.base_url())]))
             .config_file(&broken),
     )
     .unwrap_err();
@@ -623,7 +592,7 @@ async fn wrong_keys_wrong_types_and_blank_credentials_name_what_is_expected() {
         ),
     ];
     for (i, (text, says)) in cases.iter().enumerate() {
-        let path = config_file(&format!("keys{i}"), text);
+        let path = config_file(&format!("faults-keys{i}"), text);
         let err = Client::from_builder(
             ClientBuilder::from_env()
                 .env_lookup(|_| None)

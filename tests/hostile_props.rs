@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use common::*;
@@ -160,32 +160,9 @@ fn token_body() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// Logs of every thread of this test binary.
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = Captured(buffer.clone());
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        let _ = tracing::subscriber::set_global_default(subscriber);
-        buffer
-    })
-}
-
-#[derive(Clone)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+fn logs() -> &'static Captured {
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    LOGS.get_or_init(Captured::install_global)
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -260,7 +237,6 @@ proptest! {
             }
             Ok(())
         })?;
-        let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
-        prop_assert!(!text.contains(CLIENT_SECRET), "secret logged");
+        prop_assert!(!logs.text().contains(CLIENT_SECRET), "secret logged");
     }
 }

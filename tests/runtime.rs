@@ -10,26 +10,6 @@ use common::*;
 use fake_tenant::{FakeTenant, Reply};
 use sailpoint_beta::{AuthError, Client, ClientBuilder, Error, RetryStrategy};
 
-fn env_of(
-    pairs: &[(&'static str, String)],
-) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    let pairs: Vec<(&'static str, String)> = pairs.to_vec();
-    move |name| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    }
-}
-
-fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("sailpoint-rt-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("config.json");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 // ---------------------------------------------------------------- settings
 
 #[tokio::test]
@@ -83,7 +63,7 @@ async fn a_base_url_ending_in_the_api_version_is_accepted() {
 #[tokio::test]
 async fn explicit_settings_beat_the_environment_which_beats_config_json() {
     let tenant = FakeTenant::start().await;
-    let file = temp_file(
+    let file = config_file(
         "precedence",
         &serde_json::json!({"BaseURL": tenant.base_url(), "ClientId": "file-id", "ClientSecret": "file-secret"}).to_string(),
     );
@@ -136,7 +116,7 @@ async fn a_missing_or_malformed_setting_names_itself_and_where_it_was_looked_for
         "{text}"
     );
 
-    let file = temp_file("malformed", "{ not json");
+    let file = config_file("malformed", "{ not json");
     let err = Client::from_builder(
         ClientBuilder::from_env()
             .env_lookup(env_of(&[]))

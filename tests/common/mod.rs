@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fake_tenant::FakeTenant;
@@ -80,4 +81,76 @@ pub fn documented_400() -> serde_json::Value {
             "text": "The request was syntactically correct but its content is semantically invalid."
         }]
     })
+}
+
+/// An environment of `pairs` for `ClientBuilder::env_lookup`.
+pub fn env_of(
+    pairs: &[(&'static str, String)],
+) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    let pairs: Vec<(&'static str, String)> = pairs.to_vec();
+    move |name| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// A `config.json` holding `text`, in a folder of its own named after `name`.
+pub fn config_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sailpoint-rt-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.json");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `n` calls of [`send`] at once; their results, in order.
+pub async fn concurrent_sends(client: &Client, n: usize) -> Vec<Result<(), sailpoint_beta::Error>> {
+    let calls: Vec<_> = (0..n)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { send(&client).await })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(n);
+    for call in calls {
+        results.push(call.await.expect("the call's task ends"));
+    }
+    results
+}
+
+/// A `tracing` writer that keeps what it is given.
+#[derive(Clone, Default)]
+pub struct Captured(pub Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Installs a global TRACE subscriber writing here (once per test
+    /// binary: a global subscriber sees every thread).
+    pub fn install_global() -> Self {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+        captured
+    }
+
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
 }

@@ -16,8 +16,8 @@ usage: cargo xtask <task>
 tasks:
   regen [--upstream PATH|URL]... [--check]
       Extract spec/openapi.json from the upstream docs pages (default:
-      spec/upstream/), generate the client, write both and show what changed:
-      first a drift report in words, then unified diffs.
+      spec/upstream/), generate the client and its mock layer, write what
+      changed and show it: first a drift report in words, then unified diffs.
       --upstream  a page file, a folder of pages, or an http(s) URL of a page
                   (repeatable; replaces the default input)
       --check     write nothing; exit 1 if anything would change
@@ -55,8 +55,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// The part of [`USAGE`] about `task`: its line and the lines indented under it.
+fn task_usage(task: &str) -> Option<String> {
+    let mut lines = USAGE.lines().skip_while(|l| {
+        !(l.strip_prefix("  ")
+            .is_some_and(|rest| rest == task || rest.starts_with(&format!("{task} "))))
+    });
+    let first = lines.next()?;
+    let rest: Vec<&str> = lines.take_while(|l| l.starts_with("    ")).collect();
+    Some(format!(
+        "usage: cargo xtask {}\n{}\n",
+        first.trim(),
+        rest.join("\n")
+    ))
+}
+
 fn run(args: &[String]) -> Result<ExitCode> {
-    match args.first().map(String::as_str) {
+    let task = args.first().map(String::as_str);
+    if args.len() > 1 && args[1..].iter().any(|a| a == "--help" || a == "-h") {
+        if let Some(usage) = task.and_then(task_usage) {
+            print!("{usage}");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    match task {
         Some("regen") => regen(&args[1..]),
         Some("diff") => diff(&args[1..]),
         Some("probe") => probe(&args[1..]),

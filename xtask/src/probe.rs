@@ -96,6 +96,20 @@ pub fn count_mocks(code: &str) -> Result<usize> {
         .sum())
 }
 
+/// Where probes build: `probe/` under the user's `CARGO_TARGET_DIR` when
+/// it is set, else under the workspace's `target/`.
+pub fn probe_target_dir(root: &Path) -> PathBuf {
+    probe_target_dir_from(std::env::var_os("CARGO_TARGET_DIR"), root)
+}
+
+/// [`probe_target_dir`] for a given value of `CARGO_TARGET_DIR`.
+pub fn probe_target_dir_from(user: Option<std::ffi::OsString>, root: &Path) -> PathBuf {
+    user.filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("probe")
+}
+
 /// Generates, writes and checks a client and its mock layer for `spec_path`.
 pub fn probe(spec_path: &Path) -> Result<Probe> {
     let text = std::fs::read_to_string(spec_path)
@@ -167,7 +181,10 @@ uuid = {{ version = "1", features = ["serde"] }}
             "--manifest-path",
         ])
         .arg(crate_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/probe"))
+        // The user's target directory when they set one, else the
+        // workspace's; a folder of its own inside it, so that probes never
+        // disturb the workspace's build.
+        .env("CARGO_TARGET_DIR", probe_target_dir(&root))
         .output()
         .context("running cargo check")?;
     let compiles = output.status.success();

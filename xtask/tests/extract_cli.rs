@@ -79,3 +79,62 @@ fn bad_input_exits_non_zero_with_the_page_named() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn every_task_answers_help_with_its_own_usage() {
+    for (task, says) in [
+        (
+            "regen",
+            "usage: cargo xtask regen [--upstream PATH|URL]... [--check]",
+        ),
+        ("diff", "usage: cargo xtask diff OLD NEW"),
+        ("extract", "usage: cargo xtask extract PATH..."),
+        ("probe", "usage: cargo xtask probe SPEC"),
+    ] {
+        for flag in ["--help", "-h"] {
+            let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+                .args([task, flag])
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            assert!(
+                run.status.success(),
+                "{task} {flag}: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            assert!(stdout.starts_with(says), "{task} {flag}:\n{stdout}");
+            assert!(
+                stdout.lines().count() > 2,
+                "{task} {flag}: the options are shown:\n{stdout}"
+            );
+            for other in ["regen", "diff", "extract", "probe"]
+                .iter()
+                .filter(|t| **t != task)
+            {
+                assert!(
+                    !stdout.contains(&format!("cargo xtask {other}")),
+                    "{task} {flag}:\n{stdout}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn probes_build_under_the_users_target_dir() {
+    use std::path::PathBuf;
+    use xtask::probe::probe_target_dir_from;
+    let root = PathBuf::from("/work/project");
+    assert_eq!(
+        probe_target_dir_from(Some("/elsewhere/target".into()), &root),
+        PathBuf::from("/elsewhere/target/probe")
+    );
+    assert_eq!(
+        probe_target_dir_from(None, &root),
+        root.join("target/probe")
+    );
+    assert_eq!(
+        probe_target_dir_from(Some("".into()), &root),
+        root.join("target/probe")
+    );
+}

@@ -164,12 +164,6 @@ impl Runtime {
         }
     }
 
-    /// Sends `request` until an outcome is final: following same-origin
-    /// redirects, re-authenticating once on a 401, retrying as the strategy
-    /// and the budget allow; then makes the outcome what the caller gets.
-    ///
-    /// One slot holds the request throughout, and a copy of it is what
-    /// goes out (so the future stays small).
     /// The common case, kept small (its future is boxed once per call;
     /// see `the_boxed_call_future_stays_small`): send a copy of the request
     /// once and hand a 2xx back at once. Anything else (an error answer, a
@@ -276,7 +270,9 @@ impl Runtime {
                     }
                 }
             }
-            if !retry_now {
+            let delay = if retry_now {
+                None
+            } else {
                 let Some(delay) = self.0.retry.next_delay(&method, outcome, attempts, waited)
                 else {
                     break;
@@ -301,6 +297,12 @@ impl Runtime {
                     ),
                     Err(e) => tracing::debug!(attempt = attempts, error = %e, ?delay, "retrying"),
                 }
+                Some(delay)
+            };
+            // The answer is done with: let its connection go before waiting
+            // or sending again.
+            drop(result);
+            if let Some(delay) = delay {
                 tokio::time::sleep(delay).await;
                 waited = waited.saturating_add(delay);
                 // The token may have run out while we waited.
@@ -412,13 +414,6 @@ impl Runtime {
         }
         tracing::info!(status = status.as_u16(), "done");
         let empty = matches!(status.as_u16(), 204 | 205) || response.content_length() == Some(0);
-        // The common case first: a documented empty answer needs no more.
-        if empty && !call.quirks.empty_success_as_null.contains(&call.operation) {
-            if let Some(documented) = call.quirks.documented_success(call.operation, status, true) {
-                return with_status(response, documented);
-            }
-            return response;
-        }
         if let Some(documented) = call
             .quirks
             .documented_success(call.operation, status, empty)
@@ -430,9 +425,12 @@ impl Runtime {
             );
             response = with_status(response, documented);
         }
-        let empty_as_null = call.quirks.empty_success_as_null.contains(&call.operation);
-        if empty_as_null && empty {
-            return with_body(response, "application/json", b"null".to_vec());
+        if empty {
+            return if call.quirks.empty_success_as_null.contains(&call.operation) {
+                with_body(response, "application/json", b"null".to_vec())
+            } else {
+                response
+            };
         }
         match response.content_length() {
             Some(n) if n > self.0.max_body => failed(Carried::TooLarge {

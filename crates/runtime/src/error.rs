@@ -464,7 +464,7 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                 } else if status.is_redirection() {
                     Error::Redirect {
                         status,
-                        location: response_location(http.headers()),
+                        location: printable_location(http.headers()),
                         reason: "the client does not follow it".into(),
                     }
                 } else {
@@ -484,12 +484,15 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                 None => Error::InvalidRequest(text),
             },
             P::InvalidRequest(text) => Error::InvalidRequest(text),
-            P::ResponseBodyError(e) if length_limit(&e).is_some() => Error::ResponseTooLarge {
-                status: e.status().unwrap_or(StatusCode::OK),
-                limit: length_limit(&e).unwrap_or_default(),
-            },
             P::CommunicationError(e) => transport(e, true),
-            P::ResponseBodyError(e) | P::InvalidUpgrade(e) => transport(e, false),
+            P::ResponseBodyError(e) => match length_limit(&e) {
+                Some(limit) => Error::ResponseTooLarge {
+                    status: e.status().unwrap_or(StatusCode::OK),
+                    limit,
+                },
+                None => transport(e, false),
+            },
+            P::InvalidUpgrade(e) => transport(e, false),
         }
     }
 }
@@ -527,7 +530,8 @@ impl From<Carried> for Error {
     }
 }
 
-fn response_location(headers: &http::HeaderMap) -> Option<String> {
+/// A response's `Location`, as it may be printed (see [`printable_url`]).
+pub(crate) fn printable_location(headers: &http::HeaderMap) -> Option<String> {
     headers
         .get(http::header::LOCATION)
         .and_then(|l| l.to_str().ok())

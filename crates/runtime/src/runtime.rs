@@ -11,7 +11,7 @@ use reqwest::{Method, Request, Response, StatusCode};
 use tracing::Instrument as _;
 
 use crate::body::{capped, read_capped};
-use crate::error::{carry, carry_auth, printable_url, ApiError, Carried};
+use crate::error::{carry, carry_auth, printable_location, ApiError, Carried};
 use crate::retry::{retry_after, Attempt, Bucket, RetryStrategy};
 use crate::secret::{redact_all, Secret};
 use crate::token::{Token, TokenSource};
@@ -247,14 +247,9 @@ impl Runtime {
                             retry_now = true;
                         }
                         Err(reason) => {
-                            let location = response
-                                .headers()
-                                .get(LOCATION)
-                                .and_then(|l| l.to_str().ok())
-                                .map(printable_url);
                             return Ok(failed(Carried::Redirect {
                                 status: status.as_u16(),
-                                location,
+                                location: printable_location(response.headers()),
                                 reason,
                             }));
                         }

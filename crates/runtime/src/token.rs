@@ -278,11 +278,8 @@ impl TokenCache {
         let status = response.status();
         if status.is_redirection() {
             // Never followed: the form carries the client secret.
-            let location = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .map(|l| self.clean(&crate::error::printable_url(l)));
+            let location =
+                crate::error::printable_location(response.headers()).map(|l| self.clean(&l));
             return Err(AuthError::Redirected {
                 token_url,
                 status: status.as_u16(),

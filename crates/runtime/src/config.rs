@@ -514,10 +514,9 @@ fn tenant_url(tenant: &str) -> Result<String, ConfigError> {
 /// and the secret in it, somewhere else than the user meant).
 fn normalize_base(url: &str, api_prefix: &str) -> Result<String, String> {
     let trimmed = url.trim().trim_end_matches('/');
-    check_url(trimmed)?;
-    let parsed = reqwest::Url::parse(trimmed).map_err(|e| e.to_string())?;
+    let parsed = check_url(trimmed)?;
     let shown = printable_url(trimmed);
-    if parsed.query().is_some() || parsed.fragment().is_some() {
+    if parsed.query().is_some() {
         return Err(format!(
             "`{shown}` has a query or a fragment; give the API host only, e.g. https://acme.api.identitynow.com"
         ));
@@ -528,20 +527,13 @@ fn normalize_base(url: &str, api_prefix: &str) -> Result<String, String> {
             "`{shown}` has the path `{path}`; give the API host only (an ending `{api_prefix}` is accepted), e.g. https://acme.api.identitynow.com"
         ));
     }
-    let mut origin = parsed.origin().ascii_serialization();
-    if origin == "null" {
-        origin = format!(
-            "{}://{}",
-            parsed.scheme(),
-            parsed.host_str().unwrap_or_default()
-        );
-    }
-    Ok(origin)
+    // An http(s) URL, so its origin is a scheme, host and port.
+    Ok(parsed.origin().ascii_serialization())
 }
 
-/// An https URL, or http to a loopback host; never with credentials in it.
-/// The message shows the URL without its password.
-fn check_url(url: &str) -> Result<(), String> {
+/// An https URL, or http to a loopback host; never with credentials or a
+/// fragment in it. The message shows the URL without its password.
+fn check_url(url: &str) -> Result<reqwest::Url, String> {
     let shown = printable_url(url);
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -554,13 +546,16 @@ fn check_url(url: &str) -> Result<(), String> {
     }
     let host = parsed.host_str().unwrap_or_default();
     match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(host) => Ok(()),
-        "http" => Err(format!(
-            "`{shown}` uses plain http; only https is allowed, except to loopback hosts"
-        )),
-        other => Err(format!("`{shown}` has scheme `{other}`; use https")),
+        "https" => {}
+        "http" if is_loopback(host) => {}
+        "http" => {
+            return Err(format!(
+                "`{shown}` uses plain http; only https is allowed, except to loopback hosts"
+            ))
+        }
+        other => return Err(format!("`{shown}` has scheme `{other}`; use https")),
     }
+    Ok(parsed)
 }
 
 fn is_loopback(host: &str) -> bool {

@@ -98,14 +98,13 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
     let names = load_names(root)?;
     let extraction = docs_extract::extract(&pages.pages, &names)?;
     let spec = docs_extract::to_pretty_json(&extraction.document);
-    let generated = sailpoint_codegen::generate(&spec).with_context(|| {
-        format!(
-            "generating the client from the spec extracted from {}",
-            inputs.join(", ")
-        )
-    })?;
-    let httpmock = sailpoint_codegen::generate_httpmock(&spec, CLIENT_CRATE)
-        .context("generating the mock layer")?;
+    let (generated, httpmock) = sailpoint_codegen::generate_with_httpmock(&spec, CLIENT_CRATE)
+        .with_context(|| {
+            format!(
+                "generating the client and its mock layer from the spec extracted from {}",
+                inputs.join(", ")
+            )
+        })?;
     Ok(Regenerated {
         spec,
         client: generated.code,

@@ -117,11 +117,14 @@ pub fn probe(spec_path: &Path) -> Result<Probe> {
     let spec: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{} is not JSON", spec_path.display()))?;
     let operations = count_operations(&spec);
-    let generated = sailpoint_codegen::generate(&text)
-        .with_context(|| format!("generating a client for {}", spec_path.display()))?;
+    let (generated, mock) = sailpoint_codegen::generate_with_httpmock(&text, "crate")
+        .with_context(|| {
+            format!(
+                "generating a client and its mock layer for {}",
+                spec_path.display()
+            )
+        })?;
     let methods = count_methods(&generated.code)?;
-    let mock = sailpoint_codegen::generate_httpmock(&text, "crate")
-        .with_context(|| format!("generating the mock layer for {}", spec_path.display()))?;
     let mocks = count_mocks(&mock)?;
 
     let root = workspace_root();

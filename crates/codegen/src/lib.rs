@@ -105,19 +105,21 @@ pub fn generate_with(
 ) -> Result<Generated, Error> {
     let prepared = prepare(spec_json, with)?;
     let mut generator = progenitor::Generator::new(&settings());
-    let tokens = without_panics(|| generator.generate_tokens(&prepared.spec))??;
-    let (quirks_tokens, quirk_ids) = prepared.quirks;
-    let tokens = quote! { #tokens #quirks_tokens };
-    let mut file: syn::File = syn::parse2(tokens)?;
-    let mut adaptations = prepared.adaptations;
-    adaptations.extend(no_api_version_header(&mut file)?);
-    let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
-    for id in quirk_ids {
-        if !code.contains(&format!("operation_id: \"{id}\"")) {
-            return Err(Error::Quirk(id));
-        }
-    }
-    Ok(Generated { code, adaptations })
+    client_code(&mut generator, &prepared)
+}
+
+/// Generates the client and its typed httpmock layer from one adaptation
+/// of the spec and one type space (what `cargo xtask regen` and `probe`
+/// write). See [`generate_httpmock`] for the mock layer.
+pub fn generate_with_httpmock(
+    spec_json: &str,
+    client_crate: &str,
+) -> Result<(Generated, String), Error> {
+    let prepared = prepare(spec_json, ADAPTATIONS)?;
+    let mut generator = progenitor::Generator::new(&settings());
+    let client = client_code(&mut generator, &prepared)?;
+    let mock = httpmock_code(&mut generator, &prepared.spec, client_crate)?;
+    Ok((client, mock))
 }
 
 /// Generates the typed httpmock layer for the client generated from the
@@ -128,12 +130,38 @@ pub fn generate_with(
 /// `client_crate` is the path the generated code imports the client's
 /// types from (`sailpoint_beta`).
 pub fn generate_httpmock(spec_json: &str, client_crate: &str) -> Result<String, Error> {
-    let prepared = prepare(spec_json, ADAPTATIONS)?;
-    let mut generator = progenitor::Generator::new(&settings());
-    // The mock layer is generated from the same type space as the client.
-    without_panics(|| generator.generate_tokens(&prepared.spec))??;
-    let tokens = without_panics(|| generator.httpmock(&prepared.spec, client_crate))??;
-    let tokens = paths_under_server(tokens, &server_path(&prepared.spec));
+    generate_with_httpmock(spec_json, client_crate).map(|(_, mock)| mock)
+}
+
+/// The client's code, with the quirks table and the output adaptation.
+fn client_code(
+    generator: &mut progenitor::Generator,
+    prepared: &Prepared,
+) -> Result<Generated, Error> {
+    let tokens = without_panics(|| generator.generate_tokens(&prepared.spec))??;
+    let (quirks_tokens, quirk_ids) = &prepared.quirks;
+    let tokens = quote! { #tokens #quirks_tokens };
+    let mut file: syn::File = syn::parse2(tokens)?;
+    let mut adaptations = prepared.adaptations.clone();
+    adaptations.extend(no_api_version_header(&mut file)?);
+    let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
+    for id in quirk_ids {
+        if !code.contains(&format!("operation_id: \"{id}\"")) {
+            return Err(Error::Quirk(id.clone()));
+        }
+    }
+    Ok(Generated { code, adaptations })
+}
+
+/// The mock layer's code, from a generator that has generated the client
+/// (so that it shares the client's type space), with the fixes below.
+fn httpmock_code(
+    generator: &mut progenitor::Generator,
+    spec: &openapiv3::OpenAPI,
+    client_crate: &str,
+) -> Result<String, Error> {
+    let tokens = without_panics(|| generator.httpmock(spec, client_crate))??;
+    let tokens = paths_under_server(tokens, &server_path(spec));
     let mut file: syn::File = syn::parse2(tokens)?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut MockFixes, &mut file);
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
@@ -239,16 +267,15 @@ impl syn::visit_mut::VisitMut for FixCalls {
 }
 
 /// The path of the spec's first server URL (`https://{tenant}.api.identitynow.com/beta`
-/// → `/beta`), without a trailing slash; empty when there is none.
-pub fn server_path(spec: &openapiv3::OpenAPI) -> String {
+/// → `/beta`; a relative server URL is a path), without a trailing slash;
+/// empty when there is none.
+fn server_path(spec: &openapiv3::OpenAPI) -> String {
     let Some(url) = spec.servers.first().map(|s| s.url.as_str()) else {
         return String::new();
     };
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = match after_scheme.find('/') {
-        Some(i) if url.contains("://") => &after_scheme[i..],
-        Some(_) | None if !url.contains("://") => after_scheme,
-        _ => "",
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => url,
     };
     path.trim_end_matches('/').to_owned()
 }

@@ -165,6 +165,8 @@ pub struct RegenOutcome {
     pub diff: String,
     /// Whether the files were written.
     pub written: bool,
+    /// Upstream pages left out of the client, each with its reason.
+    pub quarantined: Vec<docs_extract::Quarantined>,
 }
 
 impl RegenOutcome {
@@ -210,6 +212,7 @@ pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutco
         changes,
         diff,
         written: stale && !check,
+        quarantined: regenerated.extraction.report.quarantined.clone(),
     })
 }
 
@@ -252,7 +255,11 @@ pub fn load_document(root: &Path, input: &str) -> Result<serde_json::Value> {
         Some(page) => vec![page],
         None => sources::load(&[input.to_owned()])?.pages,
     };
-    Ok(docs_extract::extract(&pages, &names)?.document)
+    let extraction = docs_extract::extract(&pages, &names)?;
+    for q in &extraction.report.quarantined {
+        eprintln!("{input}: quarantined (left out of this side): {q}");
+    }
+    Ok(extraction.document)
 }
 
 /// The workspace root (the parent of `xtask/`).

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context as _, Result};
 use xtask::{workspace_root, REGEN_COMMAND};
 
 /// Extraction builds and drops millions of small JSON values; mimalloc does
@@ -29,11 +29,16 @@ tasks:
       --check             exit 1 if anything changed
       --fail-on breaking  exit 1 only if something breaks callers
 
-  extract PATH... [-o FILE]
-      Pages and folders of pages (any docusaurus-plugin-openapi-docs site)
-      into one OpenAPI 3.0.3 document: stdout, or FILE (written atomically).
-      The report goes to stderr: pages by kind, operations, components, every
-      fixup with the page it touched, every warning.
+  extract PATH|URL... [-o FILE] [--names FILE] [--accept-quarantined]
+      Pages and folders of pages (any docusaurus-plugin-openapi-docs site),
+      or http(s) URLs of pages, into one OpenAPI 3.0.3 document: stdout, or
+      FILE (written atomically). The report goes to stderr: pages by kind,
+      every fixup with the page it touched, every warning, every quarantined
+      page with its reason, and `N pages → N operations, N repaired,
+      N quarantined`. A page that cannot be kept is quarantined (left out);
+      the document holds every other operation.
+      --names               component names to apply (like spec/names.yaml)
+      --accept-quarantined  exit 0 even when pages were quarantined
 
   probe SPEC
       Generate a client and its httpmock layer for any OpenAPI JSON spec
@@ -110,9 +115,22 @@ fn regen(args: &[String]) -> Result<ExitCode> {
     if !outcome.drift.is_empty() {
         println!("{}", outcome.drift.to_text(use_color()));
     }
+    if !outcome.quarantined.is_empty() {
+        println!(
+            "{} upstream page(s) quarantined: their operations are not in the client",
+            outcome.quarantined.len()
+        );
+        for q in &outcome.quarantined {
+            println!("  - {q}");
+        }
+    }
     if !outcome.stale() {
         let paths: Vec<&str> = outcome.changes.iter().map(|c| c.path).collect();
         eprintln!("up to date: {}", paths.join(", "));
+        if check && !outcome.quarantined.is_empty() {
+            eprintln!("drift: upstream pages are quarantined (listed above)");
+            return Ok(ExitCode::FAILURE);
+        }
         return Ok(ExitCode::SUCCESS);
     }
     print!("{}", outcome.diff);
@@ -212,6 +230,8 @@ fn extract(args: &[String]) -> Result<ExitCode> {
     use std::io::IsTerminal as _;
     let mut inputs = Vec::new();
     let mut output = None;
+    let mut names = docs_extract::NamesFile::default();
+    let mut accept_quarantined = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -219,6 +239,15 @@ fn extract(args: &[String]) -> Result<ExitCode> {
                 Some(path) => output = Some(std::path::PathBuf::from(path)),
                 None => bail!("-o needs a file"),
             },
+            "--names" => match args.next() {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("reading the names file {path}"))?;
+                    names = docs_extract::NamesFile::parse(path, &text)?;
+                }
+                None => bail!("--names needs a file"),
+            },
+            "--accept-quarantined" => accept_quarantined = true,
             other if other.starts_with('-') => bail!("unknown argument `{other}`\n\n{USAGE}"),
             input => inputs.push(input.to_owned()),
         }
@@ -242,15 +271,10 @@ fn extract(args: &[String]) -> Result<ExitCode> {
             }
         }
     };
-    let extraction = docs_extract::extract_with_progress(
-        &sources.pages,
-        &docs_extract::NamesFile::default(),
-        &progress,
-    )?;
-    let operations = xtask::probe::count_operations(&extraction.document);
+    let extraction = docs_extract::extract_with_progress(&sources.pages, &names, &progress)?;
     eprint!("{}", extraction.report.describe(sources.skipped.len()));
     eprintln!(
-        "{operations} operations, {} components",
+        "{} components",
         extraction
             .document
             .pointer("/components/schemas")
@@ -264,6 +288,14 @@ fn extract(args: &[String]) -> Result<ExitCode> {
             eprintln!("wrote {}", path.display());
         }
         None => print!("{json}"),
+    }
+    let quarantined = extraction.report.quarantined.len();
+    if quarantined > 0 && !accept_quarantined {
+        eprintln!(
+            "{quarantined} page(s) quarantined (listed above): the document leaves them out; \
+             pass --accept-quarantined to exit 0 anyway"
+        );
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }

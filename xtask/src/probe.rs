@@ -40,17 +40,7 @@ impl Probe {
 
 /// Counts the operations of a spec.
 pub fn count_operations(spec: &serde_json::Value) -> usize {
-    spec.get("paths")
-        .and_then(serde_json::Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(_, item)| {
-            docs_extract::validate::METHODS
-                .iter()
-                .filter(|m| item.get(**m).is_some())
-                .count()
-        })
-        .sum()
+    openapi_model::count_operations(spec)
 }
 
 /// Counts the client methods in generated code: functions of `impl Client`

@@ -21,7 +21,10 @@ fn extracts_a_site_with_a_report_on_stderr() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(stderr.contains("read 36 operation page(s) (36 compressed), 15 tag page(s), 1 info page(s); skipped 1 other file(s)"), "{stderr}");
-    assert!(stderr.contains("36 operations"), "{stderr}");
+    assert!(
+        stderr.contains("36 operation page(s) → 36 operation(s), 0 repaired, 0 quarantined"),
+        "{stderr}"
+    );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(doc["openapi"], "3.0.3");
@@ -37,7 +40,7 @@ fn reports_fixups_with_their_pages_and_prints_to_stdout() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
-    assert!(stderr.contains("365 operations"), "{stderr}");
+    assert!(stderr.contains("→ 365 operation(s)"), "{stderr}");
     assert!(
         stderr.contains("fixup path_parameters_match_template: ")
             && stderr
@@ -80,6 +83,48 @@ fn bad_input_exits_non_zero_with_the_page_named() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A site with one page that cannot be kept: the document holds the rest,
+/// the report names the page, and the exit code says something was left
+/// out unless the user accepts it.
+#[test]
+fn a_quarantined_page_fails_the_command_unless_accepted() {
+    let dir = std::env::temp_dir().join(format!("xtask-extract-q-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = xtask::workspace_root().join("spec/upstream/send-test-notification.api.mdx");
+    std::fs::copy(&seed, dir.join("send-test-notification.api.mdx")).unwrap();
+    std::fs::write(
+        dir.join("broken.api.mdx"),
+        "---\nid: broken\napi: {\"method\": \"get\", \"path\": \"/x\"}\n---\n",
+    )
+    .unwrap();
+    let out = dir.join("out.json");
+    let run = |accept: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        cmd.arg("extract").arg(&dir).arg("-o").arg(&out);
+        if accept {
+            cmd.arg("--accept-quarantined");
+        }
+        cmd.output().unwrap()
+    };
+    let strict = run(false);
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert_eq!(strict.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("quarantined: ") && stderr.contains("broken.api.mdx (page `broken`)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("has no `responses`"), "{stderr}");
+    assert!(
+        stderr.contains("2 operation page(s) → 1 operation(s), 1 repaired, 1 quarantined"),
+        "{stderr}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(doc["paths"]["/send-test-notification"]["post"].is_object());
+    assert!(run(true).status.success());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn every_task_answers_help_with_its_own_usage() {
     for (task, says) in [
@@ -88,7 +133,7 @@ fn every_task_answers_help_with_its_own_usage() {
             "usage: cargo xtask regen [--upstream PATH|URL]... [--check]",
         ),
         ("diff", "usage: cargo xtask diff OLD NEW"),
-        ("extract", "usage: cargo xtask extract PATH..."),
+        ("extract", "usage: cargo xtask extract PATH|URL..."),
         ("probe", "usage: cargo xtask probe SPEC"),
     ] {
         for flag in ["--help", "-h"] {

@@ -1,8 +1,8 @@
 //! Adaptations: named changes to a copy of the spec, for what progenitor
 //! 0.15 / typify 0.8 cannot express.
 //!
-//! Each is one function that returns what it changed; [`adapt`] runs them
-//! all. Each has a test that shows the run-time failure it prevents.
+//! Each is one function that returns what it changed; [`adapt_with`] runs
+//! them. Each has a test that shows the run-time failure it prevents.
 
 use std::collections::BTreeMap;
 
@@ -69,11 +69,6 @@ pub const REQUEST_CONTENT_TYPE_EXT: &str = "x-sailpoint-request-content-type";
 /// body as JSON `null`.
 pub const EMPTY_SUCCESS_AS_NULL_EXT: &str = "x-sailpoint-empty-success-as-null";
 
-/// Runs every adaptation on `spec`.
-pub fn adapt(spec: &mut Value) -> Vec<AppliedAdaptation> {
-    adapt_with(spec, ADAPTATIONS)
-}
-
 /// Runs the given adaptations on `spec`, in order.
 pub fn adapt_with(spec: &mut Value, adaptations: &[Adaptation]) -> Vec<AppliedAdaptation> {
     let mut applied = Vec::new();
@@ -111,15 +106,6 @@ pub fn titles_do_not_name_types(spec: &mut Value) -> Vec<String> {
     }
 }
 
-/// Phrases with which a description says an enum may grow. The drift
-/// report (`spec_drift::OPEN_ENUM_PHRASES`) must agree; a test in the xtask
-/// checks it.
-pub const OPEN_ENUM_PHRASES: &[&str] = &[
-    "may be added in the future",
-    "additional values may be added",
-    "new values may be added",
-];
-
 /// typify turns every `enum` into a closed Rust enum. SailPoint documents
 /// some enums as open ("Additional values may be added in the future without
 /// notice"): when the server sends a value the client does not know,
@@ -135,16 +121,7 @@ pub fn open_enums(spec: &mut Value) -> Vec<String> {
         let Some(map) = schema.as_object() else {
             return;
         };
-        let is_string_enum = map
-            .get("enum")
-            .and_then(Value::as_array)
-            .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_string));
-        let documented_open = map
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_lowercase)
-            .is_some_and(|d| OPEN_ENUM_PHRASES.iter().any(|p| d.contains(p)));
-        if !(is_string_enum && documented_open) {
+        if !openapi_model::is_open_enum(schema) {
             return;
         }
         let mut known = map.clone();
@@ -631,94 +608,27 @@ fn for_each_operation(spec: &Value, mut f: impl FnMut(String, &Value)) {
 
 /// Visits every schema in the spec (components and operations, nested ones
 /// included), parents before children, with a readable location.
+/// Calls `f(place, schema)` on every schema of the spec, nested ones
+/// included, parents first: components, then every place of every
+/// operation (see [`openapi_model::operation_schemas_mut`]).
 fn visit_schemas(spec: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
     if let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") {
         for (name, schema) in schemas.iter_mut() {
             visit_schema(&format!("components.schemas.{name}"), schema, f);
         }
     }
-    if let Some(Value::Object(paths)) = spec.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for (method, op) in item.iter_mut() {
-                let at = format!("{} {path}", method.to_uppercase());
-                visit_operation(&at, op, f);
-            }
-        }
-    }
-}
-
-fn visit_operation(at: &str, op: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
-    if let Some(Value::Array(params)) = op.get_mut("parameters") {
-        for p in params {
-            let name = p
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned();
-            if let Some(schema) = p.get_mut("schema") {
-                visit_schema(&format!("{at} parameter {name}"), schema, f);
-            }
-        }
-    }
-    // Borrow the request body and the responses at once.
-    let Some(op_map) = op.as_object_mut() else {
-        return;
-    };
-    let (mut body, mut responses) = (None, None);
-    for (key, value) in op_map.iter_mut() {
-        match key.as_str() {
-            "requestBody" => body = Some(value),
-            "responses" => responses = Some(value),
-            _ => {}
-        }
-    }
-    let mut holders: Vec<(String, &mut Value)> = Vec::new();
-    if let Some(body) = body {
-        holders.push(("request body".into(), body));
-    }
-    if let Some(Value::Object(responses)) = responses {
-        for (code, response) in responses.iter_mut() {
-            holders.push((format!("response {code}"), response));
-        }
-    }
-    for (what, holder) in holders {
-        if let Some(Value::Object(content)) = holder.get_mut("content") {
-            for media in content.values_mut() {
-                if let Some(schema) = media.get_mut("schema") {
-                    visit_schema(&format!("{at} {what}"), schema, f);
-                }
-            }
-        }
-    }
+    openapi_model::operations_mut(spec, &mut |route, op| {
+        openapi_model::operation_schemas_mut(op, &mut |place, schema| {
+            visit_schema(&format!("{route} {place}"), schema, f)
+        })
+    });
 }
 
 fn visit_schema(at: &str, schema: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
     f(at, schema);
-    let Some(map) = schema.as_object_mut() else {
-        return;
-    };
-    for (key, value) in map.iter_mut() {
-        match (key.as_str(), value) {
-            ("properties", Value::Object(props)) => {
-                for (name, prop) in props.iter_mut() {
-                    visit_schema(&format!("{at}.{name}"), prop, f);
-                }
-            }
-            ("items" | "not", child) => visit_schema(&format!("{at}[]"), child, f),
-            ("additionalProperties", child @ Value::Object(_)) => {
-                visit_schema(&format!("{at}{{}}"), child, f)
-            }
-            ("allOf" | "oneOf" | "anyOf", Value::Array(items)) => {
-                for (i, item) in items.iter_mut().enumerate() {
-                    visit_schema(&format!("{at}/{key}[{i}]"), item, f);
-                }
-            }
-            _ => {}
-        }
-    }
+    openapi_model::child_schemas_mut(schema, &mut |child, value| {
+        visit_schema(&format!("{at}.{child}"), value, f)
+    });
 }
 
 /// `sendTestNotification` → `SendTestNotification`.

@@ -509,14 +509,10 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
     let mut content_types = Vec::new();
     let mut empty_as_null = Vec::new();
     let mut success_statuses: Vec<(String, Vec<u16>)> = Vec::new();
-    for item in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|p| p.values())
-    {
-        for op in item.as_object().into_iter().flat_map(|m| m.values()) {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+    for operation in openapi_model::operations(spec) {
+        let op = operation.op;
+        {
+            let Some(id) = operation.id() else {
                 continue;
             };
             let name = method_name(id);

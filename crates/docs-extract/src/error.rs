@@ -76,16 +76,6 @@ pub enum Error {
         /// What is missing or wrong.
         message: String,
     },
-    /// Two pages declare the same operation.
-    #[error("{first} and {second} both declare {what}")]
-    Duplicate {
-        /// The first page.
-        first: Origin,
-        /// The second page.
-        second: Origin,
-        /// The duplicated operationId or method and path.
-        what: String,
-    },
     /// The names file is malformed or contradicts itself.
     #[error("names file {source_name}: {message}")]
     Names {
@@ -94,9 +84,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// No pages were given.
-    #[error("no operation pages found in {0}")]
-    NoPages(String),
+    /// Every operation page was quarantined: nothing is left to make a document of.
+    #[error("no operation could be kept; every operation page was quarantined:\n  - {}", .0.join("\n  - "))]
+    NothingKept(Vec<String>),
     /// A file or folder could not be read.
     #[error("cannot read {path}: {error}")]
     Io {
@@ -108,4 +98,22 @@ pub enum Error {
     /// The assembled document is not a valid OpenAPI 3.0 document.
     #[error("the assembled document is invalid:\n  - {}", .0.join("\n  - "))]
     Invalid(Vec<String>),
+}
+
+impl Error {
+    /// The page the error is about, when it is about one.
+    pub fn origin(&self) -> Option<&Origin> {
+        match self {
+            Error::NoFrontmatter { origin }
+            | Error::BadYaml { origin, .. }
+            | Error::NoApi { origin }
+            | Error::BadBase64 { origin, .. }
+            | Error::BadZlib { origin, .. }
+            | Error::BadJson { origin, .. }
+            | Error::BadApi { origin, .. } => Some(origin),
+            Error::Names { .. } | Error::NothingKept(_) | Error::Io { .. } | Error::Invalid(_) => {
+                None
+            }
+        }
+    }
 }

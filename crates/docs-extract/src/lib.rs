@@ -25,13 +25,15 @@ pub mod names;
 pub mod page;
 pub mod validate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use openapi_model::METHODS;
 use serde_json::{Map, Value};
 
 pub use error::{Error, Origin};
 pub use names::NamesFile;
+pub use openapi_model::Route;
 pub use page::{parse_page, ApiEncoding, Page};
 
 /// The OpenAPI version of the assembled document.
@@ -139,10 +141,59 @@ pub struct AppliedFixup {
     pub change: String,
 }
 
+/// The check a quarantined page failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Check {
+    /// The page decodes: frontmatter, YAML, base64, zlib, JSON.
+    Decode,
+    /// The `api` object is an operation: a method, a path, responses.
+    Operation,
+    /// No other page declares the same route or `operationId`.
+    Unique,
+    /// The operation is valid OpenAPI 3.0 once placed in the document
+    /// (it parses, its `$ref`s resolve, its parameters match its path).
+    Valid,
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Check::Decode => "decode",
+            Check::Operation => "operation",
+            Check::Unique => "unique",
+            Check::Valid => "valid",
+        })
+    }
+}
+
+/// An operation page left out of the document, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quarantined {
+    /// The page.
+    pub origin: Origin,
+    /// Its route, when the page got far enough to have one.
+    pub route: Option<Route>,
+    /// The check it failed.
+    pub check: Check,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Quarantined {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let Some(route) = &self.route {
+            write!(f, " ({route})")?;
+        }
+        write!(f, ": failed check `{}`: {}", self.check, self.reason)
+    }
+}
+
 /// What extraction did, for the person running it.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Report {
-    /// Operation pages read.
+    /// Operation pages read (kept and quarantined).
     pub operation_pages: usize,
     /// Tag pages read.
     pub tag_pages: usize,
@@ -150,8 +201,12 @@ pub struct Report {
     pub info_pages: usize,
     /// Pages whose `api` was base64 of deflated JSON.
     pub compressed_pages: usize,
+    /// Operations in the document.
+    pub operations: usize,
     /// Every fixup application.
     pub fixups: Vec<AppliedFixup>,
+    /// Pages left out of the document, each with its reason.
+    pub quarantined: Vec<Quarantined>,
     /// Component name → number of places referring to it.
     pub components: BTreeMap<String, usize>,
     /// Things worth a look that did not stop extraction.
@@ -159,8 +214,35 @@ pub struct Report {
 }
 
 impl Report {
+    /// Operation pages that a fixup repaired and that are in the document.
+    pub fn repaired(&self) -> usize {
+        let quarantined: BTreeSet<&str> = self
+            .quarantined
+            .iter()
+            .map(|q| q.origin.source.as_str())
+            .collect();
+        self.fixups
+            .iter()
+            .map(|f| f.origin.source.as_str())
+            .filter(|source| !quarantined.contains(source))
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// The one-line summary: `N pages → N operations, N repaired, N quarantined`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} operation page(s) → {} operation(s), {} repaired, {} quarantined",
+            self.operation_pages,
+            self.operations,
+            self.repaired(),
+            self.quarantined.len()
+        )
+    }
+
     /// The report for a person: pages read by kind (and `skipped` other
-    /// files), every fixup with the page it touched, every warning; a line each.
+    /// files), every fixup with the page it touched, every warning, every
+    /// quarantined page with its reason, and the summary; a line each.
     pub fn describe(&self, skipped: usize) -> String {
         let mut out = format!(
             "read {} operation page(s) ({} compressed), {} tag page(s), {} info page(s); skipped {skipped} other file(s)\n",
@@ -172,6 +254,11 @@ impl Report {
         for w in &self.warnings {
             out.push_str(&format!("warning: {w}\n"));
         }
+        for q in &self.quarantined {
+            out.push_str(&format!("quarantined: {q}\n"));
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
         out
     }
 }
@@ -179,22 +266,26 @@ impl Report {
 /// The result of [`extract`].
 #[derive(Debug, Clone)]
 pub struct Extraction {
-    /// The OpenAPI 3.0.3 document.
+    /// The OpenAPI 3.0.3 document: every operation that could be kept.
     pub document: Value,
-    /// What was done on the way.
+    /// What was done on the way, and what was left out.
     pub report: Report,
 }
 
 /// An operation page, ready to be placed.
 struct Placed {
     origin: Origin,
-    method: String,
-    path: String,
+    route: Route,
     op: Map<String, Value>,
 }
 
 /// Assembles one OpenAPI document from the given pages. Pages are decoded
 /// on every core; the result does not depend on how many there are.
+///
+/// A page that cannot be decoded or placed, or whose operation is invalid,
+/// is quarantined (left out, with its reason in [`Report::quarantined`]);
+/// the other pages still make the document. It is an error only when no
+/// operation is left, or when a problem cannot be tied to any page.
 pub fn extract(sources: &[Source], names: &NamesFile) -> Result<Extraction, Error> {
     extract_with_progress(sources, names, &|_, _| {})
 }
@@ -207,61 +298,65 @@ pub fn extract_with_progress(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Extraction, Error> {
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let pages = parallel_map(sources, |s| {
+    let decoded = openapi_model::par_map(sources, |s| {
         let page = parse_page(&s.name, &s.file_name, &s.text);
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress(n, sources.len());
         page
-    })
-    .into_iter()
-    .collect::<Result<Vec<_>, _>>()?;
-    assemble(pages, names)
-}
-
-/// Maps `items` in order, split over the available cores.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if threads < 2 || items.len() < 8 {
-        return items.iter().map(&f).collect();
+    });
+    let mut pages = Vec::with_capacity(decoded.len());
+    let mut undecoded = Vec::new();
+    for (source, page) in sources.iter().zip(decoded) {
+        match page {
+            Ok(page) => pages.push(page),
+            Err(error) => undecoded.push(Quarantined {
+                origin: error.origin().cloned().unwrap_or_else(|| Origin {
+                    source: source.name.clone(),
+                    page: None,
+                }),
+                route: None,
+                check: Check::Decode,
+                reason: error.to_string(),
+            }),
+        }
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                let f = &f;
-                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    let mut extraction = assemble_quarantining(pages, names, undecoded)?;
+    extraction.report.operation_pages += extraction
+        .report
+        .quarantined
+        .iter()
+        .filter(|q| q.check == Check::Decode)
+        .count();
+    Ok(extraction)
 }
 
-/// Assembles one OpenAPI document from parsed pages.
+/// Assembles one OpenAPI document from parsed pages, quarantining what
+/// cannot be kept (see [`extract`]).
 pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error> {
-    let mut report = Report::default();
-    let mut shared = Shared::default();
-    let mut tag_descriptions: BTreeMap<String, String> = BTreeMap::new();
-    let mut placed: Vec<Placed> = Vec::new();
+    assemble_quarantining(pages, names, Vec::new())
+}
 
-    // First pass: what every page repeats (info, servers, security schemes),
-    // which the fixups need to know.
+fn assemble_quarantining(
+    pages: Vec<Page>,
+    names: &NamesFile,
+    quarantined: Vec<Quarantined>,
+) -> Result<Extraction, Error> {
+    let mut report = Report {
+        quarantined,
+        ..Report::default()
+    };
+    // 1. What every page repeats (info, servers, security schemes), which
+    //    the fixups need to know.
+    let mut shared = Shared::default();
     for page in &pages {
         if let Page::Operation(page) = page {
             merge_shared(page, &mut shared, &mut report);
         }
     }
-    let context = fixups::Context {
-        security_schemes: shared.security_schemes.clone(),
-    };
+    let context = fixups::Context::new(shared.security_schemes.clone(), &pages);
+
+    // 2. Sort the pages by kind.
+    let mut tag_descriptions: BTreeMap<String, String> = BTreeMap::new();
     let mut operations = Vec::new();
     for page in pages {
         match page {
@@ -270,7 +365,7 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
                 if page.encoding == ApiEncoding::DeflatedBase64 {
                     report.compressed_pages += 1;
                 }
-                operations.push(std::sync::Mutex::new(Some(page)));
+                operations.push(page);
             }
             Page::Tag(tag) => {
                 report.tag_pages += 1;
@@ -281,62 +376,34 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
             Page::Info(_) => report.info_pages += 1,
         }
     }
-    // The fixups run on every core, each page with a report of its own,
-    // merged in page order.
-    let results = parallel_map(&operations, |slot| {
-        let page = slot
-            .lock()
-            .ok()
-            .and_then(|mut p| p.take())
-            .expect("each page is placed once");
-        let mut own = Report::default();
-        place(page, &context, &mut own).map(|placed| (placed, own))
-    });
-    for result in results {
-        let (one, own) = result?;
-        report.fixups.extend(own.fixups);
-        report.warnings.extend(own.warnings);
-        placed.push(one);
-    }
+
+    // 3. Fix and place each operation, on every core, each page with a
+    //    report of its own, merged in page order.
+    let placed = place_all(operations, &context, &mut report);
+
+    // 4. One operation per route and per id.
+    let placed = unique(placed, &mut report);
     if placed.is_empty() {
-        return Err(Error::NoPages("the given input".into()));
+        return Err(Error::NothingKept(
+            report.quarantined.iter().map(ToString::to_string).collect(),
+        ));
     }
 
-    // Servers every page repeats go to the top; otherwise each keeps its own.
-    let first_servers_page = shared.first_servers_page.clone();
+    // 5. The document, with names given back to inlined schemas.
+    let mut origins: BTreeMap<Route, Origin> = BTreeMap::new();
+    let mut paths: names::Paths = BTreeMap::new();
+    let mut tags: Vec<String> = Vec::new();
     let common_servers = shared
         .servers
         .as_ref()
         .filter(|_| shared.servers_agree)
         .cloned();
-    let mut paths: BTreeMap<String, BTreeMap<String, Map<String, Value>>> = BTreeMap::new();
-    let mut by_id: BTreeMap<String, Origin> = BTreeMap::new();
-    let mut by_route: BTreeMap<(String, String), Origin> = BTreeMap::new();
-    let mut tags: Vec<String> = Vec::new();
     for Placed {
         origin,
-        method,
-        path,
+        route,
         mut op,
     } in placed
     {
-        if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-            if let Some(first) = by_id.insert(id.to_owned(), origin.clone()) {
-                return Err(Error::Duplicate {
-                    first,
-                    second: origin,
-                    what: format!("operationId `{id}`"),
-                });
-            }
-        }
-        let route = (method.clone(), path.clone());
-        if let Some(first) = by_route.insert(route, origin.clone()) {
-            return Err(Error::Duplicate {
-                first,
-                second: origin,
-                what: format!("{} {path}", method.to_uppercase()),
-            });
-        }
         if common_servers.is_some() {
             op.remove("servers");
         }
@@ -345,34 +412,130 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
+            .filter_map(Value::as_str)
         {
-            if let Some(tag) = tag.as_str() {
-                if !tags.iter().any(|t| t == tag) {
-                    tags.push(tag.to_owned());
-                }
+            if !tags.iter().any(|t| t == tag) {
+                tags.push(tag.to_owned());
             }
         }
-        paths.entry(path).or_default().insert(method, op);
+        paths
+            .entry(route.path.clone())
+            .or_default()
+            .insert(route.method.clone(), op);
+        origins.insert(route, origin);
     }
     if !shared.servers_agree {
         report
             .warnings
             .push("pages disagree on `servers`; each operation keeps its own".into());
     }
-
     let (schemas, naming) = names::restore_names(&mut paths, names)?;
     report.components = naming.uses;
     report.warnings.extend(naming.warnings);
+    let mut document = document(
+        shared.info.clone(),
+        common_servers,
+        tags,
+        &tag_descriptions,
+        paths,
+        schemas,
+        &shared.security_schemes,
+    );
 
+    // 6. Validate; an invalid operation leaves, with its reason.
+    quarantine_invalid(&mut document, &mut origins, &shared, &mut report)?;
+    report.operations = openapi_model::count_operations(&document);
+    Ok(Extraction { document, report })
+}
+
+/// Applies the fixups to each operation page and places it; a page that is
+/// not an operation is quarantined.
+fn place_all(
+    operations: Vec<page::OperationPage>,
+    context: &fixups::Context,
+    report: &mut Report,
+) -> Vec<Placed> {
+    let mut slots: Vec<std::sync::Mutex<Option<page::OperationPage>>> = operations
+        .into_iter()
+        .map(|p| std::sync::Mutex::new(Some(p)))
+        .collect();
+    let results = openapi_model::par_map(&slots, |slot| {
+        let page = slot.lock().ok().and_then(|mut p| p.take())?;
+        let origin = page.origin.clone();
+        let mut own = Report::default();
+        Some((origin, place(page, context, &mut own), own))
+    });
+    slots.clear();
+    let mut placed = Vec::new();
+    for (origin, result, own) in results.into_iter().flatten() {
+        report.warnings.extend(own.warnings);
+        match result {
+            Ok(one) => {
+                report.fixups.extend(own.fixups);
+                placed.push(one);
+            }
+            Err(error) => report.quarantined.push(Quarantined {
+                origin,
+                route: None,
+                check: Check::Operation,
+                reason: error.to_string(),
+            }),
+        }
+    }
+    placed
+}
+
+/// Keeps the first page of each route and each `operationId`; a later page
+/// declaring the same is quarantined.
+fn unique(placed: Vec<Placed>, report: &mut Report) -> Vec<Placed> {
+    let mut by_id: BTreeMap<String, Origin> = BTreeMap::new();
+    let mut by_route: BTreeMap<Route, Origin> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(placed.len());
+    for one in placed {
+        let id = one.op.get("operationId").and_then(Value::as_str);
+        let clash = match (by_route.get(&one.route), id.and_then(|id| by_id.get(id))) {
+            (Some(first), _) => Some(format!("{} is also declared by {first}", one.route)),
+            (None, Some(first)) => Some(format!(
+                "operationId `{}` is also used by {first}",
+                id.unwrap_or_default()
+            )),
+            (None, None) => None,
+        };
+        if let Some(reason) = clash {
+            report.quarantined.push(Quarantined {
+                origin: one.origin,
+                route: Some(one.route),
+                check: Check::Unique,
+                reason,
+            });
+            continue;
+        }
+        if let Some(id) = id {
+            by_id.insert(id.to_owned(), one.origin.clone());
+        }
+        by_route.insert(one.route.clone(), one.origin.clone());
+        kept.push(one);
+    }
+    kept
+}
+
+/// The document from its parts.
+fn document(
+    info: Option<Value>,
+    servers: Option<Value>,
+    mut tags: Vec<String>,
+    tag_descriptions: &BTreeMap<String, String>,
+    paths: names::Paths,
+    schemas: BTreeMap<String, Value>,
+    security_schemes: &BTreeMap<String, Value>,
+) -> Value {
     let mut doc = Map::new();
     doc.insert("openapi".into(), OPENAPI_VERSION.into());
     doc.insert(
         "info".into(),
-        shared
-            .info
-            .unwrap_or_else(|| serde_json::json!({"title": "API", "version": "0.0.0"})),
+        info.unwrap_or_else(|| serde_json::json!({"title": "API", "version": "0.0.0"})),
     );
-    if let Some(servers) = common_servers {
+    if let Some(servers) = servers {
         doc.insert("servers".into(), servers);
     }
     tags.sort();
@@ -393,7 +556,7 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
     let mut path_items = Map::new();
     for (path, mut methods) in paths {
         let mut item = Map::new();
-        for method in validate::METHODS {
+        for method in METHODS {
             if let Some(op) = methods.remove(method) {
                 item.insert(method.into(), Value::Object(op));
             }
@@ -408,42 +571,179 @@ pub fn assemble(pages: Vec<Page>, names: &NamesFile) -> Result<Extraction, Error
             Value::Object(schemas.into_iter().collect()),
         );
     }
-    if !shared.security_schemes.is_empty() {
-        let schemes: Map<String, Value> = shared.security_schemes.into_iter().collect();
+    if !security_schemes.is_empty() {
+        let schemes: Map<String, Value> = security_schemes.clone().into_iter().collect();
         components.insert("securitySchemes".into(), Value::Object(schemes));
     }
     if !components.is_empty() {
         doc.insert("components".into(), Value::Object(components));
     }
-    let document = Value::Object(doc);
-    let problems = validate::validate(&document);
-    if !problems.is_empty() {
-        // Name the pages each problem comes from.
-        let named = problems
-            .into_iter()
-            .map(|problem| {
-                let pages: Vec<String> = by_route
-                    .iter()
-                    .filter(|((method, path), _)| {
-                        problem.starts_with(&format!("{} {path}:", method.to_uppercase()))
-                            || problem.contains(&format!("paths.{path}:"))
-                    })
-                    .map(|(_, origin)| origin.to_string())
-                    .collect();
-                if pages.is_empty() {
-                    // A document-level part: from the first page that had it.
-                    match &first_servers_page {
-                        Some(origin) => format!("{problem} (from {origin})"),
-                        None => problem,
-                    }
-                } else {
-                    format!("{problem} (from {})", pages.join(", "))
+    Value::Object(doc)
+}
+
+/// Validates the document; each operation with a problem (or using a
+/// component with one) is removed and its page quarantined, components no
+/// operation uses any more are removed, and the document is validated again.
+/// A problem no page can be blamed for is an error naming the first page of
+/// the document-level part it is in.
+fn quarantine_invalid(
+    document: &mut Value,
+    origins: &mut BTreeMap<Route, Origin>,
+    shared: &Shared,
+    report: &mut Report,
+) -> Result<(), Error> {
+    // Each round removes at least one operation, so this ends.
+    loop {
+        let problems = validate::validate(document);
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let users = component_users(document);
+        let mut blamed: BTreeMap<Route, Vec<String>> = BTreeMap::new();
+        let mut unblamed = Vec::new();
+        for problem in problems {
+            match &problem.route {
+                Some(route) if origins.contains_key(route) => {
+                    blamed
+                        .entry(route.clone())
+                        .or_default()
+                        .push(problem.message);
                 }
-            })
-            .collect();
-        return Err(Error::Invalid(named));
+                _ => match component_of(&problem.message).and_then(|c| users.get(c)) {
+                    Some(routes) if !routes.is_empty() => {
+                        for route in routes {
+                            blamed
+                                .entry(route.clone())
+                                .or_default()
+                                .push(problem.message.clone());
+                        }
+                    }
+                    _ => unblamed.push(problem),
+                },
+            }
+        }
+        if !unblamed.is_empty() || blamed.is_empty() {
+            let from = shared
+                .first_servers_page
+                .as_ref()
+                .map(|o| format!(" (from {o})"))
+                .unwrap_or_default();
+            return Err(Error::Invalid(
+                unblamed.iter().map(|p| format!("{p}{from}")).collect(),
+            ));
+        }
+        for (route, messages) in blamed {
+            remove_operation(document, &route);
+            if let Some(origin) = origins.remove(&route) {
+                report.quarantined.push(Quarantined {
+                    origin,
+                    route: Some(route),
+                    check: Check::Valid,
+                    reason: messages.join("; "),
+                });
+            }
+        }
+        if origins.is_empty() {
+            return Err(Error::NothingKept(
+                report.quarantined.iter().map(ToString::to_string).collect(),
+            ));
+        }
+        let removed = prune_components(document);
+        for name in removed {
+            report.components.remove(&name);
+        }
     }
-    Ok(Extraction { document, report })
+}
+
+/// The component schema a document-level problem is in, from its message
+/// (`components.schemas.Name: ...` or `#/components/schemas/Name/...`).
+fn component_of(message: &str) -> Option<&str> {
+    let rest = message
+        .strip_prefix("components.schemas.")
+        .or_else(|| message.strip_prefix("#/components/schemas/"))?;
+    let end = rest.find(['/', ':', '.']).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// For each component schema, the operations that use it, directly or
+/// through other components.
+fn component_users(document: &Value) -> BTreeMap<String, BTreeSet<Route>> {
+    let graph = schema_graph(document);
+    let mut users: BTreeMap<String, BTreeSet<Route>> = BTreeMap::new();
+    for operation in openapi_model::operations(document) {
+        let mut stack = Vec::new();
+        collect_schema_refs(operation.op, &mut stack);
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if seen.insert(name.clone()) {
+                stack.extend(graph.get(&name).cloned().unwrap_or_default());
+            }
+        }
+        for name in seen {
+            users.entry(name).or_default().insert(operation.route());
+        }
+    }
+    users
+}
+
+/// Component schema → the component schemas it refers to.
+fn schema_graph(document: &Value) -> BTreeMap<String, Vec<String>> {
+    document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| {
+            let mut refs = Vec::new();
+            collect_schema_refs(schema, &mut refs);
+            (name.clone(), refs)
+        })
+        .collect()
+}
+
+fn collect_schema_refs(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|v| collect_schema_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
+        _ => {}
+    }
+}
+
+fn remove_operation(document: &mut Value, route: &Route) {
+    let Some(Value::Object(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    if let Some(Value::Object(item)) = paths.get_mut(&route.path) {
+        item.remove(&route.method);
+        if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+            paths.shift_remove(&route.path);
+        }
+    }
+}
+
+/// Removes component schemas no operation uses any more; returns their names.
+fn prune_components(document: &mut Value) -> Vec<String> {
+    let used: BTreeSet<String> = component_users(document).into_keys().collect();
+    let mut removed = Vec::new();
+    if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
+        schemas.retain(|name, _| {
+            let keep = used.contains(name);
+            if !keep {
+                removed.push(name.clone());
+            }
+            keep
+        });
+    }
+    removed
 }
 
 /// What the pages repeat and the document holds once.
@@ -509,13 +809,8 @@ fn place(
     if !matches!(api.get("responses"), Some(Value::Object(r)) if !r.is_empty()) {
         return Err(bad("has no `responses`".into()));
     }
-    if !matches!(api.get("operationId"), Some(Value::String(_))) {
-        return Err(bad("has no string `operationId`".into()));
-    }
     let method = match api.get("method") {
-        Some(Value::String(m)) if validate::METHODS.contains(&m.to_lowercase().as_str()) => {
-            m.to_lowercase()
-        }
+        Some(Value::String(m)) if METHODS.contains(&m.to_lowercase().as_str()) => m.to_lowercase(),
         Some(other) => return Err(bad(format!("has `method` {other}, not an HTTP method"))),
         None => return Err(bad("has no `method`".into())),
     };
@@ -529,13 +824,25 @@ fn place(
         }
         None => return Err(bad("has no `path`".into())),
     }
-    fixups::apply_all(&mut api, context, &mut |fixup, change| {
+    let context = context.for_page(origin.page.as_deref());
+    let mut opened = 0;
+    fixups::apply_all(&mut api, &context, &mut |fixup, change| {
+        if change.contains(fixups::OPEN_SCHEMA_NOTE) {
+            opened += 1;
+        }
         report.fixups.push(AppliedFixup {
             fixup,
             origin: origin.clone(),
             change,
         });
     });
+    if opened > 0 {
+        report.warnings.push(format!(
+            "{origin}: {opened} recursive schema(s) written as `circular()` without a name \
+             {} (any JSON value); see fixup `circular_reference`",
+            fixups::OPEN_SCHEMA_NOTE
+        ));
+    }
     // A fixup may have corrected the path.
     let path = api
         .get("path")
@@ -568,10 +875,14 @@ fn place(
                 .push(format!("{origin}: dropped unknown `api` key `{key}`"));
         }
     }
+    if !matches!(op.get("operationId"), Some(Value::String(id)) if !id.is_empty()) {
+        return Err(bad(
+            "has no string `operationId`, and none could be derived".into(),
+        ));
+    }
     Ok(Placed {
         origin,
-        method,
-        path,
+        route: Route { method, path },
         op,
     })
 }

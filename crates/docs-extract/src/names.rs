@@ -17,6 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
+use openapi_model::pascal_case;
+
 use crate::error::Error;
 
 /// The maintainers' names file: component name → place of one occurrence.
@@ -93,70 +95,12 @@ fn is_component_name(name: &str) -> bool {
 
 /// Turns a schema title into a component name: `Error response DTO` →
 /// `ErrorResponseDTO`; a title that is already a valid name is kept as is.
-fn title_to_name(title: &str) -> Option<String> {
+pub(crate) fn title_to_name(title: &str) -> Option<String> {
     if is_component_name(title) {
         return Some(title.to_owned());
     }
-    let name = pascal(title);
+    let name = pascal_case(title);
     (!name.is_empty()).then_some(name)
-}
-
-/// Calls `f` on every schema position of an operation (parameters, request
-/// and response bodies, response headers), outermost schemas only.
-pub fn for_each_operation_schema(op: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Value)) {
-    if let Some(Value::Array(params)) = op.get_mut("parameters") {
-        for param in params {
-            if let Some(schema) = param.get_mut("schema") {
-                f(schema);
-            }
-        }
-    }
-    if let Some(body) = op.get_mut("requestBody") {
-        for_each_content_schema(body, f);
-    }
-    if let Some(Value::Object(responses)) = op.get_mut("responses") {
-        for response in responses.values_mut() {
-            for_each_content_schema(response, f);
-            if let Some(Value::Object(headers)) = response.get_mut("headers") {
-                for header in headers.values_mut() {
-                    if let Some(schema) = header.get_mut("schema") {
-                        f(schema);
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn for_each_content_schema(holder: &mut Value, f: &mut dyn FnMut(&mut Value)) {
-    if let Some(Value::Object(content)) = holder.get_mut("content") {
-        for media in content.values_mut() {
-            if let Some(schema) = media.get_mut("schema") {
-                f(schema);
-            }
-        }
-    }
-}
-
-/// Calls `f` on every direct sub-schema of `schema`.
-pub fn for_each_child_schema(schema: &mut Value, f: &mut dyn FnMut(&mut Value)) {
-    let Value::Object(map) = schema else { return };
-    if let Some(Value::Object(props)) = map.get_mut("properties") {
-        props.values_mut().for_each(&mut *f);
-    }
-    for key in ["items", "not"] {
-        if let Some(child) = map.get_mut(key) {
-            f(child);
-        }
-    }
-    if let Some(child @ Value::Object(_)) = map.get_mut("additionalProperties") {
-        f(child);
-    }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        if let Some(Value::Array(items)) = map.get_mut(key) {
-            items.iter_mut().for_each(&mut *f);
-        }
-    }
 }
 
 /// What naming did, for the report.
@@ -164,8 +108,6 @@ pub fn for_each_child_schema(schema: &mut Value, f: &mut dyn FnMut(&mut Value)) 
 pub struct NamingReport {
     /// Component name → how many places now refer to it.
     pub uses: BTreeMap<String, usize>,
-    /// Names derived from where a repeated, unnamed schema was first used.
-    pub derived: Vec<String>,
     /// Problems worth a maintainer's look (stale names-file entries, clashing titles).
     pub warnings: Vec<String>,
 }
@@ -296,7 +238,7 @@ fn shape_walk(
                     (false, _, _) => None,
                     (_, Mode::Schema, "items") => Some("Item".to_owned()),
                     (_, Mode::Schema, "additionalProperties") => Some("Value".to_owned()),
-                    (_, Mode::SchemaMap, _) => Some(pascal(key)),
+                    (_, Mode::SchemaMap, _) => Some(pascal_case(key)),
                     _ => None,
                 };
                 let pushed = part.is_some();
@@ -481,19 +423,9 @@ fn replace_named(
 }
 
 /// `owner-id` → `OwnerId`.
-fn pascal(s: &str) -> String {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut cs = w.chars();
-            cs.next()
-                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-type Paths = BTreeMap<String, BTreeMap<String, Map<String, Value>>>;
+/// Operations by path and method, as extraction holds them before the
+/// document is made.
+pub type Paths = BTreeMap<String, BTreeMap<String, Map<String, Value>>>;
 
 /// Calls `f` on every top-level schema of an operation with a name hint
 /// for its place: `{OperationId}Request`, `{OperationId}Response{code}`,
@@ -501,14 +433,14 @@ type Paths = BTreeMap<String, BTreeMap<String, Map<String, Value>>>;
 fn op_top_schemas(op: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Value, &mut Vec<String>)) {
     {
         {
-            let id = pascal(
+            let id = pascal_case(
                 op.get("operationId")
                     .and_then(Value::as_str)
                     .unwrap_or("Operation"),
             );
             if let Some(Value::Array(params)) = op.get_mut("parameters") {
                 for p in params {
-                    let name = pascal(p.get("name").and_then(Value::as_str).unwrap_or(""));
+                    let name = pascal_case(p.get("name").and_then(Value::as_str).unwrap_or(""));
                     if let Some(schema) = p.get_mut("schema") {
                         f(schema, &mut vec![id.clone(), format!("Param{name}")]);
                     }
@@ -525,7 +457,7 @@ fn op_top_schemas(op: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Value, &mu
             }
             if let Some(Value::Object(responses)) = op.get_mut("responses") {
                 for (code, response) in responses.iter_mut() {
-                    let suffix = format!("Response{}", pascal(code));
+                    let suffix = format!("Response{}", pascal_case(code));
                     if let Some(Value::Object(content)) = response.get_mut("content") {
                         for media in content.values_mut() {
                             if let Some(schema) = media.get_mut("schema") {
@@ -541,7 +473,7 @@ fn op_top_schemas(op: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Value, &mu
                                     &mut vec![
                                         id.clone(),
                                         suffix.clone(),
-                                        format!("Header{}", pascal(name)),
+                                        format!("Header{}", pascal_case(name)),
                                     ],
                                 );
                             }
@@ -611,34 +543,24 @@ pub fn restore_names(
         }
     }
 
-    // 2. Survey every operation (two threads): titled and repeated shapes.
+    // 2. Survey every operation (on every core): titled and repeated shapes.
     let mut ops: Vec<&mut Map<String, Value>> = paths
         .values_mut()
         .flat_map(|methods| methods.values_mut())
         .collect();
-    let half = ops.len() / 2;
-    let survey = {
-        let (first, second) = ops.split_at_mut(half);
-        std::thread::scope(|scope| {
-            let later = scope.spawn(move || {
-                let mut survey = Survey::default();
-                for (i, op) in second.iter_mut().enumerate() {
-                    survey.operation(half + i, op);
-                }
-                survey
-            });
-            let mut survey = Survey::default();
-            for (i, op) in first.iter_mut().enumerate() {
-                survey.operation(i, op);
-            }
-            survey.merge(
-                later
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            );
-            survey
-        })
-    };
+    let survey = openapi_model::par_chunks_mut(&mut ops, |offset, chunk| {
+        let mut survey = Survey::default();
+        for (i, op) in chunk.iter_mut().enumerate() {
+            survey.operation(offset + i, op);
+        }
+        survey
+    })
+    .into_iter()
+    .reduce(|mut all, part| {
+        all.merge(part);
+        all
+    })
+    .unwrap_or_default();
 
     // 3. Names, in document order: titles, then repeated shapes.
     let mut titled: Vec<(Pos, u64, String)> = survey
@@ -665,39 +587,38 @@ pub fn restore_names(
         .map(|(h, (_, pos, hint))| (pos, h, hint))
         .collect();
     repeated.sort();
-    let mut derived = Vec::new();
     for (_, h, hint) in repeated {
         let base = if hint.is_empty() {
             "Schema".to_owned()
         } else {
             hint
         };
-        derived.push(chosen.give(h, &base));
+        chosen.give(h, &base);
     }
 
-    // 4. Replace (two threads); the first occurrence of each shape is its body.
+    // 4. Replace (on every core); the first occurrence of each shape is its body.
     let bodies = {
-        let (first, second) = ops.split_at_mut(half);
         let chosen = &chosen;
-        std::thread::scope(|scope| {
-            let later = scope.spawn(move || replace_named(second, half, chosen));
-            let mut bodies = replace_named(first, 0, chosen)?;
-            for (name, (pos, body)) in later.join().unwrap_or_else(|p| std::panic::resume_unwind(p))? {
+        let parts = openapi_model::par_chunks_mut(&mut ops, |offset, chunk| {
+            replace_named(chunk, offset, chosen)
+        });
+        let mut bodies: BTreeMap<String, (Pos, Value)> = BTreeMap::new();
+        for part in parts {
+            for (name, (pos, body)) in part.map_err(names_error)? {
                 match bodies.get(&name) {
                     Some((_, existing)) if *existing != body => {
-                        return Err(format!(
+                        return Err(names_error(format!(
                             "two different schemas hash alike as `{name}` (a 64-bit collision); please report this site"
-                        ))
+                        )))
                     }
-                    Some(_) => {}
-                    None => {
+                    Some((first, _)) if *first <= pos => {}
+                    _ => {
                         bodies.insert(name, (pos, body));
                     }
                 }
             }
-            Ok(bodies)
-        })
-        .map_err(names_error)?
+        }
+        bodies
     };
     let components: BTreeMap<String, Value> = bodies
         .into_iter()
@@ -717,11 +638,6 @@ pub fn restore_names(
     for name in refs {
         *report.uses.entry(name).or_default() += 1;
     }
-    report.derived = derived
-        .into_iter()
-        .filter(|n| components.contains_key(n))
-        .collect();
-    report.derived.sort();
     Ok((components, report))
 }
 

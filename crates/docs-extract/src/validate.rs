@@ -1,132 +1,179 @@
-//! Structural validation of an assembled document, beyond what parsing it
-//! with `openapiv3` checks.
+//! Validation of an assembled document: it parses as OpenAPI 3.0 (with
+//! `openapiv3`, one operation at a time so each problem names its
+//! operation), and the structure `openapiv3` does not check holds (path
+//! templates and parameters, unique operation ids, security requirements,
+//! server variables, `$ref`s that resolve).
 
 use std::collections::{BTreeSet, HashMap};
 
+use openapi_model::{operations, template_names, Problem, Route};
 use serde_json::Value;
 
-/// HTTP methods an OpenAPI path item may hold, in the order they are written.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Returns every problem found; empty when the document is valid.
-pub fn validate(doc: &Value) -> Vec<String> {
-    let mut problems = Vec::new();
-    problems.extend(openapi_problems(doc));
+pub fn validate(doc: &Value) -> Vec<Problem> {
+    let mut problems = openapi_problems(doc);
     if doc.get("openapi").and_then(Value::as_str) != Some("3.0.3") {
-        problems.push("`openapi` must be \"3.0.3\"".into());
+        problems.push(Problem::document("`openapi` must be \"3.0.3\""));
     }
-    check_servers(doc.get("servers"), "the document", &mut problems);
+    check_servers(doc.get("servers"), None, &mut problems);
 
     let schemes: BTreeSet<&str> = doc
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object)
         .map(|m| m.keys().map(String::as_str).collect())
         .unwrap_or_default();
-    check_security(doc.get("security"), "the document", &schemes, &mut problems);
+    check_security(doc.get("security"), None, &schemes, &mut problems);
 
-    let mut operation_ids: HashMap<&str, String> = HashMap::new();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            let templated = template_names(path);
-            let path_level = declared_path_params(item.get("parameters"));
-            for method in METHODS {
-                let Some(op) = item.get(method) else { continue };
-                let here = format!("{} {path}", method.to_uppercase());
-                let mut declared = path_level.clone();
-                declared.extend(declared_path_params(op.get("parameters")));
-                for name in templated.difference(&declared) {
-                    problems.push(format!(
-                        "{here}: path template `{{{name}}}` has no `in: path` parameter"
-                    ));
-                }
-                for name in declared.difference(&templated) {
-                    problems.push(format!(
-                        "{here}: path parameter `{name}` is not in the path template"
-                    ));
-                }
-                check_params(op.get("parameters"), &here, &mut problems);
-                check_security(op.get("security"), &here, &schemes, &mut problems);
-                check_servers(op.get("servers"), &here, &mut problems);
-                match op.get("operationId").and_then(Value::as_str) {
-                    Some(id) => {
-                        if let Some(first) = operation_ids.insert(id, here.clone()) {
-                            problems.push(format!(
-                                "{here}: operationId `{id}` is also used by {first}"
-                            ));
-                        }
-                    }
-                    None => problems.push(format!("{here}: no operationId")),
-                }
-                if op
-                    .get("responses")
-                    .and_then(Value::as_object)
-                    .is_none_or(|r| r.is_empty())
-                {
-                    problems.push(format!("{here}: no responses"));
+    let mut operation_ids: HashMap<&str, Route> = HashMap::new();
+    for operation in operations(doc) {
+        let here = operation.route();
+        let at = |message: String| Problem::at(here.clone(), message);
+        let op = operation.op;
+        let templated: BTreeSet<String> = template_names(operation.path).into_iter().collect();
+        let mut declared = declared_path_params(operation.item.get("parameters"));
+        declared.extend(declared_path_params(op.get("parameters")));
+        for name in templated.difference(&declared) {
+            problems.push(at(format!(
+                "path template `{{{name}}}` has no `in: path` parameter"
+            )));
+        }
+        for name in declared.difference(&templated) {
+            problems.push(at(format!(
+                "path parameter `{name}` is not in the path template"
+            )));
+        }
+        check_params(op.get("parameters"), &here, &mut problems);
+        check_security(op.get("security"), Some(&here), &schemes, &mut problems);
+        check_servers(op.get("servers"), Some(&here), &mut problems);
+        match operation.id() {
+            Some(id) => {
+                if let Some(first) = operation_ids.insert(id, here.clone()) {
+                    problems.push(at(format!("operationId `{id}` is also used by {first}")));
                 }
             }
+            None => problems.push(at("no operationId".into())),
+        }
+        if op
+            .get("responses")
+            .and_then(Value::as_object)
+            .is_none_or(|r| r.is_empty())
+        {
+            problems.push(at("no responses".into()));
+        }
+        check_refs(doc, op, &mut Vec::new(), Some(&here), &mut problems);
+    }
+    for (key, value) in doc.as_object().into_iter().flatten() {
+        if key != "paths" {
+            let mut at = vec![key.as_str()];
+            check_refs(doc, value, &mut at, None, &mut problems);
         }
     }
-    check_refs(doc, doc, &mut Vec::new(), &mut problems);
     problems
 }
 
-/// Parses the document with `openapiv3` in parts (half the paths and the
-/// components on one thread; the other half and the rest on another): the
-/// same checks as one parse of the whole, in about half the time.
-fn openapi_problems(doc: &Value) -> Vec<String> {
+/// Parses the document with `openapiv3` one operation and one component at
+/// a time, spread over the cores: the same checks as one parse of the
+/// whole, each problem tied to its operation or component.
+fn openapi_problems(doc: &Value) -> Vec<Problem> {
     use serde::Deserialize as _;
-    let paths: Vec<(&String, &Value)> = doc
+    enum Part<'a> {
+        Operation(Route, &'a Value),
+        PathItem(&'a str, serde_json::Map<String, Value>),
+        Component(&'a str, &'a str, &'a Value),
+        Skeleton(Value),
+    }
+    let mut parts: Vec<Part<'_>> = operations(doc)
+        .map(|o| Part::Operation(o.route(), o.op))
+        .collect();
+    for (path, item) in doc
         .get("paths")
         .and_then(Value::as_object)
-        .map(|p| p.iter().collect())
-        .unwrap_or_default();
-    let check_paths = |part: &[(&String, &Value)]| -> Vec<String> {
-        part.iter()
-            .filter_map(|(path, item)| {
-                openapiv3::PathItem::deserialize(*item)
+        .into_iter()
+        .flatten()
+    {
+        // The path item without its operations (checked above).
+        let rest = item
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| !openapi_model::METHODS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        parts.push(Part::PathItem(path, rest));
+    }
+    for (kind, entries) in doc
+        .get("components")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        match entries.as_object() {
+            Some(entries) => parts.extend(
+                entries
+                    .iter()
+                    .map(|(name, v)| Part::Component(kind.as_str(), name.as_str(), v)),
+            ),
+            None => parts.push(Part::Component(kind.as_str(), "", entries)),
+        }
+    }
+    // The rest of the document, without its two large parts.
+    let mut skeleton = serde_json::Map::new();
+    for (key, value) in doc.as_object().into_iter().flatten() {
+        if key != "paths" && key != "components" {
+            skeleton.insert(key.clone(), value.clone());
+        }
+    }
+    skeleton.insert("paths".into(), Value::Object(serde_json::Map::new()));
+    parts.push(Part::Skeleton(Value::Object(skeleton)));
+
+    let check = |part: &Part<'_>| -> Option<Problem> {
+        let invalid = |e: serde_json::Error| format!("not an OpenAPI 3.0 document: {e}");
+        match part {
+            Part::Operation(route, op) => openapiv3::Operation::deserialize(*op)
+                .err()
+                .map(|e| Problem::at(route.clone(), invalid(e))),
+            Part::PathItem(path, rest) => {
+                openapiv3::PathItem::deserialize(&Value::Object(rest.clone()))
                     .err()
-                    .map(|e| format!("not an OpenAPI 3.0 document: paths.{path}: {e}"))
-            })
-            .collect()
+                    .map(|e| Problem::document(format!("paths.{path}: {}", invalid(e))))
+            }
+            Part::Component(kind, name, value) => component_problem(kind, value)
+                .map(|e| Problem::document(format!("components.{kind}.{name}: {}", invalid(e)))),
+            Part::Skeleton(skeleton) => openapiv3::OpenAPI::deserialize(skeleton)
+                .err()
+                .map(|e| Problem::document(invalid(e))),
+        }
     };
-    let (first, second) = paths.split_at(paths.len() / 2);
-    std::thread::scope(|scope| {
-        // The other thread: half the paths and the components.
-        let other = scope.spawn(|| {
-            let mut problems = check_paths(second);
-            if let Some(components) = doc.get("components") {
-                if let Err(e) = openapiv3::Components::deserialize(components) {
-                    problems.push(format!("not an OpenAPI 3.0 document: components: {e}"));
-                }
-            }
-            problems
-        });
-        let mut problems = check_paths(first);
-        // The rest of the document, without its two large parts.
-        let mut skeleton = serde_json::Map::new();
-        for (key, value) in doc.as_object().into_iter().flatten() {
-            if key != "paths" && key != "components" {
-                skeleton.insert(key.clone(), value.clone());
-            }
-        }
-        skeleton.insert("paths".into(), Value::Object(serde_json::Map::new()));
-        if let Err(e) = openapiv3::OpenAPI::deserialize(&Value::Object(skeleton)) {
-            problems.push(format!("not an OpenAPI 3.0 document: {e}"));
-        }
-        problems.extend(other.join().unwrap_or_default());
-        problems
-    })
+    openapi_model::par_map(&parts, check)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
-/// The names inside `{...}` of a path template.
-pub fn template_names(path: &str) -> BTreeSet<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
+/// Parses one component of the given kind.
+fn component_problem(kind: &str, value: &Value) -> Option<serde_json::Error> {
+    use openapiv3::ReferenceOr;
+    use serde::Deserialize as _;
+    fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> Option<serde_json::Error> {
+        ReferenceOr::<T>::deserialize(v).err()
+    }
+    match kind {
+        "schemas" => parse::<openapiv3::Schema>(value),
+        "responses" => parse::<openapiv3::Response>(value),
+        "parameters" => parse::<openapiv3::Parameter>(value),
+        "examples" => parse::<openapiv3::Example>(value),
+        "requestBodies" => parse::<openapiv3::RequestBody>(value),
+        "headers" => parse::<openapiv3::Header>(value),
+        "securitySchemes" => parse::<openapiv3::SecurityScheme>(value),
+        "links" => parse::<openapiv3::Link>(value),
+        "callbacks" => parse::<openapiv3::Callback>(value),
+        _ => {
+            // An extension or an unknown kind: let `Components` judge it.
+            let mut one = serde_json::Map::new();
+            one.insert(kind.to_owned(), value.clone());
+            openapiv3::Components::deserialize(&Value::Object(one)).err()
+        }
+    }
 }
 
 fn declared_path_params(params: Option<&Value>) -> BTreeSet<String> {
@@ -139,42 +186,51 @@ fn declared_path_params(params: Option<&Value>) -> BTreeSet<String> {
         .collect()
 }
 
-fn check_params(params: Option<&Value>, here: &str, problems: &mut Vec<String>) {
+fn check_params(params: Option<&Value>, here: &Route, problems: &mut Vec<Problem>) {
     let mut seen = BTreeSet::new();
     for p in params.and_then(Value::as_array).into_iter().flatten() {
         let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
         let location = p.get("in").and_then(Value::as_str).unwrap_or("?");
         if !seen.insert((name, location)) {
-            problems.push(format!(
-                "{here}: parameter `{name}` in {location} is declared twice"
+            problems.push(Problem::at(
+                here.clone(),
+                format!("parameter `{name}` in {location} is declared twice"),
             ));
         }
         if location == "path" && p.get("required") != Some(&Value::Bool(true)) {
-            problems.push(format!(
-                "{here}: path parameter `{name}` must be `required: true`"
+            problems.push(Problem::at(
+                here.clone(),
+                format!("path parameter `{name}` must be `required: true`"),
             ));
         }
+    }
+}
+
+fn problem(here: Option<&Route>, what: &str, message: String) -> Problem {
+    match here {
+        Some(route) => Problem::at(route.clone(), message),
+        None => Problem::document(format!("{what}: {message}")),
     }
 }
 
 fn check_security(
     security: Option<&Value>,
-    here: &str,
+    here: Option<&Route>,
     schemes: &BTreeSet<&str>,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) {
     for requirement in security.and_then(Value::as_array).into_iter().flatten() {
         for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
             if !schemes.contains(name.as_str()) {
-                problems.push(format!(
-                    "{here}: security requirement names `{name}`, which is not in components.securitySchemes"
-                ));
+                problems.push(problem(here, "the document", format!(
+                    "security requirement names `{name}`, which is not in components.securitySchemes"
+                )));
             }
         }
     }
 }
 
-fn check_servers(servers: Option<&Value>, here: &str, problems: &mut Vec<String>) {
+fn check_servers(servers: Option<&Value>, here: Option<&Route>, problems: &mut Vec<Problem>) {
     for server in servers.and_then(Value::as_array).into_iter().flatten() {
         let url = server.get("url").and_then(Value::as_str).unwrap_or("");
         for var in template_names(url) {
@@ -182,8 +238,10 @@ fn check_servers(servers: Option<&Value>, here: &str, problems: &mut Vec<String>
                 .pointer(&format!("/variables/{var}/default"))
                 .is_none()
             {
-                problems.push(format!(
-                    "{here}: server `{url}` uses `{{{var}}}` without a variable default"
+                problems.push(problem(
+                    here,
+                    "the document",
+                    format!("server `{url}` uses `{{{var}}}` without a variable default"),
                 ));
             }
         }
@@ -192,7 +250,13 @@ fn check_servers(servers: Option<&Value>, here: &str, problems: &mut Vec<String>
 
 /// Checks every `$ref` under `node`; `at` is the path to it, kept as
 /// segments so that a string is only built for a problem.
-fn check_refs<'a>(doc: &Value, node: &'a Value, at: &mut Vec<&'a str>, problems: &mut Vec<String>) {
+fn check_refs<'a>(
+    doc: &Value,
+    node: &'a Value,
+    at: &mut Vec<&'a str>,
+    here: Option<&Route>,
+    problems: &mut Vec<Problem>,
+) {
     match node {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
@@ -200,16 +264,17 @@ fn check_refs<'a>(doc: &Value, node: &'a Value, at: &mut Vec<&'a str>, problems:
                     .strip_prefix('#')
                     .is_some_and(|pointer| doc.pointer(pointer).is_some());
                 if !resolves {
-                    problems.push(format!(
-                        "#/{}: `$ref` {target} does not resolve",
-                        at.join("/")
-                    ));
+                    let message = format!("#/{}: `$ref` {target} does not resolve", at.join("/"));
+                    problems.push(match here {
+                        Some(route) => Problem::at(route.clone(), message),
+                        None => Problem::document(message),
+                    });
                 }
             }
             for (key, child) in map {
                 if child.is_object() || child.is_array() {
                     at.push(key);
-                    check_refs(doc, child, at, problems);
+                    check_refs(doc, child, at, here, problems);
                     at.pop();
                 }
             }
@@ -217,7 +282,7 @@ fn check_refs<'a>(doc: &Value, node: &'a Value, at: &mut Vec<&'a str>, problems:
         Value::Array(items) => {
             for child in items {
                 at.push("[]");
-                check_refs(doc, child, at, problems);
+                check_refs(doc, child, at, here, problems);
                 at.pop();
             }
         }
@@ -247,7 +312,7 @@ mod tests {
             "security": [{"oauth2": []}],
             "responses": {"200": {"description": "ok"}}
         }}}));
-        assert_eq!(validate(&d), Vec::<String>::new());
+        assert_eq!(validate(&d), Vec::<Problem>::new());
     }
 
     #[test]
@@ -258,7 +323,8 @@ mod tests {
             "security": [{"bearerAuth": []}],
             "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}}}}
         }}, "/b": {"get": {"operationId": "getA", "responses": {}}}}));
-        let problems = validate(&d).join("\n");
+        let problems: Vec<String> = validate(&d).iter().map(ToString::to_string).collect();
+        let problems = problems.join("\n");
         for expected in [
             "`{id}` has no `in: path` parameter",
             "`ident` is not in the path template",

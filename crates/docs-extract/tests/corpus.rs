@@ -98,6 +98,100 @@ fn the_2024_identityiq_set_decodes_compressed_pages() {
     serde_json::from_value::<openapiv3::OpenAPI>(extraction.document.clone()).unwrap();
 }
 
+/// Every set of pages under `../shared/corpus`.
+const ALL_SETS: &[&str] = &[
+    "sailpoint-beta-2022-08",
+    "identityiq-2024-03",
+    "nerm-2023-05",
+    "nerm-ids-2023-10",
+    "arm-2022-08/swagger-agent-management",
+    "arm-2022-08/swagger-analysis",
+    "arm-2022-08/swagger-arm",
+    "arm-2022-08/swagger-arm2",
+    "arm-2022-08/swagger-authentication",
+    "arm-2022-08/swagger-cloud-agent",
+    "arm-2022-08/swagger-jobs",
+    "arm-2022-08/swagger-logging",
+    "arm-2022-08/swagger-provisioning",
+    "arm-2022-08/swagger-public",
+    "arm-2022-08/swagger-rulebook",
+    "arm-2022-08/swagger-scheduling",
+    "arm-2022-08/swagger-utilization-tracking",
+];
+
+/// Every operation page of every shared set becomes an operation of a valid
+/// document: nothing quarantined, and the document parses as OpenAPI 3.0.
+#[test]
+fn every_page_of_every_shared_set_becomes_an_operation() {
+    let mut pages = 0;
+    for set in ALL_SETS {
+        let (extraction, _) = extract_set(set);
+        let r = &extraction.report;
+        assert!(
+            r.quarantined.is_empty(),
+            "{set}: quarantined:\n{}",
+            r.describe(0)
+        );
+        assert_eq!(r.operations, r.operation_pages, "{set}");
+        assert_eq!(operations(&extraction.document), r.operation_pages, "{set}");
+        serde_json::from_value::<openapiv3::OpenAPI>(extraction.document.clone())
+            .unwrap_or_else(|e| panic!("{set}: {e}"));
+        assert!(docs_extract::validate::validate(&extraction.document).is_empty());
+        pages += r.operation_pages;
+    }
+    assert_eq!(
+        pages,
+        365 + 36 + 84 + 93 + 515,
+        "every shared operation page"
+    );
+}
+
+/// The ARM OData sets have no `operationId`s: each operation gets its page's
+/// id in camelCase, and every id is unique.
+#[test]
+fn operations_without_ids_are_named_after_their_pages() {
+    let (extraction, _) = extract_set("arm-2022-08/swagger-arm2");
+    let ids = operation_ids(&extraction.document);
+    assert!(
+        ids.contains("getCustomersWithSourceOfTruthBasedOnODataFunctionality"),
+        "{ids:?}"
+    );
+    assert_eq!(ids.len(), 4);
+}
+
+fn operation_ids(doc: &serde_json::Value) -> BTreeSet<&str> {
+    doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect()
+}
+
+/// `circular()` markers become open schemas, with one warning per page.
+#[test]
+fn circular_markers_become_schemas_with_a_warning() {
+    let (extraction, _) = extract_set("arm-2022-08/swagger-rulebook");
+    let text = docs_extract::to_pretty_json(&extraction.document);
+    assert!(!text.contains("circular("), "a marker is left");
+    let warned = extraction
+        .report
+        .warnings
+        .iter()
+        .filter(|w| w.contains("circular()"))
+        .count();
+    let pages: BTreeSet<&str> = extraction
+        .report
+        .fixups
+        .iter()
+        .filter(|f| f.fixup == "circular_reference")
+        .map(|f| f.origin.source.as_str())
+        .collect();
+    assert_eq!(warned, pages.len(), "one warning per page");
+    assert_eq!(pages.len(), 9);
+}
+
 #[test]
 fn extraction_is_deterministic() {
     let a = docs_extract::to_pretty_json(&extract_set("sailpoint-beta-2022-08").0.document);
@@ -120,12 +214,17 @@ fn every_fixup_is_still_needed() {
     for f in &seed.report.fixups {
         applied.entry(f.fixup).or_default().insert("seed");
     }
-    for set in ["sailpoint-beta-2022-08", "identityiq-2024-03"] {
+    for set in ALL_SETS {
         for f in &extract_set(set).0.report.fixups {
             applied.entry(f.fixup).or_default().insert(set);
         }
     }
     for fixup in docs_extract::fixups::FIXUPS {
+        assert!(
+            !fixup.inputs.is_empty(),
+            "fixup `{}` names no input that needs it: remove it, or add the input that does",
+            fixup.name
+        );
         let declared: BTreeSet<&str> = fixup.inputs.iter().copied().collect();
         let actual = applied.remove(fixup.name).unwrap_or_default();
         if let Some(gone) = declared.difference(&actual).next() {

@@ -234,20 +234,54 @@ fn an_api_without_method_or_path_is_named() {
 }
 
 #[test]
-fn duplicate_operations_name_both_pages() {
+fn a_duplicate_operation_is_quarantined_naming_both_pages() {
     let other = SEED.replace("id: send-test-notification", "id: copy");
-    let err = extract(
+    let extraction = extract(
         &[source("a.api.mdx", SEED), source("b.api.mdx", &other)],
         &NamesFile::default(),
     )
-    .unwrap_err()
-    .to_string();
+    .unwrap();
+    let r = &extraction.report;
+    assert_eq!((r.operation_pages, r.operations), (2, 1));
+    let [q] = r.quarantined.as_slice() else {
+        panic!("one page is quarantined: {:?}", r.quarantined)
+    };
+    assert_eq!(q.check, docs_extract::Check::Unique);
+    let line = q.to_string();
+    assert!(line.starts_with("pages/b.api.mdx (page `copy`)"), "{line}");
     assert!(
-        err.contains("pages/a.api.mdx (page `send-test-notification`)"),
-        "{err}"
+        line.contains("also declared by pages/a.api.mdx (page `send-test-notification`)"),
+        "{line}"
     );
-    assert!(err.contains("pages/b.api.mdx (page `copy`)"), "{err}");
-    assert!(err.contains("operationId `sendTestNotification`"), "{err}");
+    assert!(
+        r.describe(0)
+            .contains("2 operation page(s) → 1 operation(s), 1 repaired, 1 quarantined"),
+        "{}",
+        r.describe(0)
+    );
+}
+
+/// A page that cannot be decoded costs only itself: the other pages still
+/// make the document, and the report says which page was left out and why.
+#[test]
+fn a_broken_page_is_quarantined_and_the_rest_is_kept() {
+    let broken = "---\nid: broken\napi: eJzNOT-A-ZLIB\n---\n";
+    let extraction = extract(
+        &[source("a.api.mdx", SEED), source("b.api.mdx", broken)],
+        &NamesFile::default(),
+    )
+    .unwrap();
+    let r = &extraction.report;
+    assert_eq!((r.operation_pages, r.operations), (2, 1));
+    let [q] = r.quarantined.as_slice() else {
+        panic!("{:?}", r.quarantined)
+    };
+    assert_eq!(q.check, docs_extract::Check::Decode);
+    assert!(
+        q.to_string().contains("pages/b.api.mdx (page `broken`)"),
+        "{q}"
+    );
+    assert!(extraction.document["paths"]["/send-test-notification"]["post"].is_object());
 }
 
 #[test]

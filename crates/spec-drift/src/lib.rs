@@ -43,7 +43,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use render::Format;
-pub use walk::OPEN_ENUM_PHRASES;
 
 /// How a change affects code that calls the generated client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -15,19 +15,6 @@ enum Dir {
     Response,
 }
 
-/// Phrases with which a description says an enum may grow (an open enum:
-/// the generated client accepts other values). Must agree with the codegen
-/// adaptation `open_enums`; a test in the xtask checks it.
-pub const OPEN_ENUM_PHRASES: &[&str] = &[
-    "may be added in the future",
-    "additional values may be added",
-    "new values may be added",
-];
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 struct Op<'a> {
     method: &'a str,
     path: &'a str,
@@ -35,34 +22,22 @@ struct Op<'a> {
     item: &'a Value,
 }
 
+/// The operations of a document by what identifies them across versions
+/// (the `operationId`, or the route when there is none).
 fn operations(doc: &Value) -> BTreeMap<String, Op<'_>> {
-    let mut out = BTreeMap::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in METHODS {
-            if let Some(op) = item.get(method) {
-                let key = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
-                out.insert(
-                    key,
-                    Op {
-                        method,
-                        path,
-                        op,
-                        item,
-                    },
-                );
-            }
-        }
-    }
-    out
+    openapi_model::operations(doc)
+        .map(|o| {
+            (
+                o.key(),
+                Op {
+                    method: o.method,
+                    path: o.path,
+                    op: o.op,
+                    item: o.item,
+                },
+            )
+        })
+        .collect()
 }
 
 struct Walker<'a> {
@@ -665,11 +640,7 @@ impl<'a> Walker<'a> {
         };
         match (values(o), values(n)) {
             (Some(ov), Some(nv)) => {
-                let open = n
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(str::to_lowercase)
-                    .is_some_and(|d| OPEN_ENUM_PHRASES.iter().any(|p| d.contains(p)));
+                let open = openapi_model::is_open_enum(n);
                 for added in nv.difference(&ov) {
                     let (class, why) = match dir {
                         Dir::Response if open => (

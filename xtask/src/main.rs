@@ -40,11 +40,12 @@ tasks:
       --names               component names to apply (like spec/names.yaml)
       --accept-quarantined  exit 0 even when pages were quarantined
 
-  probe SPEC
-      Generate a client and its httpmock layer for any OpenAPI JSON spec
-      with this project's codegen, build them with `cargo check` in a
-      scratch crate, and report `N operations in spec, N methods generated,
-      N mocks`. Fails if an operation is missing or the crate does not compile.
+  probe SPEC...
+      Generate a client and its httpmock layer for each OpenAPI JSON spec
+      with this project's codegen, build them all with one `cargo check` of
+      a scratch crate (a module per spec), and report per spec `N operations
+      in spec, N methods generated, N mocks` and the adaptations applied.
+      Fails if an operation is missing or the crate does not compile.
 
 exit codes: 0 no drift (or drift not asked to fail), 1 drift found, 2 error
 ";
@@ -193,28 +194,44 @@ fn diff(args: &[String]) -> Result<ExitCode> {
 }
 
 fn probe(args: &[String]) -> Result<ExitCode> {
-    let [spec] = args else {
-        bail!("probe takes one spec file\n\n{USAGE}");
-    };
-    let probe = xtask::probe::probe(std::path::Path::new(spec))?;
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for a in &probe.adaptations {
-        *counts.entry(a.adaptation).or_default() += 1;
+    if args.is_empty() {
+        bail!("probe takes one or more spec files\n\n{USAGE}");
     }
-    for (name, n) in counts {
-        eprintln!("adaptation {name}: {n} change(s)");
+    if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
+        bail!("unknown argument `{flag}`\n\n{USAGE}");
+    }
+    let specs: Vec<std::path::PathBuf> = args.iter().map(Into::into).collect();
+    let started = std::time::Instant::now();
+    let probe = xtask::probe::probe(&specs)?;
+    let verdict = if probe.compiles {
+        "compiles"
+    } else {
+        "does NOT compile"
+    };
+    for spec in &probe.specs {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for a in &spec.adaptations {
+            *counts.entry(a.adaptation).or_default() += 1;
+        }
+        let adapted: Vec<String> = counts.iter().map(|(n, c)| format!("{n} ×{c}")).collect();
+        println!(
+            "{}: {} operations in spec, {} methods generated, {} mocks; adaptations: {}",
+            spec.spec.display(),
+            spec.operations,
+            spec.methods,
+            spec.mocks,
+            if adapted.is_empty() {
+                "none".to_owned()
+            } else {
+                adapted.join(", ")
+            }
+        );
     }
     println!(
-        "{} operations in spec, {} methods generated, {} mocks; the client and its mock layer {} ({})",
-        probe.operations,
-        probe.methods,
-        probe.mocks,
-        if probe.compiles {
-            "compile"
-        } else {
-            "do NOT compile"
-        },
-        probe.crate_dir.display()
+        "the crate with {} client(s) and mock layer(s) {verdict} ({}; {:.0} s)",
+        probe.specs.len(),
+        probe.crate_dir.display(),
+        started.elapsed().as_secs_f64()
     );
     if !probe.compiles {
         eprintln!("{}", probe.check_output);

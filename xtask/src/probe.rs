@@ -1,5 +1,5 @@
-//! `cargo xtask probe SPEC`: does every operation of a spec become a method
-//! of a client that compiles, and a mock of its mock layer?
+//! `cargo xtask probe SPEC...`: does every operation of each spec become a
+//! method of a client that compiles, and a mock of its mock layer?
 //!
 //! The client is generated with the same codegen library as this project's
 //! (settings and adaptations), written into a scratch crate with the same
@@ -12,9 +12,13 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::{workspace_root, write_atomically};
 
-/// What the probe found.
+/// What the probe found for one spec.
 #[derive(Debug)]
-pub struct Probe {
+pub struct SpecProbe {
+    /// The spec file.
+    pub spec: PathBuf,
+    /// The module of the scratch crate that holds its client.
+    pub module: String,
     /// Operations in the spec.
     pub operations: usize,
     /// Client methods generated.
@@ -23,7 +27,21 @@ pub struct Probe {
     pub mocks: usize,
     /// The adaptations applied.
     pub adaptations: Vec<sailpoint_codegen::AppliedAdaptation>,
-    /// Whether `cargo check` passed.
+}
+
+impl SpecProbe {
+    /// Whether every operation became a method and a mock.
+    pub fn complete(&self) -> bool {
+        self.methods == self.operations && self.mocks == self.operations
+    }
+}
+
+/// What the probe found.
+#[derive(Debug)]
+pub struct Probe {
+    /// One entry per spec, in the order given.
+    pub specs: Vec<SpecProbe>,
+    /// Whether `cargo check` of the crate holding them all passed.
     pub compiles: bool,
     /// `cargo check`'s errors when it failed.
     pub check_output: String,
@@ -32,9 +50,10 @@ pub struct Probe {
 }
 
 impl Probe {
-    /// Whether every operation became a method of a client that compiles.
+    /// Whether every operation of every spec became a method of a client
+    /// that compiles.
     pub fn ok(&self) -> bool {
-        self.compiles && self.methods == self.operations && self.mocks == self.operations
+        self.compiles && self.specs.iter().all(SpecProbe::complete)
     }
 }
 
@@ -100,32 +119,82 @@ pub fn probe_target_dir_from(user: Option<std::ffi::OsString>, root: &Path) -> P
         .join("probe")
 }
 
-/// Generates, writes and checks a client and its mock layer for `spec_path`.
-pub fn probe(spec_path: &Path) -> Result<Probe> {
-    let text = std::fs::read_to_string(spec_path)
-        .with_context(|| format!("reading {}", spec_path.display()))?;
-    let spec: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not JSON", spec_path.display()))?;
-    let operations = count_operations(&spec);
-    let (generated, mock) = sailpoint_codegen::generate_with_httpmock(&text, "crate")
-        .with_context(|| {
-            format!(
-                "generating a client and its mock layer for {}",
-                spec_path.display()
-            )
-        })?;
-    let methods = count_methods(&generated.code)?;
-    let mocks = count_mocks(&mock)?;
-
-    let root = workspace_root();
-    let name = spec_path
+/// The module name for a spec file: its stem in snake case.
+fn module_name(spec_path: &Path) -> String {
+    let stem = spec_path
         .file_stem()
-        .map(|s| {
-            s.to_string_lossy()
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-        })
+        .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "spec".into());
+    let mut name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "spec_");
+    }
+    name
+}
+
+/// Generates a client and its mock layer for each spec, writes them as
+/// modules of one scratch crate, and checks it: one build for a set of
+/// sites instead of one per site.
+pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
+    if spec_paths.is_empty() {
+        bail!("probe needs at least one spec");
+    }
+    let root = workspace_root();
+    let mut specs = Vec::new();
+    let mut modules = String::new();
+    let mut files = Vec::new();
+    for spec_path in spec_paths {
+        let text = std::fs::read_to_string(spec_path)
+            .with_context(|| format!("reading {}", spec_path.display()))?;
+        let spec: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not JSON", spec_path.display()))?;
+        let mut module = module_name(spec_path);
+        while specs.iter().any(|s: &SpecProbe| s.module == module) {
+            module.push('_');
+        }
+        let client_path = format!("crate::{module}");
+        let (generated, mock) = sailpoint_codegen::generate_with_httpmock(&text, &client_path)
+            .with_context(|| {
+                format!(
+                    "generating a client and its mock layer for {}",
+                    spec_path.display()
+                )
+            })?;
+        modules.push_str(&format!(
+            "pub mod {module} {{\n    include!(\"{module}/client.rs\");\n    sailpoint_runtime::impl_client_hooks!(Client);\n    pub mod mock {{\n        include!(\"{module}/mock.rs\");\n    }}\n}}\n"
+        ));
+        specs.push(SpecProbe {
+            spec: spec_path.clone(),
+            module: module.clone(),
+            operations: count_operations(&spec),
+            methods: count_methods(&generated.code)?,
+            mocks: count_mocks(&mock)?,
+            adaptations: generated.adaptations,
+        });
+        files.push((format!("{module}/client.rs"), generated.code));
+        files.push((format!("{module}/mock.rs"), mock));
+    }
+    let name = if specs.len() == 1 {
+        specs[0].module.replace('_', "-")
+    } else {
+        format!(
+            "{}-and-{}-more",
+            specs[0].module.replace('_', "-"),
+            specs.len() - 1
+        )
+    };
     let crate_dir = std::env::temp_dir().join(format!("sailpoint-probe-{name}"));
+    // Modules of an earlier probe of the same name must not linger.
+    let _ = std::fs::remove_dir_all(crate_dir.join("src"));
     std::fs::create_dir_all(crate_dir.join("src"))?;
     let runtime = root.join("crates/runtime");
     write_atomically(
@@ -157,10 +226,11 @@ uuid = {{ version = "1", features = ["serde"] }}
     )?;
     write_atomically(
         &crate_dir.join("src/lib.rs"),
-        "#![allow(clippy::all, unused)]\ninclude!(\"client.rs\");\nsailpoint_runtime::impl_client_hooks!(Client);\npub mod mock {\n    include!(\"mock.rs\");\n}\n",
+        &format!("#![allow(clippy::all, unused)]\n{modules}"),
     )?;
-    write_atomically(&crate_dir.join("src/client.rs"), &generated.code)?;
-    write_atomically(&crate_dir.join("src/mock.rs"), &mock)?;
+    for (path, code) in &files {
+        write_atomically(&crate_dir.join("src").join(path), code)?;
+    }
     // Start from the workspace's versions so nothing resolves differently.
     if !crate_dir.join("Cargo.lock").exists() {
         let _ = std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock"));
@@ -186,10 +256,7 @@ uuid = {{ version = "1", features = ["serde"] }}
         bail!("cargo check failed without output");
     }
     Ok(Probe {
-        operations,
-        methods,
-        mocks,
-        adaptations: generated.adaptations,
+        specs,
         compiles,
         check_output,
         crate_dir,

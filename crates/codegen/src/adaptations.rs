@@ -36,6 +36,21 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: titles_do_not_name_types,
     },
     Adaptation {
+        name: "enum_values_without_names",
+        summary: "a string enum whose values give no distinct Rust names (`==`, `!=`) becomes a string; typify would panic",
+        apply: enum_values_without_names,
+    },
+    Adaptation {
+        name: "deep_object_parameters",
+        summary: "a `style: deepObject` query parameter (which progenitor rejects) becomes one query parameter per property, named as deepObject writes it (`query[limit]`)",
+        apply: deep_object_parameters,
+    },
+    Adaptation {
+        name: "non_string_enums",
+        summary: "an enum of integers, numbers or booleans becomes its plain type: typify 0.8 implements JsonSchema for such enums with the schemars 0.8 API, which does not compile with schemars 1",
+        apply: non_string_enums,
+    },
+    Adaptation {
         name: "open_enums",
         summary: "enums documented as open get a catch-all so a new server value still deserializes",
         apply: open_enums,
@@ -59,6 +74,11 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         name: "one_error_body_per_operation",
         summary: "an operation's differing error bodies become one type holding every documented field",
         apply: one_error_body_per_operation,
+    },
+    Adaptation {
+        name: "inline_names_do_not_collide",
+        summary: "an inline schema whose derived type name (`{OperationId}Response`, `...Body`, `...{Param}`) is also a component's name moves to a component of its own; typify would give both shapes one type",
+        apply: inline_names_do_not_collide,
     },
 ];
 
@@ -104,6 +124,294 @@ pub fn titles_do_not_name_types(spec: &mut Value) -> Vec<String> {
     } else {
         vec![format!("removed {count} schema titles")]
     }
+}
+
+/// typify names each variant of a string enum after its value (`"EMAIL"` →
+/// `Email`); values with no letters or digits (`==`, `!=`, `>`) give no
+/// distinct names, and typify panics ("Failed to make unique variant names")
+/// instead of generating a client. The adaptation makes such an enum a plain
+/// string and lists its values in the description, so the client sends and
+/// receives exactly the documented values and still compiles.
+pub fn enum_values_without_names(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    visit_schemas(spec, &mut |at, schema| {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        let Some(Value::Array(values)) = map.get("enum") else {
+            return;
+        };
+        let names: Option<Vec<&str>> = values.iter().map(Value::as_str).collect();
+        let Some(names) = names else { return };
+        if typify_names_variants(&names) {
+            return;
+        }
+        let listed: Vec<String> = names.iter().map(|v| format!("`{v}`")).collect();
+        let note = format!("One of: {}.", listed.join(", "));
+        let description = match map.get("description").and_then(Value::as_str) {
+            Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
+            _ => note,
+        };
+        changes.push(format!(
+            "{at}: enum {} has no distinct Rust names: a string",
+            listed.join(", ")
+        ));
+        map.remove("enum");
+        map.insert("description".into(), description.into());
+        if !map.contains_key("type") {
+            map.insert("type".into(), "string".into());
+        }
+    });
+    changes
+}
+
+/// Whether typify can name every variant of a string enum with these
+/// values: its two attempts (the value in PascalCase; then with every
+/// character that cannot be in an identifier made an `X`) give unique names.
+pub fn typify_names_variants(values: &[&str]) -> bool {
+    use heck::ToPascalCase as _;
+    let unique = |names: Vec<String>| {
+        let set: std::collections::BTreeSet<&String> = names.iter().collect();
+        set.len() == names.len()
+    };
+    let sanitize = |raw: &str| -> String {
+        let out = match raw {
+            "+1" => "plus1".to_owned(),
+            "-1" => "minus1".to_owned(),
+            _ => raw
+                .replace('\'', "")
+                .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")
+                .to_pascal_case(),
+        };
+        match out.chars().next() {
+            None => "X".to_owned(),
+            Some(c) if c.is_alphabetic() || c == '_' => out,
+            Some(_) => format!("X{out}"),
+        }
+    };
+    let first: Vec<String> = values.iter().map(|v| sanitize(v)).collect();
+    if unique(first) {
+        return true;
+    }
+    let second: Vec<String> = values
+        .iter()
+        .map(|v| sanitize(&v.replace(|c: char| c == '_' || !c.is_alphanumeric(), "X")))
+        .collect();
+    unique(second)
+}
+
+/// progenitor 0.15 rejects the whole document when one query parameter has
+/// `style: deepObject` ("unsupported style of query parameter"). On the
+/// wire, deepObject writes an object `{limit: 50, offset: 0}` named `query`
+/// as `query[limit]=50&query[offset]=0`. The adaptation replaces such a
+/// parameter with one optional query parameter per property, named exactly
+/// as deepObject writes it (`query[limit]`, nested objects as
+/// `query[a][b]`), each with its property's schema: the same requests, and a
+/// builder method per property. A parameter whose object has no properties
+/// to expand is removed, and the change says so.
+pub fn deep_object_parameters(spec: &mut Value) -> Vec<String> {
+    let components = spec
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut changes = Vec::new();
+    openapi_model::operations_mut(spec, &mut |route, op| {
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            return;
+        };
+        let mut expanded = Vec::with_capacity(params.len());
+        for param in params.drain(..) {
+            let deep = param.get("in").and_then(Value::as_str) == Some("query")
+                && param.get("style").and_then(Value::as_str) == Some("deepObject");
+            if !deep {
+                expanded.push(param);
+                continue;
+            }
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned();
+            let mut leaves = Vec::new();
+            if let Some(schema) = param.get("schema") {
+                deep_leaves(&name, schema, &components, 0, &mut leaves);
+            }
+            if leaves.is_empty() {
+                changes.push(format!(
+                    "{route}: deepObject parameter `{name}` has no properties to send; removed"
+                ));
+                continue;
+            }
+            let names: Vec<&str> = leaves.iter().map(|(n, _)| n.as_str()).collect();
+            changes.push(format!(
+                "{route}: deepObject parameter `{name}` → {}",
+                names.join(", ")
+            ));
+            for (leaf, schema) in leaves {
+                let mut one = Map::new();
+                one.insert("name".into(), leaf.into());
+                one.insert("in".into(), "query".into());
+                if let Some(d) = schema.get("description").cloned() {
+                    one.insert("description".into(), d);
+                }
+                one.insert("required".into(), false.into());
+                one.insert("schema".into(), schema);
+                expanded.push(Value::Object(one));
+            }
+        }
+        *params = expanded;
+    });
+    changes
+}
+
+/// The scalar leaves of a deepObject parameter: `(wire name, schema)`.
+fn deep_leaves(
+    name: &str,
+    schema: &Value,
+    components: &Value,
+    depth: usize,
+    out: &mut Vec<(String, Value)>,
+) {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(target) => match target
+            .strip_prefix("#/components/schemas/")
+            .and_then(|n| components.get(n))
+        {
+            Some(resolved) => resolved,
+            None => return,
+        },
+        None => schema,
+    };
+    let Some(Value::Object(props)) = schema.get("properties") else {
+        return;
+    };
+    for (key, prop) in props {
+        let wire = format!("{name}[{key}]");
+        let nested = prop.get("properties").is_some()
+            || prop
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|t| t.strip_prefix("#/components/schemas/"))
+                .and_then(|n| components.get(n))
+                .is_some_and(|s| s.get("properties").is_some());
+        if nested && depth < 4 {
+            deep_leaves(&wire, prop, components, depth + 1, out);
+        } else {
+            out.push((wire, prop.clone()));
+        }
+    }
+}
+
+/// typify 0.8 generates a newtype with a hand-written `JsonSchema` impl for
+/// an enum whose values are not strings (`enum: [0, 1, 2]`, as the ARM
+/// docs write C# enums), against the schemars 0.8 API (`schemars::gen`,
+/// `schema_name() -> String`); with schemars 1, which the client derives,
+/// the crate does not compile. The adaptation keeps the schema's type
+/// (`integer`, `number`, `boolean`) and moves the values to the
+/// description: the client sends and reads the same values, as a plain
+/// number or boolean.
+pub fn non_string_enums(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    visit_schemas(spec, &mut |at, schema| {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        let Some(Value::Array(values)) = map.get("enum") else {
+            return;
+        };
+        if values.is_empty() || values.iter().all(Value::is_string) {
+            return;
+        }
+        let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+        let note = format!("One of: {}.", listed.join(", "));
+        let description = match map.get("description").and_then(Value::as_str) {
+            Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
+            _ => note,
+        };
+        changes.push(format!(
+            "{at}: enum {} is not of strings: its plain type",
+            listed.join(", ")
+        ));
+        map.remove("enum");
+        map.insert("description".into(), description.into());
+    });
+    changes
+}
+
+/// progenitor names the type of an inline schema after its place:
+/// `{OperationId}Response` for a response body, `{OperationId}Body` for a
+/// request body, `{OperationId}{Parameter}` for a parameter. When a
+/// component already has that name (extraction derives names in the same
+/// style, and upstream specs name components freely), typify gives both
+/// shapes one type: the operation then decodes its responses with the
+/// component's shape and silently drops every other field (or the name is
+/// defined twice and the client does not compile). The adaptation moves
+/// such an inline schema to a component of its own, named after its place
+/// with a suffix no component has (`GetRulesResponse200`, `GetRulesRequest`,
+/// `GetRulesParamId`), and refers to it.
+pub fn inline_names_do_not_collide(spec: &mut Value) -> Vec<String> {
+    use heck::ToPascalCase as _;
+    let mut taken: std::collections::BTreeSet<String> = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    if taken.is_empty() {
+        return Vec::new();
+    }
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let mut changes = Vec::new();
+    openapi_model::operations_mut(spec, &mut |route, op| {
+        let Some(id) = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
+            return;
+        };
+        openapi_model::operation_schemas_mut(op, &mut |place, schema| {
+            if schema.get("$ref").is_some() {
+                return;
+            }
+            let (derived, fresh) = match &place {
+                openapi_model::Place::Response { status, .. } => (
+                    format!("{id}-response").to_pascal_case(),
+                    format!("{id}-response-{status}").to_pascal_case(),
+                ),
+                openapi_model::Place::RequestBody { .. } => (
+                    format!("{id}-body").to_pascal_case(),
+                    format!("{id}-request").to_pascal_case(),
+                ),
+                openapi_model::Place::Parameter { name, .. } => (
+                    format!("{id}-{name}").to_pascal_case(),
+                    format!("{id}-param-{name}").to_pascal_case(),
+                ),
+                _ => return,
+            };
+            if !taken.contains(&derived) {
+                return;
+            }
+            let mut name = fresh;
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{}{n}", name.trim_end_matches(|c: char| c.is_ascii_digit()));
+                n += 1;
+            }
+            taken.insert(name.clone());
+            changes.push(format!(
+                "{route} {place}: its type would be named `{derived}`, a component's name; now component `{name}`"
+            ));
+            let body = std::mem::replace(
+                schema,
+                json!({ "$ref": format!("#/components/schemas/{name}") }),
+            );
+            hoisted.push((name, body));
+        });
+    });
+    if let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") {
+        schemas.extend(hoisted);
+    }
+    changes
 }
 
 /// typify turns every `enum` into a closed Rust enum. SailPoint documents

@@ -42,8 +42,18 @@ pub enum Error {
     #[error("progenitor cannot generate a client: {0}")]
     Progenitor(#[from] progenitor::Error),
     /// progenitor panicked (it asserts where it should return errors).
-    #[error("progenitor panicked while generating the client: {0}")]
-    Panicked(String),
+    #[error(
+        "progenitor panicked while generating the client: {message}{}; no adaptation in \
+         crates/codegen/src/adaptations.rs covers this yet: one is missing",
+        culprit.as_ref().map(|c| format!(" (the schema that makes it panic: {c})")).unwrap_or_default()
+    )]
+    Panicked {
+        /// progenitor's (or typify's) panic message.
+        message: String,
+        /// The component schema or operation whose schema makes it panic,
+        /// when it could be found.
+        culprit: Option<String>,
+    },
     /// An adaptation's note to the runtime names an operation the generated
     /// code does not have.
     #[error("operation `{0}` has a runtime quirk but no generated method of that name")]
@@ -138,7 +148,15 @@ fn client_code(
     generator: &mut progenitor::Generator,
     prepared: &Prepared,
 ) -> Result<Generated, Error> {
-    let tokens = without_panics(|| generator.generate_tokens(&prepared.spec))??;
+    let tokens = match without_panics(|| generator.generate_tokens(&prepared.spec)) {
+        Err(Error::Panicked { message, .. }) => {
+            return Err(Error::Panicked {
+                message,
+                culprit: culprit(&prepared.spec),
+            })
+        }
+        other => other??,
+    };
     let (quirks_tokens, quirk_ids) = &prepared.quirks;
     let tokens = quote! { #tokens #quirks_tokens };
     let mut file: syn::File = syn::parse2(tokens)?;
@@ -179,10 +197,11 @@ fn httpmock_code(
 ///   `open_enums`) do not have, and which for other types can differ from
 ///   what the client sends (it serializes them with serde); they are
 ///   matched with their serde form (`parameter_text`, added to the module).
-/// - `nullable_bodies_by_reference`: a response whose type is nullable (an
-///   operation with an empty and a non-empty 2xx, see the adaptation
-///   `one_success_type_per_operation`) takes `Option<&T>` and passes it
-///   where `&T` is wanted; it is passed by reference (`None` is `null`).
+/// - `bodies_by_reference`: a response body the mock takes by value
+///   (`Option<&T>` for a nullable type, see the adaptation
+///   `one_success_type_per_operation`; `bool`, `i32` or an enum for a
+///   scalar body) is passed where `&T` is wanted, which does not compile;
+///   it is passed by reference (`None` is `null`).
 struct MockFixes;
 
 impl syn::visit_mut::VisitMut for MockFixes {
@@ -209,16 +228,16 @@ impl syn::visit_mut::VisitMut for MockFixes {
         let sig = &f.sig;
         let signature = quote!(#sig).to_string();
         let takes_array = signature.contains("Vec <");
-        let takes_option = f.sig.inputs.iter().any(|input| match input {
+        let value_not_by_reference = f.sig.inputs.iter().any(|input| match input {
             syn::FnArg::Typed(t) => {
-                let ty = &t.ty;
-                quote!(#ty).to_string().starts_with("Option <")
+                let pat = &t.pat;
+                quote!(#pat).to_string() == "value" && !matches!(&*t.ty, syn::Type::Reference(_))
             }
             syn::FnArg::Receiver(_) => false,
         });
         let mut fix = FixCalls {
             takes_array,
-            takes_option,
+            value_not_by_reference,
         };
         syn::visit_mut::VisitMut::visit_block_mut(&mut fix, &mut f.block);
     }
@@ -226,7 +245,7 @@ impl syn::visit_mut::VisitMut for MockFixes {
 
 struct FixCalls {
     takes_array: bool,
-    takes_option: bool,
+    value_not_by_reference: bool,
 }
 
 impl syn::visit_mut::VisitMut for FixCalls {
@@ -238,7 +257,7 @@ impl syn::visit_mut::VisitMut for FixCalls {
         let method = call.method.to_string();
         let receiver = &call.receiver;
         let is_value = |e: &syn::Expr| quote!(#e).to_string() == "value";
-        if self.takes_option
+        if self.value_not_by_reference
             && method == "json_body_obj"
             && call.args.len() == 1
             && is_value(&call.args[0])
@@ -376,7 +395,109 @@ fn without_panics<T>(f: impl FnOnce() -> T) -> Result<T, Error> {
             .cloned()
             .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
             .unwrap_or_else(|| "no message".into());
-        Error::Panicked(message)
+        Error::Panicked {
+            message,
+            culprit: None,
+        }
+    })
+}
+
+/// Finds what makes progenitor panic on `spec`, by bisection: component
+/// schemas are blanked (made `{}`, so references still resolve) half at a
+/// time while the panic persists; when no component is to blame,
+/// operations are removed half at a time. Returns `component `Name`` or
+/// `operation `id``; `None` when the panic does not reproduce that way.
+fn culprit(spec: &openapiv3::OpenAPI) -> Option<String> {
+    let Ok(spec) = serde_json::to_value(spec) else {
+        return None;
+    };
+    let panics = |candidate: &Value| -> bool {
+        let Ok(parsed) = serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone()) else {
+            return false;
+        };
+        let mut generator = progenitor::Generator::new(&settings());
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = generator.generate_tokens(&parsed);
+        }))
+        .is_err()
+    };
+    // The panics of the search are expected; keep them off stderr.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let found = bisect_components(&spec, &panics).or_else(|| bisect_operations(&spec, &panics));
+    std::panic::set_hook(hook);
+    found
+}
+
+fn bisect_components(spec: &Value, panics: &dyn Fn(&Value) -> bool) -> Option<String> {
+    let names: Vec<String> = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)?
+        .keys()
+        .cloned()
+        .collect();
+    let blank = |keep: &[String]| {
+        let mut candidate = spec.clone();
+        if let Some(Value::Object(schemas)) = candidate.pointer_mut("/components/schemas") {
+            for (name, schema) in schemas.iter_mut() {
+                if !keep.contains(name) {
+                    *schema = Value::Object(serde_json::Map::new());
+                }
+            }
+        }
+        candidate
+    };
+    let mut suspects = names;
+    if suspects.is_empty() || !panics(&blank(&suspects)) || panics(&blank(&[])) {
+        return None;
+    }
+    while suspects.len() > 1 {
+        let (first, second) = suspects.split_at(suspects.len() / 2);
+        suspects = if panics(&blank(first)) {
+            first.to_vec()
+        } else {
+            second.to_vec()
+        };
+    }
+    suspects.pop().map(|name| format!("component `{name}`"))
+}
+
+fn bisect_operations(spec: &Value, panics: &dyn Fn(&Value) -> bool) -> Option<String> {
+    let routes: Vec<openapi_model::Route> =
+        openapi_model::operations(spec).map(|o| o.route()).collect();
+    let only = |keep: &[openapi_model::Route]| {
+        let mut candidate = spec.clone();
+        if let Some(Value::Object(paths)) = candidate.get_mut("paths") {
+            for (path, item) in paths.iter_mut() {
+                if let Some(item) = item.as_object_mut() {
+                    item.retain(|method, _| {
+                        !openapi_model::METHODS.contains(&method.as_str())
+                            || keep.contains(&openapi_model::Route::new(method, path))
+                    });
+                }
+            }
+        }
+        candidate
+    };
+    let mut suspects = routes;
+    if suspects.is_empty() || !panics(&only(&suspects)) {
+        return None;
+    }
+    while suspects.len() > 1 {
+        let (first, second) = suspects.split_at(suspects.len() / 2);
+        suspects = if panics(&only(first)) {
+            first.to_vec()
+        } else {
+            second.to_vec()
+        };
+    }
+    let route = suspects.pop()?;
+    let id = openapi_model::operations(spec)
+        .find(|o| o.route() == route)
+        .and_then(|o| o.id().map(str::to_owned));
+    Some(match id {
+        Some(id) => format!("operation `{id}` ({route})"),
+        None => format!("operation {route}"),
     })
 }
 

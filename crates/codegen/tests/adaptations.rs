@@ -335,3 +335,194 @@ fn a_malformed_spec_is_an_error_before_any_adaptation_runs() {
         "{err}"
     );
 }
+
+/// A comparison operator enum as the NERM docs have it: values with no
+/// letters, so typify cannot name the variants.
+fn operator_spec() -> String {
+    serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/rules": {"get": {
+            "operationId": "getRules",
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"op": {"$ref": "#/components/schemas/Operator"}}
+            }}}}}
+        }}},
+        "components": {"schemas": {
+            "Fine": {"type": "string", "enum": ["EMAIL", "SLACK"]},
+            "Operator": {"type": "string", "enum": ["==", "!="], "description": "How to compare."}
+        }}
+    })
+    .to_string()
+}
+
+#[test]
+fn without_enum_values_without_names_typify_panics_and_the_error_names_the_schema() {
+    let err = generate_with(&operator_spec(), &without("enum_values_without_names"))
+        .expect_err("typify cannot name `==` and `!=`")
+        .to_string();
+    assert!(err.contains("Failed to make unique variant names"), "{err}");
+    assert!(
+        err.contains("the schema that makes it panic: component `Operator`"),
+        "{err}"
+    );
+    assert!(err.contains("one is missing"), "{err}");
+
+    let code = generate(&operator_spec()).unwrap().code;
+    assert!(
+        code.contains("pub struct Operator(pub ::std::string::String)"),
+        "{}",
+        item_or_all(&code, "Operator")
+    );
+    assert!(
+        code.contains("One of: `==`, `!=`."),
+        "the values stay documented"
+    );
+    // Other enums are untouched.
+    assert!(item(&code, "enum", "Fine").contains("Email"));
+}
+
+fn item_or_all<'a>(code: &'a str, name: &str) -> &'a str {
+    code.find(name).map_or(code, |at| {
+        &code[at.saturating_sub(200)..(at + 400).min(code.len())]
+    })
+}
+
+#[test]
+fn typify_variant_naming_is_predicted() {
+    use sailpoint_codegen::adaptations::typify_names_variants;
+    assert!(typify_names_variants(&["EMAIL", "SLACK", "TEAMS"]));
+    assert!(typify_names_variants(&["a-b", "a_c"]));
+    assert!(!typify_names_variants(&["==", "!="]));
+    assert!(!typify_names_variants(&[">", "<", "after"]));
+    assert!(!typify_names_variants(&["a", "A"]));
+}
+
+/// A deepObject query parameter as the NERM docs have it.
+fn deep_object_spec() -> String {
+    serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/users": {"get": {
+            "operationId": "getUsers",
+            "parameters": [{
+                "name": "query", "in": "query", "style": "deepObject", "explode": true,
+                "schema": {"$ref": "#/components/schemas/Query"}
+            }],
+            "responses": {"200": {"description": "ok"}}
+        }}},
+        "components": {"schemas": {"Query": {"type": "object", "properties": {
+            "limit": {"type": "integer", "description": "Page size."},
+            "offset": {"type": "integer"},
+            "sort": {"type": "object", "properties": {"by": {"type": "string"}}}
+        }}}}
+    })
+    .to_string()
+}
+
+#[test]
+fn without_deep_object_parameters_the_whole_site_does_not_generate() {
+    let err = generate_with(&deep_object_spec(), &without("deep_object_parameters"))
+        .expect_err("progenitor rejects deepObject")
+        .to_string();
+    assert!(err.contains("DeepObject"), "{err}");
+
+    let generated = generate(&deep_object_spec()).unwrap();
+    let code = &generated.code;
+    // One builder method per property, sent under deepObject's wire names.
+    for wire in [
+        "\"query[limit]\"",
+        "\"query[offset]\"",
+        "\"query[sort][by]\"",
+    ] {
+        assert!(code.contains(wire), "{wire} is not sent");
+    }
+    for method in [
+        "pub fn query_limit<",
+        "pub fn query_offset<",
+        "pub fn query_sort_by<",
+    ] {
+        assert!(code.contains(method), "{method} is missing");
+    }
+    assert!(generated.adaptations.iter().any(|a| a
+        .change
+        .contains("`query` → query[limit], query[offset], query[sort][by]")));
+}
+
+/// An integer enum as the ARM docs write C# enums.
+fn integer_enum_spec() -> String {
+    serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/customers": {"get": {
+            "operationId": "getCustomers",
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"authenticationMethod": {"type": "integer", "format": "int32", "enum": [0, 1, 2]}}
+            }}}}}
+        }}}
+    })
+    .to_string()
+}
+
+#[test]
+fn without_non_string_enums_the_client_uses_an_api_schemars_1_does_not_have() {
+    let broken = generate_with(&integer_enum_spec(), &without("non_string_enums"))
+        .unwrap()
+        .code;
+    assert!(
+        broken.contains("::schemars::gen::SchemaGenerator"),
+        "typify 0.8 writes a schemars 0.8 impl for an integer enum"
+    );
+    let generated = generate(&integer_enum_spec()).unwrap();
+    assert!(!generated.code.contains("::schemars::gen::"));
+    assert!(
+        generated
+            .code
+            .contains("pub authentication_method: ::std::option::Option<i32>"),
+        "{}",
+        item_or_all(&generated.code, "authentication_method")
+    );
+    assert!(generated.code.contains("One of: `0`, `1`, `2`."));
+}
+
+/// An inline response whose derived type name is a component's name.
+fn colliding_names_spec() -> String {
+    serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/rules": {"get": {"operationId": "getRules", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"ruleName": {"type": "string"}}}}}}}}},
+            "/things": {"get": {"operationId": "getThings", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GetRulesResponse"}}}}}}}
+        },
+        "components": {"schemas": {
+            "GetRulesResponse": {"type": "object", "properties": {"thingCount": {"type": "integer"}}}
+        }}
+    })
+    .to_string()
+}
+
+#[test]
+fn without_inline_names_do_not_collide_an_operation_decodes_another_shape() {
+    let broken = generate_with(
+        &colliding_names_spec(),
+        &without("inline_names_do_not_collide"),
+    )
+    .unwrap()
+    .code;
+    // getRules's own shape is gone: its `ruleName` is in no type at all.
+    assert!(
+        !broken.contains("rule_name"),
+        "typify merged the two shapes"
+    );
+
+    let generated = generate(&colliding_names_spec()).unwrap();
+    let code = &generated.code;
+    assert!(item(code, "struct", "GetRulesResponse200").contains("rule_name"));
+    assert!(item(code, "struct", "GetRulesResponse").contains("thing_count"));
+    assert!(code.contains("ResponseValue<types::GetRulesResponse200>"));
+}

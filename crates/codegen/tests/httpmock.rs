@@ -55,3 +55,22 @@ fn nullable_bodies_are_passed_by_reference() {
     assert!(code.contains("json_body_obj(&value)"), "{code}");
     assert!(!code.contains("json_body_obj(value)"), "{code}");
 }
+
+/// A scalar success body (`true`, a number) is taken by value; progenitor
+/// passes it where a reference is wanted, which does not compile.
+#[test]
+fn scalar_bodies_are_passed_by_reference() {
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/enabled": {"get": {
+            "operationId": "isEnabled",
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "boolean"}}}}}
+        }}}
+    })
+    .to_string();
+    let code = generate_httpmock(&spec, "crate").unwrap();
+    assert!(code.contains("pub fn ok(self, value: bool)"), "{code}");
+    assert!(code.contains(".json_body_obj(&value)"), "{code}");
+    assert!(!code.contains(".json_body_obj(value)"), "{code}");
+}

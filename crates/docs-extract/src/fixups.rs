@@ -410,8 +410,13 @@ pub fn no_content_response_has_no_body(op: &mut Map<String, Value>, _: &Context)
 /// every page defines only `oauth2`, whose own description says it is an
 /// "OAuth2 Bearer token (JWT)": the same credential under an old name. The
 /// fix renames the requirement to the one bearer-style scheme the site
-/// defines (an `oauth2` or `http`/`bearer` scheme), keeping its scopes; when
-/// there is no single such scheme, the requirement is dropped.
+/// defines (an `oauth2` or `http`/`bearer` scheme), keeping its scopes.
+///
+/// It never widens access: when the site has no single such scheme, the
+/// requirement is left as the page wrote it (and validation quarantines
+/// the page, saying which scheme is missing), never dropped, because an
+/// operation whose requirements are all gone (`security: []`) would
+/// declare that it needs no authentication at all.
 pub fn undefined_security_scheme(op: &mut Map<String, Value>, ctx: &Context) -> Vec<String> {
     let mut changes = Vec::new();
     let Some(Value::Array(requirements)) = op.get_mut("security") else {
@@ -432,8 +437,10 @@ pub fn undefined_security_scheme(op: &mut Map<String, Value>, ctx: &Context) -> 
         })
         .map(|(name, _)| name)
         .collect();
-    let mut emptied = Vec::new();
-    for (i, requirement) in requirements.iter_mut().enumerate() {
+    let [only] = bearer.as_slice() else {
+        return changes;
+    };
+    for requirement in requirements.iter_mut() {
         let Some(map) = requirement.as_object_mut() else {
             continue;
         };
@@ -444,30 +451,12 @@ pub fn undefined_security_scheme(op: &mut Map<String, Value>, ctx: &Context) -> 
             .collect();
         for name in undefined {
             let scopes = map.remove(&name).unwrap_or(Value::Array(Vec::new()));
-            match bearer.as_slice() {
-                [only] => {
-                    changes.push(format!(
-                        "security requirement `{name}` → `{only}` (the site's bearer scheme)"
-                    ));
-                    map.insert((*only).clone(), scopes);
-                }
-                _ => {
-                    changes.push(format!(
-                        "dropped security requirement `{name}`: no page defines it"
-                    ));
-                    if map.is_empty() {
-                        emptied.push(i);
-                    }
-                }
-            }
+            changes.push(format!(
+                "security requirement `{name}` → `{only}` (the site's bearer scheme)"
+            ));
+            map.insert((*only).clone(), scopes);
         }
     }
-    // A requirement emptied here would mean "no auth"; remove it instead.
-    let mut i = 0;
-    requirements.retain(|_| {
-        i += 1;
-        !emptied.contains(&(i - 1))
-    });
     changes
 }
 
@@ -757,6 +746,27 @@ mod tests {
         assert_eq!(undefined_security_scheme(&mut o, &ctx).len(), 1);
         assert_eq!(o["security"], json!([{"oauth2": ["idn:role:read"]}]));
         assert!(undefined_security_scheme(&mut o, &ctx).is_empty());
+    }
+
+    /// With no single bearer scheme to stand in, the requirement stays as
+    /// written: never `security: []`, which would mean "no authentication".
+    #[test]
+    fn an_undefined_scheme_is_never_dropped() {
+        for schemes in [
+            BTreeMap::new(),
+            BTreeMap::from([
+                ("a".into(), json!({"type": "oauth2"})),
+                ("b".into(), json!({"type": "http", "scheme": "bearer"})),
+            ]),
+        ] {
+            let ctx = Context {
+                security_schemes: schemes,
+                ..Context::default()
+            };
+            let mut o = op(json!({"security": [{"bearerAuth": []}]}));
+            assert!(undefined_security_scheme(&mut o, &ctx).is_empty());
+            assert_eq!(o["security"], json!([{"bearerAuth": []}]));
+        }
     }
 
     #[test]

@@ -170,10 +170,13 @@ fn markdown_text(body: &str) -> Option<String> {
         if in_fence || trimmed.starts_with("import ") || trimmed.starts_with('<') {
             continue;
         }
-        out.push(line.trim_end());
+        // Byte for byte: two trailing spaces are a Markdown line break.
+        out.push(line.strip_suffix('\r').unwrap_or(line));
     }
-    let text = out.join("\n").trim().to_owned();
-    (!text.is_empty()).then_some(text)
+    // Only the blank lines around the text go.
+    let first = out.iter().position(|l| !l.trim().is_empty())?;
+    let last = out.iter().rposition(|l| !l.trim().is_empty())?;
+    Some(out[first..=last].join("\n"))
 }
 
 /// Splits off a one-line `api: ...` entry whose value is a JSON object or a
@@ -338,5 +341,14 @@ mod tests {
         };
         assert_eq!(tag.name, "Things");
         assert_eq!(tag.description.as_deref(), Some("All about things."));
+    }
+
+    #[test]
+    fn a_tag_description_keeps_its_markdown_line_breaks() {
+        let text = "---\nid: things\ntitle: Things\n---\n\nFirst line  \nsecond line.\n\n";
+        let Page::Tag(tag) = parse_page("t.tag.mdx", "t.tag.mdx", text).unwrap() else {
+            panic!("a tag page")
+        };
+        assert_eq!(tag.description.as_deref(), Some("First line  \nsecond line."));
     }
 }

@@ -298,3 +298,37 @@ fn a_stale_names_entry_is_a_warning() {
         extraction.report.warnings
     );
 }
+
+/// A page that requires a scheme no page defines, on a site with no single
+/// bearer scheme to stand in for it, is quarantined with the reason; it is
+/// never kept with its requirement dropped (which would mean "no
+/// authentication").
+#[test]
+fn an_undefined_security_scheme_is_quarantined_not_widened() {
+    let other = SEED
+        .replace("id: send-test-notification", "id: other")
+        .replace("\"operationId\":\"sendTestNotification\"", "\"operationId\":\"other\"")
+        .replace("\"path\":\"/send-test-notification\"", "\"path\":\"/other\"")
+        .replace("\"security\":[{\"oauth2\":[]}]", "\"security\":[{\"apiKeyAuth\":[]}]");
+    assert!(other.contains("apiKeyAuth"), "the seed page names `oauth2` in `security`");
+    let second_scheme = other.replace(
+        "\"securitySchemes\":{",
+        "\"securitySchemes\":{\"second\":{\"type\":\"http\",\"scheme\":\"bearer\"},",
+    );
+    let extraction = extract(
+        &[source("a.api.mdx", SEED), source("b.api.mdx", &second_scheme)],
+        &NamesFile::default(),
+    )
+    .unwrap();
+    let r = &extraction.report;
+    let [q] = r.quarantined.as_slice() else {
+        panic!("{}", r.describe(0))
+    };
+    assert!(q.reason.contains("`apiKeyAuth`"), "{q}");
+    assert_eq!(q.check, docs_extract::Check::Valid);
+    for op in extraction.document["paths"].as_object().unwrap().values() {
+        for op in op.as_object().unwrap().values() {
+            assert_ne!(op["security"], serde_json::json!([]), "access widened");
+        }
+    }
+}

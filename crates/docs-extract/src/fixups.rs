@@ -231,6 +231,12 @@ pub const FIXUPS: &[Fixup] = &[
         inputs: &["nerm-2023-05", "nerm-ids-2023-10"],
     },
     Fixup {
+        name: "nonstandard_schema_keyword",
+        summary: "a schema has a keyword OpenAPI 3.0 does not define (`readonly` for `readOnly`, `summary`)",
+        apply: Apply::Schema(nonstandard_schema_keyword),
+        inputs: &["nerm-2023-05", "nerm-ids-2023-10"],
+    },
+    Fixup {
         name: "invalid_schema_type",
         summary: "a schema's `type` is not one of OpenAPI 3.0's six types",
         apply: Apply::Schema(invalid_schema_type),
@@ -312,8 +318,12 @@ pub fn missing_operation_id(op: &mut Map<String, Value>, ctx: &Context) -> Vec<S
 /// defines (a schema titled so); otherwise an open schema (any JSON value),
 /// and says so: the page does not tell what the recursion pointed to.
 pub fn circular_reference(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    // Most pages have no marker: look before doing anything else.
+    if !op.values().any(has_marker) {
+        return Vec::new();
+    }
     let mut titles = BTreeSet::new();
-    collect_titles(&Value::Object(op.clone()), &mut titles);
+    op.values().for_each(|v| collect_titles(v, &mut titles));
     let mut changes = Vec::new();
     let mut holder = Value::Object(std::mem::take(op));
     operation_schemas_mut(&mut holder, &mut |place, schema| {
@@ -329,6 +339,15 @@ pub fn circular_reference(op: &mut Map<String, Value>, _: &Context) -> Vec<Strin
 /// The note a [`circular_reference`] change carries when it could not tell
 /// what the recursion pointed to; extraction also warns about it.
 pub const OPEN_SCHEMA_NOTE: &str = "replaced by an open schema";
+
+fn has_marker(node: &Value) -> bool {
+    match node {
+        Value::String(s) => s.starts_with("circular("),
+        Value::Object(map) => map.values().any(has_marker),
+        Value::Array(items) => items.iter().any(has_marker),
+        _ => false,
+    }
+}
 
 fn collect_titles(node: &Value, out: &mut BTreeSet<String>) {
     match node {
@@ -550,6 +569,35 @@ pub fn boolean_required_in_schema(schema: &mut Map<String, Value>, changes: &mut
                     list.push(Value::String(name));
                 }
             }
+        }
+    }
+}
+
+/// The Schema Object of OpenAPI 3.0 has a closed set of keywords (the
+/// official JSON Schema forbids any other, `x-` extensions aside); pages
+/// carry `readonly` (for `readOnly`) and `summary`. The fix gives a keyword
+/// written in the wrong case its right case, and makes any other unknown
+/// keyword an extension (`summary` → `x-summary`), keeping what the page
+/// says.
+pub fn nonstandard_schema_keyword(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let known = crate::validate::schema_keywords();
+    let unknown: Vec<String> = schema
+        .keys()
+        .filter(|k| !known.contains(*k) && !k.starts_with("x-") && *k != "$ref")
+        .cloned()
+        .collect();
+    for key in unknown {
+        let right_case = known.iter().find(|k| k.eq_ignore_ascii_case(&key));
+        let target = match right_case {
+            Some(k) if !schema.contains_key(k) => k.clone(),
+            _ => format!("x-{key}"),
+        };
+        if schema.contains_key(&target) {
+            continue;
+        }
+        if let Some(value) = schema.remove(&key) {
+            changes.push(format!("keyword `{key}` → `{target}`"));
+            schema.insert(target, value);
         }
     }
 }
@@ -808,6 +856,25 @@ mod tests {
         assert_eq!(
             s["properties"]["c"],
             json!({"type": "integer", "nullable": true})
+        );
+    }
+
+    #[test]
+    fn nonstandard_keywords_get_their_case_or_become_extensions() {
+        let mut schema =
+            op(json!({"type": "string", "readonly": true, "summary": "an id", "x-kept": 1}));
+        let mut changes = Vec::new();
+        nonstandard_schema_keyword(&mut schema, &mut changes);
+        assert_eq!(
+            Value::Object(schema),
+            json!({"type": "string", "readOnly": true, "x-summary": "an id", "x-kept": 1})
+        );
+        assert_eq!(
+            changes,
+            [
+                "keyword `readonly` → `readOnly`",
+                "keyword `summary` → `x-summary`"
+            ]
         );
     }
 }

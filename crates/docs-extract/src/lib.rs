@@ -656,12 +656,15 @@ fn quarantine_invalid(
 }
 
 /// The component schema a document-level problem is in, from its message
-/// (`components.schemas.Name: ...` or `#/components/schemas/Name/...`).
+/// (`components.schemas.Name: ...`, or a pointer `#/components/schemas/Name/...`
+/// anywhere in it).
 fn component_of(message: &str) -> Option<&str> {
-    let rest = message
-        .strip_prefix("components.schemas.")
-        .or_else(|| message.strip_prefix("#/components/schemas/"))?;
-    let end = rest.find(['/', ':', '.']).unwrap_or(rest.len());
+    let rest = message.strip_prefix("components.schemas.").or_else(|| {
+        message
+            .find("#/components/schemas/")
+            .map(|at| &message[at + "#/components/schemas/".len()..])
+    })?;
+    let end = rest.find(['/', ':', ' ']).unwrap_or(rest.len());
     Some(&rest[..end])
 }
 

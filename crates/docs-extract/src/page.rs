@@ -349,6 +349,9 @@ mod tests {
         let Page::Tag(tag) = parse_page("t.tag.mdx", "t.tag.mdx", text).unwrap() else {
             panic!("a tag page")
         };
-        assert_eq!(tag.description.as_deref(), Some("First line  \nsecond line."));
+        assert_eq!(
+            tag.description.as_deref(),
+            Some("First line  \nsecond line.")
+        );
     }
 }

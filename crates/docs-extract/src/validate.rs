@@ -71,17 +71,25 @@ pub fn validate(doc: &Value) -> Vec<Problem> {
     problems
 }
 
-/// Parses the document with `openapiv3` one operation and one component at
-/// a time, spread over the cores: the same checks as one parse of the
-/// whole, each problem tied to its operation or component.
+/// Checks the document in parts, spread over the cores: each operation,
+/// each path item's other fields, each component schema, the rest of the
+/// components, and the rest of the document. Each part is parsed with
+/// `openapiv3` and checked against its definition in the official OpenAPI
+/// 3.0 JSON Schema: the same checks as for the whole document at once, each
+/// problem tied to its operation (or to its place in the document).
 fn openapi_problems(doc: &Value) -> Vec<Problem> {
     use serde::Deserialize as _;
     enum Part<'a> {
         Operation(Route, &'a Value),
-        PathItem(&'a str, serde_json::Map<String, Value>),
-        Component(&'a str, &'a str, &'a Value),
+        PathItem(&'a str, Value),
+        Schema(&'a str, &'a Value),
+        Components(Value),
         Skeleton(Value),
     }
+    // Small parts the official schema checks together, in one document:
+    // path items without their operations, and the components without the
+    // bodies of their schemas.
+    let mut rest_of_paths = serde_json::Map::new();
     let mut parts: Vec<Part<'_>> = operations(doc)
         .map(|o| Part::Operation(o.route(), o.op))
         .collect();
@@ -91,30 +99,32 @@ fn openapi_problems(doc: &Value) -> Vec<Problem> {
         .into_iter()
         .flatten()
     {
-        // The path item without its operations (checked above).
-        let rest = item
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(k, _)| !openapi_model::METHODS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        // The path item without its operations (each checked on its own).
+        let rest = match item.as_object() {
+            Some(item) => Value::Object(
+                item.iter()
+                    .filter(|(k, _)| !openapi_model::METHODS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            None => item.clone(),
+        };
+        rest_of_paths.insert(path.clone(), rest.clone());
         parts.push(Part::PathItem(path, rest));
     }
-    for (kind, entries) in doc
-        .get("components")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        match entries.as_object() {
-            Some(entries) => parts.extend(
-                entries
-                    .iter()
-                    .map(|(name, v)| Part::Component(kind.as_str(), name.as_str(), v)),
-            ),
-            None => parts.push(Part::Component(kind.as_str(), "", entries)),
+    if let Some(components) = doc.get("components") {
+        let mut shell = components.clone();
+        if let Some(Value::Object(schemas)) = components.get("schemas") {
+            parts.extend(schemas.iter().map(|(name, v)| Part::Schema(name, v)));
+            // The names stay, to be checked; the bodies are checked above.
+            shell["schemas"] = Value::Object(
+                schemas
+                    .keys()
+                    .map(|k| (k.clone(), Value::Object(serde_json::Map::new())))
+                    .collect(),
+            );
         }
+        parts.push(Part::Components(shell));
     }
     // The rest of the document, without its two large parts.
     let mut skeleton = serde_json::Map::new();
@@ -124,30 +134,178 @@ fn openapi_problems(doc: &Value) -> Vec<Problem> {
         }
     }
     skeleton.insert("paths".into(), Value::Object(serde_json::Map::new()));
+    let mut official_rest = skeleton.clone();
+    official_rest.insert("paths".into(), Value::Object(rest_of_paths));
+    if let Some(Part::Components(shell)) = parts.last() {
+        official_rest.insert("components".into(), shell.clone());
+    }
     parts.push(Part::Skeleton(Value::Object(skeleton)));
+    let official_rest = Value::Object(official_rest);
 
-    let check = |part: &Part<'_>| -> Option<Problem> {
+    let check = |part: &Part<'_>| -> Vec<Problem> {
         let invalid = |e: serde_json::Error| format!("not an OpenAPI 3.0 document: {e}");
+        let v = validators();
         match part {
-            Part::Operation(route, op) => openapiv3::Operation::deserialize(*op)
-                .err()
-                .map(|e| Problem::at(route.clone(), invalid(e))),
-            Part::PathItem(path, rest) => {
-                openapiv3::PathItem::deserialize(&Value::Object(rest.clone()))
+            Part::Operation(route, op) => {
+                let prefix = format!("/paths/{}/{}", escape(&route.path), route.method);
+                let mut found: Vec<Problem> = openapiv3::Operation::deserialize(*op)
                     .err()
-                    .map(|e| Problem::document(format!("paths.{path}: {}", invalid(e))))
+                    .map(|e| Problem::at(route.clone(), invalid(e)))
+                    .into_iter()
+                    .collect();
+                found.extend(
+                    official(&v.operation, op, &prefix).map(|m| Problem::at(route.clone(), m)),
+                );
+                found
             }
-            Part::Component(kind, name, value) => component_problem(kind, value)
-                .map(|e| Problem::document(format!("components.{kind}.{name}: {}", invalid(e)))),
-            Part::Skeleton(skeleton) => openapiv3::OpenAPI::deserialize(skeleton)
+            Part::PathItem(path, rest) => openapiv3::PathItem::deserialize(rest)
                 .err()
-                .map(|e| Problem::document(invalid(e))),
+                .map(|e| Problem::document(format!("paths.{path}: {}", invalid(e))))
+                .into_iter()
+                .collect(),
+            Part::Schema(name, schema) => {
+                let prefix = format!("/components/schemas/{}", escape(name));
+                let mut found: Vec<Problem> = component_problem("schemas", schema)
+                    .map(|e| {
+                        Problem::document(format!("components.schemas.{name}: {}", invalid(e)))
+                    })
+                    .into_iter()
+                    .collect();
+                found.extend(official(&v.schema, schema, &prefix).map(Problem::document));
+                found
+            }
+            Part::Components(shell) => {
+                let mut found = Vec::new();
+                for (kind, entries) in shell.as_object().into_iter().flatten() {
+                    if kind == "schemas" {
+                        continue;
+                    }
+                    for (name, value) in entries.as_object().into_iter().flatten() {
+                        if let Some(e) = component_problem(kind, value) {
+                            found.push(Problem::document(format!(
+                                "components.{kind}.{name}: {}",
+                                invalid(e)
+                            )));
+                        }
+                    }
+                }
+                found
+            }
+            Part::Skeleton(skeleton) => {
+                let mut found: Vec<Problem> = openapiv3::OpenAPI::deserialize(skeleton)
+                    .err()
+                    .map(|e| Problem::document(invalid(e)))
+                    .into_iter()
+                    .collect();
+                found.extend(official(&v.document, &official_rest, "").map(Problem::document));
+                found
+            }
         }
     };
     openapi_model::par_map(&parts, check)
         .into_iter()
         .flatten()
         .collect()
+}
+
+/// A JSON pointer segment: `~` and `/` escaped.
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// The official OpenAPI 3.0 JSON Schema (see `schema/README.md`) as JSON.
+fn official_schema_json() -> &'static Value {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let text = include_str!("../schema/openapi-3.0.schema.yaml");
+        serde_yaml_ng::from_str(text).expect("the vendored OpenAPI 3.0 schema is YAML")
+    })
+}
+
+/// The official schema, compiled once for each part of a document.
+struct Validators {
+    document: jsonschema::Validator,
+    operation: jsonschema::Validator,
+    schema: jsonschema::Validator,
+}
+
+fn validators() -> &'static Validators {
+    static VALIDATORS: std::sync::OnceLock<Validators> = std::sync::OnceLock::new();
+    VALIDATORS.get_or_init(|| {
+        let official = official_schema_json();
+        let compile = |schema: &Value| {
+            jsonschema::draft4::new(schema).expect("the vendored OpenAPI 3.0 schema compiles")
+        };
+        // One definition of the official schema, with all of them to refer to.
+        let part = |root: Value| {
+            compile(&serde_json::json!({
+                "allOf": [root],
+                "definitions": official["definitions"].clone(),
+            }))
+        };
+        // Compiling is most of the cost of a small site: two at a time.
+        std::thread::scope(|scope| {
+            let operation =
+                scope.spawn(|| part(serde_json::json!({"$ref": "#/definitions/Operation"})));
+            let schema = scope.spawn(|| {
+                part(serde_json::json!({"oneOf": [
+                    {"$ref": "#/definitions/Schema"},
+                    {"$ref": "#/definitions/Reference"}
+                ]}))
+            });
+            let document = compile(official);
+            let join = |h: std::thread::ScopedJoinHandle<'_, jsonschema::Validator>| {
+                h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+            };
+            Validators {
+                document,
+                operation: join(operation),
+                schema: join(schema),
+            }
+        })
+    })
+}
+
+/// What the official schema finds in one part, with its place in the document.
+fn official<'a>(
+    validator: &'a jsonschema::Validator,
+    instance: &'a Value,
+    prefix: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    validator.iter_errors(instance).map(move |error| {
+        format!(
+            "does not match the OpenAPI 3.0 JSON Schema at #{prefix}{}: {}",
+            error.instance_path().as_str(),
+            short(error.to_string())
+        )
+    })
+}
+
+/// The keywords an OpenAPI 3.0 Schema Object may have, from the official
+/// schema's definition of it (`x-` extensions aside).
+pub fn schema_keywords() -> &'static BTreeSet<String> {
+    static KEYWORDS: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    KEYWORDS.get_or_init(|| {
+        official_schema_json()
+            .pointer("/definitions/Schema/properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    })
+}
+
+/// The official schema's message, without the (possibly huge) value it
+/// quotes: at most a line of it.
+fn short(message: String) -> String {
+    const MAX: usize = 240;
+    if message.len() <= MAX {
+        return message;
+    }
+    let mut end = MAX;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &message[..end])
 }
 
 /// Parses one component of the given kind.
@@ -338,5 +496,33 @@ mod tests {
                 "missing {expected:?} in:\n{problems}"
             );
         }
+    }
+
+    /// What `openapiv3` accepts and a standard validator does not: a
+    /// keyword in the wrong case inside a schema.
+    #[test]
+    fn the_official_schema_finds_what_openapiv3_lets_through() {
+        let d = doc(json!({"/a": {"get": {
+            "operationId": "getA",
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"id": {"type": "string", "readonly": true}}
+            }}}}}
+        }}}));
+        serde_json::from_value::<openapiv3::OpenAPI>(d.clone()).expect("openapiv3 accepts it");
+        let problems = validate(&d);
+        let [problem] = problems.as_slice() else {
+            panic!("{problems:?}")
+        };
+        assert_eq!(problem.route, Some(Route::new("get", "/a")));
+        assert!(
+            problem
+                .message
+                .contains("OpenAPI 3.0 JSON Schema at #/paths/~1a/get/responses/200"),
+            "{problem}"
+        );
+        assert!(
+            problem.message.len() < 400,
+            "the message stays short: {problem}"
+        );
     }
 }

@@ -307,16 +307,31 @@ fn a_stale_names_entry_is_a_warning() {
 fn an_undefined_security_scheme_is_quarantined_not_widened() {
     let other = SEED
         .replace("id: send-test-notification", "id: other")
-        .replace("\"operationId\":\"sendTestNotification\"", "\"operationId\":\"other\"")
-        .replace("\"path\":\"/send-test-notification\"", "\"path\":\"/other\"")
-        .replace("\"security\":[{\"oauth2\":[]}]", "\"security\":[{\"apiKeyAuth\":[]}]");
-    assert!(other.contains("apiKeyAuth"), "the seed page names `oauth2` in `security`");
+        .replace(
+            "\"operationId\":\"sendTestNotification\"",
+            "\"operationId\":\"other\"",
+        )
+        .replace(
+            "\"path\":\"/send-test-notification\"",
+            "\"path\":\"/other\"",
+        )
+        .replace(
+            "\"security\":[{\"oauth2\":[]}]",
+            "\"security\":[{\"apiKeyAuth\":[]}]",
+        );
+    assert!(
+        other.contains("apiKeyAuth"),
+        "the seed page names `oauth2` in `security`"
+    );
     let second_scheme = other.replace(
         "\"securitySchemes\":{",
         "\"securitySchemes\":{\"second\":{\"type\":\"http\",\"scheme\":\"bearer\"},",
     );
     let extraction = extract(
-        &[source("a.api.mdx", SEED), source("b.api.mdx", &second_scheme)],
+        &[
+            source("a.api.mdx", SEED),
+            source("b.api.mdx", &second_scheme),
+        ],
         &NamesFile::default(),
     )
     .unwrap();

@@ -21,6 +21,8 @@ pub mod paths {
     pub const UPSTREAM: &str = "spec/upstream";
     /// The maintainers' component names.
     pub const NAMES: &str = "spec/names.yaml";
+    /// The names given before: a shape keeps its name (written by regen).
+    pub const NAMES_LOCK: &str = "spec/names.lock";
     /// The extracted document.
     pub const SPEC: &str = "spec/openapi.json";
     /// The committed copy of the generated client.
@@ -44,6 +46,8 @@ pub struct Regenerated {
     pub client: String,
     /// Text of the generated mock layer.
     pub httpmock: String,
+    /// Text of the names lock.
+    pub lock: String,
     /// The extraction's report.
     pub extraction: Extraction,
     /// The adaptations applied for generation.
@@ -105,10 +109,12 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
                 inputs.join(", ")
             )
         })?;
+    let lock = NamesFile::lock_text(&extraction.report.components_lock);
     Ok(Regenerated {
         spec,
         client: generated.code,
         httpmock,
+        lock,
         extraction,
         adaptations: generated.adaptations,
         skipped: pages.skipped.len(),
@@ -133,6 +139,11 @@ pub fn file_changes(root: &Path, regenerated: &Regenerated) -> Vec<FileChange> {
             path: paths::HTTPMOCK,
             old: read(paths::HTTPMOCK),
             new: regenerated.httpmock.clone(),
+        },
+        FileChange {
+            path: paths::NAMES_LOCK,
+            old: read(paths::NAMES_LOCK),
+            new: regenerated.lock.clone(),
         },
     ]
 }
@@ -219,17 +230,36 @@ pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutco
 /// The project's names file (`spec/names.yaml`); none is an empty one.
 pub fn load_names(root: &Path) -> Result<NamesFile> {
     let path = root.join(paths::NAMES);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(NamesFile::parse(&path.display().to_string(), &text)?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(NamesFile::default()),
-        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    let mut names = match std::fs::read_to_string(&path) {
+        Ok(text) => NamesFile::parse(&path.display().to_string(), &text)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => NamesFile::default(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let lock = root.join(paths::NAMES_LOCK);
+    match std::fs::read_to_string(&lock) {
+        Ok(text) => names.lock = NamesFile::parse_lock(&lock.display().to_string(), &text)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("reading {}", lock.display())),
     }
+    Ok(names)
 }
 
 /// Reads one side of `cargo xtask diff`: an OpenAPI JSON file, a docs page,
 /// a folder of pages, or an http(s) URL of either. Pages are extracted with
 /// the project's names file.
 pub fn load_document(root: &Path, input: &str) -> Result<serde_json::Value> {
+    load_document_locked(root, input, None).map(|(doc, _)| doc)
+}
+
+/// [`load_document`], giving pages' shapes the names `lock` gave them (the
+/// other side's names, so that a shape both sides have is named alike);
+/// returns the document and the names its shapes got (empty for a spec
+/// file).
+pub fn load_document_locked(
+    root: &Path,
+    input: &str,
+    lock: Option<&docs_extract::names::Lock>,
+) -> Result<(serde_json::Value, docs_extract::names::Lock)> {
     let is_url = input.starts_with("http://") || input.starts_with("https://");
     let text_of_file = |path: &Path| -> Result<Option<String>> {
         if path.is_dir() {
@@ -247,10 +277,14 @@ pub fn load_document(root: &Path, input: &str) -> Result<serde_json::Value> {
     };
     if let Some(text) = &text {
         if text.trim_start().starts_with('{') {
-            return serde_json::from_str(text).with_context(|| format!("{input}: not valid JSON"));
+            let doc = serde_json::from_str(text).with_context(|| format!("{input}: not valid JSON"))?;
+            return Ok((doc, Default::default()));
         }
     }
-    let names = load_names(root)?;
+    let mut names = load_names(root)?;
+    if let Some(lock) = lock {
+        names.lock = lock.clone();
+    }
     let pages = match source {
         Some(page) => vec![page],
         None => sources::load(&[input.to_owned()])?.pages,
@@ -259,7 +293,7 @@ pub fn load_document(root: &Path, input: &str) -> Result<serde_json::Value> {
     for q in &extraction.report.quarantined {
         eprintln!("{input}: quarantined (left out of this side): {q}");
     }
-    Ok(extraction.document)
+    Ok((extraction.document, extraction.report.components_lock))
 }
 
 /// The workspace root (the parent of `xtask/`).

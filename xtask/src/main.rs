@@ -178,8 +178,10 @@ fn diff(args: &[String]) -> Result<ExitCode> {
         bail!("diff takes two sides, OLD and NEW\n\n{USAGE}");
     };
     let root = workspace_root();
-    let old = xtask::load_document(&root, old)?;
-    let new = xtask::load_document(&root, new)?;
+    // The new side's shapes keep the names the old side gave them, as
+    // regen keeps them with spec/names.lock.
+    let (old, lock) = xtask::load_document_locked(&root, old, None)?;
+    let (new, _) = xtask::load_document_locked(&root, new, Some(&lock))?;
     let report = spec_drift::diff(&old, &new);
     print!(
         "{}",

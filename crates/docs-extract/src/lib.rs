@@ -209,6 +209,9 @@ pub struct Report {
     pub quarantined: Vec<Quarantined>,
     /// Component name → number of places referring to it.
     pub components: BTreeMap<String, usize>,
+    /// Component name → the hash and first place of the shape it names:
+    /// what a names lock keeps (see [`NamesFile::lock_text`]).
+    pub components_lock: names::Lock,
     /// Things worth a look that did not stop extraction.
     pub warnings: Vec<String>,
 }
@@ -431,6 +434,7 @@ fn assemble_quarantining(
     }
     let (schemas, naming) = names::restore_names(&mut paths, names)?;
     report.components = naming.uses;
+    report.components_lock = naming.lock;
     report.warnings.extend(naming.warnings);
     let mut document = document(
         shared.info.clone(),
@@ -651,6 +655,7 @@ fn quarantine_invalid(
         let removed = prune_components(document);
         for name in removed {
             report.components.remove(&name);
+            report.components_lock.remove(&name);
         }
     }
 }

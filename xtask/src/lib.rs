@@ -74,8 +74,15 @@ impl FileChange {
     }
 
     /// A unified diff of the change, with three lines of context.
+    ///
+    /// Patience diff with a deadline of a second: a whole site's generated client is
+    /// megabytes, and an exact Myers diff of two unrelated versions of it
+    /// took minutes; past the deadline the diff is coarser, never wrong.
     pub fn unified_diff(&self) -> String {
-        similar::TextDiff::from_lines(&self.old, &self.new)
+        similar::TextDiff::configure()
+            .algorithm(similar::Algorithm::Patience)
+            .deadline(std::time::Instant::now() + std::time::Duration::from_secs(1))
+            .diff_lines(&self.old, &self.new)
             .unified_diff()
             .context_radius(3)
             .header(&format!("a/{}", self.path), &format!("b/{}", self.path))
@@ -260,6 +267,27 @@ pub fn load_document_locked(
     input: &str,
     lock: Option<&docs_extract::names::Lock>,
 ) -> Result<(serde_json::Value, docs_extract::names::Lock)> {
+    load_side(root, input, lock).map(|side| (side.document, side.lock))
+}
+
+/// One side of a diff, as read.
+#[derive(Debug, Clone, Default)]
+pub struct Side {
+    /// The document.
+    pub document: serde_json::Value,
+    /// The names its shapes got (empty for a spec file).
+    pub lock: docs_extract::names::Lock,
+    /// The fixups extraction applied (`None` for a spec file).
+    pub fixups: Option<Vec<docs_extract::AppliedFixup>>,
+}
+
+/// Reads one side of a diff (see [`load_document_locked`]), with the
+/// fixups extraction applied to it.
+pub fn load_side(
+    root: &Path,
+    input: &str,
+    lock: Option<&docs_extract::names::Lock>,
+) -> Result<Side> {
     let is_url = input.starts_with("http://") || input.starts_with("https://");
     let text_of_file = |path: &Path| -> Result<Option<String>> {
         if path.is_dir() {
@@ -277,8 +305,12 @@ pub fn load_document_locked(
     };
     if let Some(text) = &text {
         if text.trim_start().starts_with('{') {
-            let doc = serde_json::from_str(text).with_context(|| format!("{input}: not valid JSON"))?;
-            return Ok((doc, Default::default()));
+            let document =
+                serde_json::from_str(text).with_context(|| format!("{input}: not valid JSON"))?;
+            return Ok(Side {
+                document,
+                ..Side::default()
+            });
         }
     }
     let mut names = load_names(root)?;
@@ -293,7 +325,74 @@ pub fn load_document_locked(
     for q in &extraction.report.quarantined {
         eprintln!("{input}: quarantined (left out of this side): {q}");
     }
-    Ok((extraction.document, extraction.report.components_lock))
+    Ok(Side {
+        document: extraction.document,
+        lock: extraction.report.components_lock,
+        fixups: Some(extraction.report.fixups),
+    })
+}
+
+/// What changed in the repairs extraction made: a fixup that applied to a
+/// page on the old side and not on the new one means upstream fixed that
+/// bug (the spec may be the same, since the fixup had hidden the bug); one
+/// that starts to apply means a new upstream bug, repaired. Information for
+/// the drift report, one line per fixup and page.
+pub fn fixup_notes(
+    old: &[docs_extract::AppliedFixup],
+    new: &[docs_extract::AppliedFixup],
+) -> Vec<spec_drift::Change> {
+    use std::collections::BTreeSet;
+    let applied = |fixups: &[docs_extract::AppliedFixup]| -> BTreeSet<(&'static str, String)> {
+        fixups
+            .iter()
+            .map(|f| {
+                let page = f
+                    .origin
+                    .page
+                    .clone()
+                    .unwrap_or_else(|| f.origin.source.clone());
+                (f.fixup, page)
+            })
+            .collect()
+    };
+    let (before, after) = (applied(old), applied(new));
+    let summary = |name: &str| {
+        docs_extract::fixups::FIXUPS
+            .iter()
+            .find(|f| f.name == name)
+            .map_or("", |f| f.summary)
+    };
+    let note = |kind: &'static str, detail: String| spec_drift::Change {
+        operation: None,
+        method: None,
+        path: None,
+        location: String::new(),
+        kind,
+        class: spec_drift::Class::Info,
+        why: "extraction repairs this; the client does not change because of it".into(),
+        detail,
+        places: Vec::new(),
+    };
+    let mut notes = Vec::new();
+    for (fixup, page) in before.difference(&after) {
+        notes.push(note(
+            "fixup-no-longer-needed",
+            format!(
+                "upstream fixed: {}; fixup `{fixup}` no longer needed for page `{page}`",
+                summary(fixup)
+            ),
+        ));
+    }
+    for (fixup, page) in after.difference(&before) {
+        notes.push(note(
+            "fixup-now-needed",
+            format!(
+                "upstream bug: {}; fixup `{fixup}` now repairs page `{page}`",
+                summary(fixup)
+            ),
+        ));
+    }
+    notes
 }
 
 /// The workspace root (the parent of `xtask/`).

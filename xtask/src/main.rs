@@ -180,9 +180,14 @@ fn diff(args: &[String]) -> Result<ExitCode> {
     let root = workspace_root();
     // The new side's shapes keep the names the old side gave them, as
     // regen keeps them with spec/names.lock.
-    let (old, lock) = xtask::load_document_locked(&root, old, None)?;
-    let (new, _) = xtask::load_document_locked(&root, new, Some(&lock))?;
-    let report = spec_drift::diff(&old, &new);
+    let old = xtask::load_side(&root, old, None)?;
+    let new = xtask::load_side(&root, new, Some(&old.lock))?;
+    let mut report = spec_drift::diff(&old.document, &new.document);
+    // What the repairs say about upstream, when both sides are pages.
+    if let (Some(old), Some(new)) = (&old.fixups, &new.fixups) {
+        report.changes.extend(xtask::fixup_notes(old, new));
+    }
+    report.normalize();
     print!(
         "{}",
         report.render(format, format == spec_drift::Format::Text && use_color())

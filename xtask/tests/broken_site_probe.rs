@@ -44,10 +44,22 @@ fn broken_pages_still_make_a_client_that_compiles() {
     // One break of each kind, each on its own page.
     pages[0].1.remove("operationId");
     let breaks: [(&str, Value); 4] = [
-        ("circular", json!({"self": "circular()", "list": {"type": "array", "items": "circular()"}})),
-        ("colliding", json!({"_type": {"type": "string"}, "type": {"type": "string"}, "Type": {"type": "integer"}})),
-        ("no identifiers", json!({"op": {"type": "string", "enum": ["==", "!=", "<", ">"]}})),
-        ("duplicate titles", json!({"inner": {"title": "Shared Title", "type": "object", "properties": {"x": {"type": "integer"}}}})),
+        (
+            "circular",
+            json!({"self": "circular()", "list": {"type": "array", "items": "circular()"}}),
+        ),
+        (
+            "colliding",
+            json!({"_type": {"type": "string"}, "type": {"type": "string"}, "Type": {"type": "integer"}}),
+        ),
+        (
+            "no identifiers",
+            json!({"op": {"type": "string", "enum": ["==", "!=", "<", ">"]}}),
+        ),
+        (
+            "duplicate titles",
+            json!({"inner": {"title": "Shared Title", "type": "object", "properties": {"x": {"type": "integer"}}}}),
+        ),
     ];
     let mut broken = 0;
     for ((_, api), (_, properties)) in pages.iter_mut().skip(1).zip(breaks.iter()) {

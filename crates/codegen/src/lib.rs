@@ -163,10 +163,14 @@ fn client_code(
     let mut adaptations = prepared.adaptations.clone();
     adaptations.extend(no_api_version_header(&mut file)?);
     let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
-    for id in quirk_ids {
-        if !code.contains(&format!("operation_id: \"{id}\"")) {
-            return Err(Error::Quirk(id.clone()));
-        }
+    // Every operation id the generated code names, found in one pass.
+    let named: std::collections::HashSet<&str> = code
+        .split("operation_id: \"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id))
+        .collect();
+    if let Some(id) = quirk_ids.iter().find(|id| !named.contains(id.as_str())) {
+        return Err(Error::Quirk(id.clone()));
     }
     Ok(Generated { code, adaptations })
 }

@@ -535,18 +535,16 @@ impl Occurrences {
     }
 
     fn base(&self) -> String {
-        let shared = self.many_ops && self.top && Self::best(&self.shared_roles).is_some_and(|r| {
-            r == "ErrorResponse" || r.ends_with("Param")
-        });
+        let shared = self.many_ops
+            && self.top
+            && Self::best(&self.shared_roles)
+                .is_some_and(|r| r == "ErrorResponse" || r.ends_with("Param"));
         let roles = if shared {
             Some(&self.shared_roles)
         } else {
             self.levels.first()
         };
-        roles
-            .and_then(Self::best)
-            .unwrap_or("Schema")
-            .to_owned()
+        roles.and_then(Self::best).unwrap_or("Schema").to_owned()
     }
 
     /// The name at `level` (see `name_at`), when a place has one.
@@ -604,7 +602,9 @@ impl Survey {
                         }
                         *entry.shared_roles.entry(role(hint, true)).or_default() += 1;
                         for level in 0..=LEVELS {
-                            let Some(name) = name_at(hint, level) else { break };
+                            let Some(name) = name_at(hint, level) else {
+                                break;
+                            };
                             if entry.levels.len() <= level {
                                 entry.levels.push(BTreeMap::new());
                             }
@@ -840,14 +840,20 @@ pub fn restore_names(
         let mut at_place: HashMap<String, u64> = HashMap::new();
         for op in ops.iter_mut() {
             op_top_schemas(op, &mut |schema, hint| {
-                shape_walk(schema, Mode::Schema, hint, true, &mut |_, h, flags, hint| {
-                    if flags.worth && !flags.has_ref {
-                        let place = place_text(hint);
-                        if wanted.contains(place.as_str()) {
-                            at_place.insert(place, h);
+                shape_walk(
+                    schema,
+                    Mode::Schema,
+                    hint,
+                    true,
+                    &mut |_, h, flags, hint| {
+                        if flags.worth && !flags.has_ref {
+                            let place = place_text(hint);
+                            if wanted.contains(place.as_str()) {
+                                at_place.insert(place, h);
+                            }
                         }
-                    }
-                });
+                    },
+                );
             });
         }
         for (name, place) in unmatched {
@@ -913,7 +919,10 @@ pub fn restore_names(
             }
         }
         for (h, o) in left {
-            let deepest = (0..=LEVELS).rev().find_map(|l| o.at_level(l)).unwrap_or(&base);
+            let deepest = (0..=LEVELS)
+                .rev()
+                .find_map(|l| o.at_level(l))
+                .unwrap_or(&base);
             chosen.give(h, deepest);
         }
     }

@@ -12,7 +12,9 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 fn set(name: &str) -> Vec<Source> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(name);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(name);
     read_sources(&dir)
         .expect("the tests need SailPoint's docs corpus at ../shared/corpus")
         .pages
@@ -81,8 +83,10 @@ proptest! {
         add_other_site in any::<bool>(),
     ) {
         let (pages, base) = beta();
-        let mut names = NamesFile::default();
-        names.lock = base.report.components_lock.clone();
+        let names = NamesFile {
+            lock: base.report.components_lock.clone(),
+            ..NamesFile::default()
+        };
         let mut changed: Vec<Source> = shuffled(pages, seed)
             .into_iter()
             .enumerate()

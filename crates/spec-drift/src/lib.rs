@@ -23,15 +23,18 @@
 //!       "kind": "property-added",
 //!       "class": "compatible",
 //!       "why": "a new optional field",
-//!       "detail": "property `priority` added (optional)"
+//!       "detail": "property `priority` added (optional)",
+//!       "places": []
 //!     }
 //!   ]
 //! }
 //! ```
 //!
 //! `operation`, `method` and `path` are `null` for document-level changes
-//! (servers, security schemes). `class` is one of `breaking-compile`,
-//! `breaking-runtime`, `compatible`. Changes are sorted by operation, then
+//! (servers, security schemes) and for a change to a shared type met from
+//! several places, which is one entry whose `places` lists them. `class` is
+//! one of `breaking-compile`, `breaking-runtime`, `compatible`, `info`.
+//! The summary also counts `info`. Changes are sorted by operation, then
 //! location, then kind.
 
 #![warn(missing_docs)]
@@ -54,12 +57,15 @@ pub enum Class {
     BreakingRuntime,
     /// Existing code keeps working.
     Compatible,
+    /// Worth knowing, changes nothing for this client (a server URL, the
+    /// API's title or version, an upstream bug fixed).
+    Info,
 }
 
 impl Class {
     /// Whether the change breaks callers in either way.
     pub fn is_breaking(self) -> bool {
-        self != Class::Compatible
+        matches!(self, Class::BreakingCompile | Class::BreakingRuntime)
     }
 
     /// A short label.
@@ -68,6 +74,7 @@ impl Class {
             Class::BreakingCompile => "breaking (compile)",
             Class::BreakingRuntime => "breaking (run time)",
             Class::Compatible => "compatible",
+            Class::Info => "information",
         }
     }
 }
@@ -91,6 +98,11 @@ pub struct Change {
     pub why: String,
     /// What changed, in words.
     pub detail: String,
+    /// For one change to a shared type seen from several places: the
+    /// places it reaches, each `operationId: place in the operation`
+    /// (`sendTestNotification: response 400`, `createWidget: request
+    /// body`); empty otherwise.
+    pub places: Vec<String>,
 }
 
 /// Every change between two documents.
@@ -111,6 +123,8 @@ pub struct Summary {
     pub breaking_runtime: usize,
     /// Compatible changes.
     pub compatible: usize,
+    /// Changes for information.
+    pub info: usize,
 }
 
 impl Report {
@@ -132,6 +146,7 @@ impl Report {
                 Class::BreakingCompile => s.breaking_compile += 1,
                 Class::BreakingRuntime => s.breaking_runtime += 1,
                 Class::Compatible => s.compatible += 1,
+                Class::Info => s.info += 1,
             }
         }
         s.breaking = s.breaking_compile + s.breaking_runtime;
@@ -152,6 +167,9 @@ impl Report {
             ));
         }
         line.push_str(&format!(", {} compatible", s.compatible));
+        if s.info > 0 {
+            line.push_str(&format!(", {} for information", s.info));
+        }
         line
     }
 
@@ -167,8 +185,18 @@ impl Report {
 
 /// Compares two OpenAPI 3.0 documents.
 pub fn diff(old: &Value, new: &Value) -> Report {
-    let mut changes = walk::diff_documents(old, new);
-    changes.sort();
-    changes.dedup();
-    Report { changes }
+    let changes = walk::diff_documents(old, new);
+    let mut report = Report { changes };
+    report.normalize();
+    report
+}
+
+impl Report {
+    /// Sorts the changes, removes repeats, and makes one line of each
+    /// change to a shared type that the walk met from several places.
+    pub fn normalize(&mut self) {
+        self.changes = walk::one_line_per_change(std::mem::take(&mut self.changes));
+        self.changes.sort();
+        self.changes.dedup();
+    }
 }

@@ -34,11 +34,41 @@ fn groups(report: &Report) -> BTreeMap<String, Vec<&Change>> {
     for change in &report.changes {
         let heading = match (&change.operation, &change.method, &change.path) {
             (Some(id), Some(m), Some(p)) => format!("{} {p} ({id})", m.to_uppercase()),
+            _ if !change.places.is_empty() => "Shared types".to_owned(),
             _ => "Document".to_owned(),
         };
         out.entry(heading).or_default().push(change);
     }
     out
+}
+
+/// The places of a shared change, by operation: `response 400, response
+/// 403 of sendTestNotification; request body of createWidget`, at most
+/// eight operations named.
+fn places_line(places: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut by_op: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for place in places {
+        let (op, at) = place.split_once(": ").unwrap_or(("", place));
+        by_op.entry(op).or_default().push(at);
+    }
+    let mut parts: Vec<String> = by_op
+        .iter()
+        .take(SHOWN)
+        .map(|(op, at)| {
+            let mut at = at.clone();
+            at.dedup();
+            if op.is_empty() {
+                at.join(", ")
+            } else {
+                format!("{} of {op}", at.join(", "))
+            }
+        })
+        .collect();
+    if by_op.len() > SHOWN {
+        parts.push(format!("{} more operations", by_op.len() - SHOWN));
+    }
+    parts.join("; ")
 }
 
 fn paint(text: &str, class: Class, color: bool) -> String {
@@ -49,6 +79,7 @@ fn paint(text: &str, class: Class, color: bool) -> String {
         Class::BreakingCompile => "31",
         Class::BreakingRuntime => "33",
         Class::Compatible => "32",
+        Class::Info => "36",
     };
     format!("\x1b[{code}m{text}\x1b[0m")
 }
@@ -73,6 +104,9 @@ impl Report {
                         &c.location
                     }
                 ));
+                if !c.places.is_empty() {
+                    out.push_str(&format!("      in {}\n", places_line(&c.places)));
+                }
             }
         }
         out
@@ -90,12 +124,19 @@ impl Report {
                     Class::BreakingCompile => "🔴 breaking (compile)",
                     Class::BreakingRuntime => "🟠 breaking (run time)",
                     Class::Compatible => "🟢 compatible",
+                    Class::Info => "ℹ️ information",
                 };
+                let mut place = format!("`{}`", c.location.replace('|', "\\|"));
+                if !c.places.is_empty() {
+                    place.push_str(&format!(
+                        " in {}",
+                        places_line(&c.places).replace('|', "\\|")
+                    ));
+                }
                 out.push_str(&format!(
-                    "| {icon} | {} | {} | `{}` |\n",
+                    "| {icon} | {} | {} | {place} |\n",
                     c.detail.replace('|', "\\|"),
                     c.why.replace('|', "\\|"),
-                    c.location.replace('|', "\\|")
                 ));
             }
         }

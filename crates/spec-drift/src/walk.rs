@@ -45,6 +45,12 @@ struct Walker<'a> {
     new_doc: &'a Value,
     out: Vec<Change>,
     operation: Option<(String, String, String)>,
+    /// The shared type being walked, when the walk followed a `$ref`: its
+    /// name and where the walk entered it.
+    component: Option<(String, String)>,
+    /// Whether the schema about to be compared is an optional property
+    /// (read once by `schema`).
+    optional_slot: bool,
 }
 
 pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
@@ -53,6 +59,8 @@ pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
         new_doc: new,
         out: Vec::new(),
         operation: None,
+        component: None,
+        optional_slot: false,
     };
     w.document();
     let old_ops = operations(old);
@@ -114,67 +122,110 @@ impl<'a> Walker<'a> {
             Some((id, m, p)) => (Some(id.clone()), Some(m.clone()), Some(p.clone())),
             None => (None, None, None),
         };
+        let location = location.trim_start_matches('.').to_owned();
+        // Inside a shared type: remember where in it, and from where it was
+        // reached, so that one change is one line (`one_line_per_change`).
+        let places = match &self.component {
+            Some((name, entered)) => {
+                let entered = entered.trim_start_matches('.');
+                match location.strip_prefix(entered) {
+                    Some(rest) => vec![
+                        format!("{SHARED}components.schemas{}{rest}", quote_key(name)),
+                        format!(
+                            "{}: {}",
+                            operation.as_deref().unwrap_or("the document"),
+                            short_place(entered)
+                        ),
+                    ],
+                    None => Vec::new(),
+                }
+            }
+            None => Vec::new(),
+        };
         self.out.push(Change {
             operation,
             method,
             path,
-            location: location.trim_start_matches('.').to_owned(),
+            location,
             kind,
             class,
             why: why.to_owned(),
             detail,
+            places,
         });
     }
 
     fn document(&mut self) {
         let (o, n) = (self.old_doc, self.new_doc);
-        if o.get("servers") != n.get("servers") {
-            self.push(
-                "servers",
-                "servers-changed",
-                Class::BreakingRuntime,
-                "the default base URL may differ",
-                "servers changed".into(),
+        self.servers("servers", o.get("servers"), n.get("servers"));
+        for key in ["title", "version"] {
+            let (a, b) = (
+                o.pointer(&format!("/info/{key}")),
+                n.pointer(&format!("/info/{key}")),
+            );
+            if a != b {
+                let show = |v: Option<&Value>| v.map(text).unwrap_or_else(|| "none".into());
+                self.push(
+                    &format!("info.{key}"),
+                    "info-changed",
+                    Class::Info,
+                    "documentation only",
+                    format!("API {key} changed from `{}` to `{}`", show(a), show(b)),
+                );
+            }
+        }
+        if !same_requirements(o, o.get("security"), n, n.get("security")) {
+            self.security_changed(
+                n,
+                n.get("security"),
+                "document security requirements changed",
             );
         }
-        if o.get("security") != n.get("security") {
-            self.push(
-                "security",
-                "security-changed",
-                Class::BreakingRuntime,
-                "calls may need other credentials",
-                "document security requirements changed".into(),
-            );
-        }
-        let empty = Map::new();
-        let schemes = |d: &Value| {
-            d.pointer("/components/securitySchemes")
-                .and_then(Value::as_object)
-                .unwrap_or(&empty)
-                .clone()
-        };
         let (os, ns) = (schemes(o), schemes(n));
+        let mut renamed_to = BTreeSet::new();
         for (name, scheme) in &os {
             let at = format!("components.securitySchemes{}", quote_key(name));
             match ns.get(name) {
-                None => self.push(
-                    &at,
-                    "security-scheme-removed",
-                    Class::BreakingRuntime,
-                    "calls using it will be refused",
-                    format!("security scheme `{name}` removed"),
-                ),
-                Some(other) if other != scheme => self.push(
+                Some(other) if normalized_scheme(other) == normalized_scheme(scheme) => {}
+                Some(_) => self.push(
                     &at,
                     "security-scheme-changed",
                     Class::BreakingRuntime,
                     "tokens may have to come from elsewhere",
-                    format!("security scheme `{name}` changed"),
+                    format!("security scheme `{name}` changed what it asks for (type, flows, token URL or scopes)"),
                 ),
-                Some(_) => {}
+                None => {
+                    let same = ns.iter().find(|(other, s)| {
+                        !os.contains_key(*other)
+                            && !renamed_to.contains(*other)
+                            && normalized_scheme(s) == normalized_scheme(scheme)
+                    });
+                    match same {
+                        Some((other, _)) => {
+                            renamed_to.insert(other.clone());
+                            self.push(
+                                &at,
+                                "security-scheme-renamed",
+                                Class::Compatible,
+                                "the same flows, token URL and scopes: the client gets its tokens as before",
+                                format!("security scheme `{name}` renamed to `{other}`"),
+                            );
+                        }
+                        None => self.push(
+                            &at,
+                            "security-scheme-removed",
+                            Class::BreakingRuntime,
+                            "calls using it will be refused",
+                            format!("security scheme `{name}` removed"),
+                        ),
+                    }
+                }
             }
         }
-        for name in ns.keys().filter(|k| !os.contains_key(*k)) {
+        for name in ns
+            .keys()
+            .filter(|k| !os.contains_key(*k) && !renamed_to.contains(*k))
+        {
             let at = format!("components.securitySchemes{}", quote_key(name));
             self.push(
                 &at,
@@ -182,6 +233,112 @@ impl<'a> Walker<'a> {
                 Class::Compatible,
                 "existing credentials still work",
                 format!("security scheme `{name}` added"),
+            );
+        }
+    }
+
+    /// A changed security requirement, judged by what this client does: it
+    /// sends its bearer token (OAuth2 client credentials) on every call, so
+    /// a requirement any of whose alternatives asks only for bearer-style
+    /// schemes (`oauth2`, `openIdConnect`, `http` bearer) is met as before.
+    fn security_changed(&mut self, doc: &Value, requirements: Option<&Value>, detail: &str) {
+        let schemes = schemes(doc);
+        let bearer = |name: &String| {
+            schemes.get(name).is_some_and(|s| {
+                let kind = s.get("type").and_then(Value::as_str);
+                matches!(kind, Some("oauth2" | "openIdConnect"))
+                    || (kind == Some("http")
+                        && s.get("scheme")
+                            .and_then(Value::as_str)
+                            .is_some_and(|x| x.eq_ignore_ascii_case("bearer")))
+            })
+        };
+        let alternatives: Vec<&Map<String, Value>> = requirements
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .collect();
+        let met = alternatives.is_empty()
+            || alternatives
+                .iter()
+                .any(|a| a.is_empty() || a.keys().all(bearer));
+        let names: Vec<String> = alternatives
+            .iter()
+            .map(|a| {
+                a.keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            })
+            .collect();
+        let now = if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(" or ")
+        };
+        if met {
+            self.push(
+                "security",
+                "security-changed",
+                Class::Compatible,
+                "the client sends its bearer token on every call, which this accepts",
+                format!("{detail}: now {now}"),
+            );
+        } else {
+            self.push(
+                "security",
+                "security-changed",
+                Class::BreakingRuntime,
+                "the client sends a bearer token; this asks for other credentials",
+                format!("{detail}: now {now}"),
+            );
+        }
+    }
+
+    /// Server URLs, added and removed: information, since the client's base
+    /// URL comes from its configuration, not from `servers`.
+    fn servers(&mut self, at: &str, o: Option<&Value>, n: Option<&Value>) {
+        if o == n {
+            return;
+        }
+        let urls = |v: Option<&Value>| -> Vec<String> {
+            v.and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.get("url").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        };
+        let (ou, nu) = (urls(o), urls(n));
+        let why = "the client's base URL comes from its configuration (SAIL_BASE_URL), not from `servers`";
+        let mut said = false;
+        for url in ou.iter().filter(|u| !nu.contains(u)) {
+            self.push(
+                at,
+                "server-removed",
+                Class::Info,
+                why,
+                format!("server `{url}` removed"),
+            );
+            said = true;
+        }
+        for url in nu.iter().filter(|u| !ou.contains(u)) {
+            self.push(
+                at,
+                "server-added",
+                Class::Info,
+                why,
+                format!("server `{url}` added"),
+            );
+            said = true;
+        }
+        if !said {
+            self.push(
+                at,
+                "servers-changed",
+                Class::Info,
+                why,
+                "servers' descriptions or variables changed".into(),
             );
         }
     }
@@ -220,24 +377,19 @@ impl<'a> Walker<'a> {
             ),
             _ => {}
         }
-        if o.op.get("security") != n.op.get("security") {
-            self.push(
-                "security",
-                "security-changed",
-                Class::BreakingRuntime,
-                "calls may need other credentials",
-                "security requirements changed".into(),
+        if !same_requirements(
+            self.old_doc,
+            o.op.get("security"),
+            self.new_doc,
+            n.op.get("security"),
+        ) {
+            self.security_changed(
+                self.new_doc,
+                n.op.get("security"),
+                "security requirements changed",
             );
         }
-        if o.op.get("servers") != n.op.get("servers") {
-            self.push(
-                "servers",
-                "servers-changed",
-                Class::BreakingRuntime,
-                "the operation's base URL may differ",
-                "operation servers changed".into(),
-            );
-        }
+        self.servers("servers", o.op.get("servers"), n.op.get("servers"));
         self.parameters(o, n);
         self.request_body(o.op.get("requestBody"), n.op.get("requestBody"));
         self.responses(o.op.get("responses"), n.op.get("responses"));
@@ -519,12 +671,37 @@ impl<'a> Walker<'a> {
                 .and_then(|r| r.rsplit('/').next())
                 .map(str::to_owned)
         };
+        let optional = std::mem::take(&mut self.optional_slot);
         let (on, nn) = (name(old), name(new));
-        if let (Some(a), Some(b)) = (&on, &nn) {
+        // Changes inside a shared type are one line however many places
+        // reach it: note which type, and where the walk entered it.
+        let outer = match &nn {
+            Some(b) => self.component.replace((b.clone(), at.to_owned())),
+            None => self.component.clone(),
+        };
+        self.schema_inner(at, old, new, dir, seen, optional, &on, &nn);
+        self.component = outer;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn schema_inner(
+        &mut self,
+        at: &str,
+        old: &Value,
+        new: &Value,
+        dir: Dir,
+        seen: &mut HashSet<(String, String)>,
+        optional: bool,
+        on: &Option<String>,
+        nn: &Option<String>,
+    ) {
+        if let (Some(a), Some(b)) = (on, nn) {
             if !seen.insert((a.clone(), b.clone())) {
                 return; // recursive schema, already compared
             }
             if a != b {
+                // The rename itself is a change of the place that names it.
+                let inner = self.component.take();
                 self.push(
                     at,
                     "type-renamed",
@@ -532,38 +709,80 @@ impl<'a> Walker<'a> {
                     "code naming the old type no longer compiles",
                     format!("type `{a}` renamed to `{b}`"),
                 );
+                self.component = inner;
             }
         }
         let o = flatten(self.old_doc, Self::resolve(self.old_doc, old));
         let n = flatten(self.new_doc, Self::resolve(self.new_doc, new));
         let field = |v: &Value, k: &str| v.get(k).cloned();
 
-        // Type and format.
+        // Type and format, as the generated code maps them to Rust types.
         let (ot, nt) = (field(&o, "type"), field(&n, "type"));
+        let (of, nf) = (field(&o, "format"), field(&n, "format"));
         if ot != nt {
-            let show = |t: &Option<Value>| t.as_ref().map(text).unwrap_or_else(|| "any".into());
+            let show = |t: &Option<Value>, f: &Option<Value>| {
+                let t = t.as_ref().map(text).unwrap_or_else(|| "any".into());
+                match f {
+                    Some(f) => format!("{t} ({})", text(f)),
+                    None => t,
+                }
+            };
+            let (class, why) = match (&ot, &nt) {
+                (Some(_), None) => (
+                    Class::BreakingCompile,
+                    "old values still parse; the Rust type becomes any JSON value",
+                ),
+                (None, Some(_)) if dir == Dir::Response => (
+                    Class::BreakingCompile,
+                    "the Rust type changes from any JSON value to a typed one",
+                ),
+                _ => (Class::BreakingRuntime, type_why(dir)),
+            };
             self.push(
                 at,
                 "type-changed",
-                Class::BreakingRuntime,
-                type_why(dir),
-                format!("type changed from {} to {}", show(&ot), show(&nt)),
+                class,
+                why,
+                format!("type changed from {} to {}", show(&ot, &of), show(&nt, &nf)),
             );
-        }
-        let (of, nf) = (field(&o, "format"), field(&n, "format"));
-        if of != nf {
+        } else if of != nf {
             let show = |t: &Option<Value>| t.as_ref().map(text).unwrap_or_else(|| "none".into());
+            let typed = |f: &Option<Value>| {
+                f.as_ref()
+                    .and_then(Value::as_str)
+                    .is_some_and(|f| TYPED_FORMATS.contains(&f))
+            };
+            let (class, why) = if !typed(&of) && !typed(&nf) {
+                (
+                    Class::Compatible,
+                    "the generated code maps neither format to a type of its own: the Rust type does not change",
+                )
+            } else if dir == Dir::Response && typed(&of) {
+                (
+                    Class::BreakingRuntime,
+                    "the server may send values the old Rust type cannot read",
+                )
+            } else {
+                (Class::BreakingCompile, "the Rust type changes")
+            };
             self.push(
                 at,
                 "format-changed",
-                Class::BreakingRuntime,
-                type_why(dir),
+                class,
+                why,
                 format!("format changed from {} to {}", show(&of), show(&nf)),
             );
         }
         // Nullability and direction flags.
         let flag = |v: &Value, k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
         match (flag(&o, "nullable"), flag(&n, "nullable")) {
+            (false, true) if dir == Dir::Response && optional => self.push(
+                at,
+                "nullable-changed",
+                Class::Compatible,
+                "the property is optional, so already Option<_>: null reads as None",
+                "now nullable".into(),
+            ),
             (false, true) if dir == Dir::Response => self.push(
                 at,
                 "nullable-changed",
@@ -754,6 +973,7 @@ impl<'a> Walker<'a> {
                         ),
                         _ => {}
                     }
+                    self.optional_slot = !or.contains(name) && !nr.contains(name);
                     self.schema(&here, os, ns, dir, seen);
                 }
             }
@@ -830,6 +1050,190 @@ impl<'a> Walker<'a> {
             );
         }
     }
+}
+
+/// Formats the generated code maps to Rust types of their own (typify:
+/// `chrono`, `uuid`, integer and float widths, IP addresses); any other
+/// format is a `String` like no format at all.
+const TYPED_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "uuid",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float",
+    "double",
+    "ipv4",
+    "ipv6",
+];
+
+/// A marker on `Change::places` while the walk runs: the first entry is the
+/// change's location inside a shared type (see `one_line_per_change`).
+const SHARED: &str = "\u{1}";
+
+/// One line per change: a change found inside a shared type from several
+/// places (the same location in the type, the same kind and detail)
+/// becomes one change at the type, listing the places; a type renamed the
+/// same way at several places becomes one line too.
+pub(crate) fn one_line_per_change(changes: Vec<Change>) -> Vec<Change> {
+    type Key = (String, &'static str, Class, String, String);
+    let mut grouped: BTreeMap<Key, Vec<Change>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for change in changes {
+        let inside = change
+            .places
+            .first()
+            .and_then(|p| p.strip_prefix(SHARED))
+            .map(str::to_owned);
+        match inside {
+            Some(location) => {
+                let key = (
+                    location,
+                    change.kind,
+                    change.class,
+                    change.detail.clone(),
+                    change.why.clone(),
+                );
+                grouped.entry(key).or_default().push(change);
+            }
+            None if change.kind == "type-renamed" => {
+                let key = (
+                    String::new(),
+                    change.kind,
+                    change.class,
+                    change.detail.clone(),
+                    change.why.clone(),
+                );
+                grouped.entry(key).or_default().push(change);
+            }
+            None => out.push(change),
+        }
+    }
+    for ((location, _, _, _, _), mut group) in grouped {
+        let place = |c: &Change| match &c.places.get(1) {
+            Some(p) => (*p).clone(),
+            None => format!(
+                "{}: {}",
+                c.operation.as_deref().unwrap_or("the document"),
+                short_place(&c.location)
+            ),
+        };
+        if group.len() == 1 {
+            let mut one = group.pop().expect("one change");
+            one.places.clear();
+            out.push(one);
+            continue;
+        }
+        let mut places: Vec<String> = group.iter().map(place).collect();
+        places.sort();
+        places.dedup();
+        let mut first = group.swap_remove(0);
+        first.location = if location.is_empty() {
+            format!("{} places", places.len())
+        } else {
+            location
+        };
+        first.operation = None;
+        first.method = None;
+        first.path = None;
+        first.places = places;
+        out.push(first);
+    }
+    out
+}
+
+/// Where in an operation, in a few words: `response 400`, `request body`,
+/// `parameter limit`.
+fn short_place(location: &str) -> String {
+    let key = |rest: &str| -> String {
+        rest.strip_prefix("['")
+            .and_then(|r| r.split_once("']"))
+            .map(|(k, _)| k.to_owned())
+            .unwrap_or_default()
+    };
+    if let Some(rest) = location.strip_prefix("responses") {
+        format!("response {}", key(rest))
+    } else if location.starts_with("requestBody") {
+        "request body".into()
+    } else if let Some(rest) = location.strip_prefix("parameters") {
+        format!("parameter {}", key(rest))
+    } else if location.is_empty() {
+        "(operation)".into()
+    } else {
+        location.to_owned()
+    }
+}
+
+/// The security schemes of a document.
+fn schemes(doc: &Value) -> Map<String, Value> {
+    doc.pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// What a security scheme asks of a client: everything but its prose (the
+/// description, and what each scope is for).
+fn normalized_scheme(scheme: &Value) -> Value {
+    let mut scheme = scheme.clone();
+    if let Some(map) = scheme.as_object_mut() {
+        map.remove("description");
+        if let Some(Value::Object(flows)) = map.get_mut("flows") {
+            for flow in flows.values_mut() {
+                if let Some(Value::Object(scopes)) = flow.get_mut("scopes") {
+                    let names: Vec<Value> = scopes.keys().cloned().map(Value::String).collect();
+                    flow["scopes"] = Value::Array(names);
+                }
+            }
+        }
+    }
+    scheme
+}
+
+/// Whether two security requirement lists ask for the same thing: each
+/// requirement as the schemes it names (by what they ask, not by name)
+/// and their scopes.
+fn same_requirements(
+    old_doc: &Value,
+    old: Option<&Value>,
+    new_doc: &Value,
+    new: Option<&Value>,
+) -> bool {
+    if old == new {
+        return true;
+    }
+    let seen = |doc: &Value, list: Option<&Value>| -> Option<BTreeSet<String>> {
+        let schemes = schemes(doc);
+        list.map(|l| {
+            l.as_array()
+                .into_iter()
+                .flatten()
+                .map(|requirement| {
+                    let mut parts: Vec<String> = requirement
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, scopes)| {
+                            let scheme = schemes
+                                .get(name)
+                                .map(normalized_scheme)
+                                .unwrap_or_else(|| Value::String(name.clone()));
+                            format!("{scheme}{scopes}")
+                        })
+                        .collect();
+                    parts.sort();
+                    parts.join("&")
+                })
+                .collect()
+        })
+    };
+    seen(old_doc, old) == seen(new_doc, new)
 }
 
 fn type_why(dir: Dir) -> &'static str {

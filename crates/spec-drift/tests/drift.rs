@@ -319,9 +319,10 @@ fn classes_match_what_callers_see() {
         class_of("parameter_added_optional", "parameter-added"),
         [Class::Compatible]
     );
+    // One change to a shared type is one line, naming the places it reaches.
     assert_eq!(
         class_of("response_property_removed_and_added", "property-removed"),
-        [Class::BreakingCompile, Class::BreakingCompile]
+        [Class::BreakingCompile]
     );
     assert!(class_of("enum_values_changed", "enum-value-added").contains(&Class::BreakingRuntime));
     assert_eq!(

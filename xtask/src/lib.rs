@@ -214,7 +214,14 @@ pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutco
             .with_context(|| format!("{} is not JSON; delete it and rerun", paths::SPEC))?,
         Err(_) => serde_json::json!({}),
     };
-    let drift = spec_drift::diff(&old_spec, &regenerated.extraction.document);
+    let mut drift = spec_drift::diff(&old_spec, &regenerated.extraction.document);
+    if old_spec.get("paths").is_some() {
+        drift.changes.extend(adaptation_notes(
+            &old_spec,
+            &regenerated.extraction.document,
+        ));
+        drift.normalize();
+    }
     let diff: String = changes
         .iter()
         .filter(|c| c.changed())
@@ -391,6 +398,71 @@ pub fn fixup_notes(
                 summary(fixup)
             ),
         ));
+    }
+    notes
+}
+
+/// What changed in how the code generator adapts the spec: an adaptation
+/// that starts or stops applying, or applies at more or fewer places (a
+/// new enum documented as open, an error body merged differently). One
+/// line per adaptation; information for the drift report.
+pub fn adaptation_notes(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+) -> Vec<spec_drift::Change> {
+    use std::collections::BTreeMap;
+    let applied = |doc: &serde_json::Value| -> BTreeMap<&'static str, usize> {
+        let mut copy = doc.clone();
+        let mut counts = BTreeMap::new();
+        for a in
+            sailpoint_codegen::adaptations::adapt_with(&mut copy, sailpoint_codegen::ADAPTATIONS)
+        {
+            *counts.entry(a.adaptation).or_default() += 1;
+        }
+        counts
+    };
+    let (before, after) = (applied(old), applied(new));
+    let mut notes = Vec::new();
+    for adaptation in sailpoint_codegen::ADAPTATIONS {
+        let (was, now) = (
+            before.get(adaptation.name).copied().unwrap_or(0),
+            after.get(adaptation.name).copied().unwrap_or(0),
+        );
+        let (kind, detail) = match (was, now) {
+            (w, n) if w == n => continue,
+            (0, n) => (
+                "adaptation-now-applies",
+                format!(
+                    "adaptation `{}` now applies ({n} change(s)): {}",
+                    adaptation.name, adaptation.summary
+                ),
+            ),
+            (w, 0) => (
+                "adaptation-no-longer-applies",
+                format!(
+                    "adaptation `{}` no longer applies (was {w} change(s)): {}",
+                    adaptation.name, adaptation.summary
+                ),
+            ),
+            (w, n) => (
+                "adaptation-changed",
+                format!(
+                    "adaptation `{}` now makes {n} change(s), was {w}",
+                    adaptation.name
+                ),
+            ),
+        };
+        notes.push(spec_drift::Change {
+            operation: None,
+            method: None,
+            path: None,
+            location: String::new(),
+            kind,
+            class: spec_drift::Class::Info,
+            why: "how the code generator adapts the spec changed".into(),
+            detail,
+            places: Vec::new(),
+        });
     }
     notes
 }

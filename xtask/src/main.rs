@@ -29,7 +29,7 @@ tasks:
       --check             exit 1 if anything changed
       --fail-on breaking  exit 1 only if something breaks callers
 
-  extract PATH|URL... [-o FILE] [--names FILE] [--accept-quarantined]
+  extract PATH|URL... [-o FILE] [--names FILE] [--names-from FILE] [--accept-quarantined]
       Pages and folders of pages (any docusaurus-plugin-openapi-docs site),
       or http(s) URLs of pages, into one OpenAPI 3.0.3 document: stdout, or
       FILE (written atomically). The report goes to stderr: pages by kind,
@@ -37,7 +37,10 @@ tasks:
       page with its reason, and `N pages → N operations, N repaired,
       N quarantined`. A page that cannot be kept is quarantined (left out);
       the document holds every other operation.
-      --names               component names to apply (like spec/names.yaml)
+      --names FILE          component names to apply (like spec/names.yaml)
+      --names-from FILE     borrow component names from another OpenAPI JSON
+                            document that has them (a later docs version, the
+                            upstream spec), matched by shape
       --accept-quarantined  exit 0 even when pages were quarantined
 
   probe SPEC...
@@ -183,6 +186,9 @@ fn diff(args: &[String]) -> Result<ExitCode> {
     let old = xtask::load_side(&root, old, None)?;
     let new = xtask::load_side(&root, new, Some(&old.lock))?;
     let mut report = spec_drift::diff(&old.document, &new.document);
+    report
+        .changes
+        .extend(xtask::adaptation_notes(&old.document, &new.document));
     // What the repairs say about upstream, when both sides are pages.
     if let (Some(old), Some(new)) = (&old.fixups, &new.fixups) {
         report.changes.extend(xtask::fixup_notes(old, new));
@@ -256,6 +262,7 @@ fn extract(args: &[String]) -> Result<ExitCode> {
     let mut output = None;
     let mut names = docs_extract::NamesFile::default();
     let mut accept_quarantined = false;
+    let mut borrowed = std::collections::BTreeMap::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -270,6 +277,16 @@ fn extract(args: &[String]) -> Result<ExitCode> {
                     names = docs_extract::NamesFile::parse(path, &text)?;
                 }
                 None => bail!("--names needs a file"),
+            },
+            "--names-from" => match args.next() {
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+                    let doc: serde_json::Value = serde_json::from_str(&text)
+                        .with_context(|| format!("{path}: not an OpenAPI JSON document"))?;
+                    borrowed = docs_extract::NamesFile::borrow_from(&doc);
+                }
+                None => bail!("--names-from needs an OpenAPI JSON file"),
             },
             "--accept-quarantined" => accept_quarantined = true,
             other if other.starts_with('-') => bail!("unknown argument `{other}`\n\n{USAGE}"),
@@ -295,6 +312,7 @@ fn extract(args: &[String]) -> Result<ExitCode> {
             }
         }
     };
+    names.borrowed = borrowed;
     let extraction = docs_extract::extract_with_progress(&sources.pages, &names, &progress)?;
     eprint!("{}", extraction.report.describe(sources.skipped.len()));
     eprintln!(

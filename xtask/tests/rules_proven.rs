@@ -71,7 +71,10 @@ fn rules() -> Vec<Rule> {
         Rule {
             what: "an int32 loses its format (now any integer)",
             change: |t| {
-                t["properties"]["count"].as_object_mut().unwrap().remove("format");
+                t["properties"]["count"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("format");
             },
             location: "properties.count",
             payload: json!({"req": "x", "count": 3_000_000_000u64}),
@@ -117,7 +120,11 @@ fn drift_verdicts_are_what_an_old_client_really_does() {
             .filter(|c| c.location.contains(rule.location))
             .map(|c| c.class)
             .collect();
-        assert!(!classes.is_empty(), "{}: no change reported: {report:?}", rule.what);
+        assert!(
+            !classes.is_empty(),
+            "{}: no change reported: {report:?}",
+            rule.what
+        );
         let breaks_at_run_time = classes.contains(&Class::BreakingRuntime);
         verdicts.push((rule.what, breaks_at_run_time, rule.payload));
     }
@@ -135,7 +142,10 @@ fn drift_verdicts_are_what_an_old_client_really_does() {
     let mut run = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--bin", "decode", "--manifest-path"])
         .arg(probe.crate_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", xtask::probe::probe_target_dir(&xtask::workspace_root()))
+        .env(
+            "CARGO_TARGET_DIR",
+            xtask::probe::probe_target_dir(&xtask::workspace_root()),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -148,7 +158,11 @@ fn drift_verdicts_are_what_an_old_client_really_does() {
         }
     }
     let out = run.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let decoded: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_owned)
@@ -157,9 +171,14 @@ fn drift_verdicts_are_what_an_old_client_really_does() {
     for ((what, breaks, payload), result) in verdicts.iter().zip(&decoded) {
         let fails = result.starts_with("err");
         assert_eq!(
-            *breaks, fails,
+            *breaks,
+            fails,
             "{what}: the report says {}, but the old client {} {payload}",
-            if *breaks { "breaking at run time" } else { "not breaking at run time" },
+            if *breaks {
+                "breaking at run time"
+            } else {
+                "not breaking at run time"
+            },
             if fails { "cannot read" } else { "reads" },
         );
     }

@@ -35,6 +35,9 @@ pub struct NamesFile {
     /// Names given before (`spec/names.lock`). A shape found again keeps
     /// its name; so does a changed shape found at the place of the old one.
     pub lock: Lock,
+    /// Names borrowed from another document that has them (see
+    /// [`NamesFile::borrow_from`]): component name → shape hash.
+    pub borrowed: BTreeMap<String, u64>,
 }
 
 /// A place in an operation: its operationId and a JSON pointer inside it.
@@ -90,7 +93,32 @@ impl NamesFile {
             source: source.to_owned(),
             entries,
             lock: BTreeMap::new(),
+            borrowed: BTreeMap::new(),
         })
+    }
+
+    /// Names to borrow from another OpenAPI document that has them (a later
+    /// docs version whose pages carry titles, or the upstream spec file):
+    /// each of its component schemas, with its `$ref`s inlined and its
+    /// titles left out (pages made by plugin 1.x carry none), matched to
+    /// this site's shapes by shape. Returns component name → shape hash,
+    /// for [`NamesFile::borrowed`].
+    pub fn borrow_from(document: &Value) -> BTreeMap<String, u64> {
+        let Some(schemas) = document
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
+            return BTreeMap::new();
+        };
+        schemas
+            .iter()
+            .filter(|(name, _)| is_component_name(name))
+            .map(|(name, schema)| {
+                let mut inlined = inline_refs(schema, schemas, &mut Vec::new());
+                strip_titles(&mut inlined);
+                (name.clone(), shape_hash(&inlined))
+            })
+            .collect()
     }
 
     /// Reads a names lock (`spec/names.lock`): lines `hash Name`, `#`
@@ -468,6 +496,57 @@ fn shape_walk(
     h
 }
 
+/// `schema` with every `#/components/schemas/` reference replaced by the
+/// schema it names, as the docs plugin inlines them (a reference back into
+/// one being inlined stays a reference).
+fn inline_refs(schema: &Value, schemas: &Map<String, Value>, stack: &mut Vec<String>) -> Value {
+    match schema {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                if let Some(target) = schemas
+                    .get(name)
+                    .filter(|_| !stack.iter().any(|s| s == name))
+                {
+                    stack.push(name.to_owned());
+                    let inlined = inline_refs(target, schemas, stack);
+                    stack.pop();
+                    return inlined;
+                }
+                return schema.clone();
+            }
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), inline_refs(v, schemas, stack)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| inline_refs(v, schemas, stack))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn strip_titles(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.get("title").is_some_and(Value::is_string) {
+                map.remove("title");
+            }
+            map.values_mut().for_each(strip_titles);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_titles),
+        _ => {}
+    }
+}
+
 /// The hash of a schema's shape.
 fn shape_hash(schema: &Value) -> u64 {
     let mut copy = schema.clone();
@@ -818,6 +897,18 @@ pub fn restore_names(
             ));
         }
     }
+    // Names borrowed from another document, by shape.
+    let mut borrowed: Vec<(&String, &u64)> = names.borrowed.iter().collect();
+    borrowed.sort();
+    for (name, h) in borrowed {
+        if survey.repeated.contains_key(h)
+            && !chosen.by_hash.contains_key(h)
+            && !chosen.taken.contains(name)
+        {
+            chosen.give(*h, name);
+        }
+    }
+
     // 4. Names kept from the lock: a shape keeps the name it had; a shape
     //    that changed keeps it when it is found at the old one's place.
     let mut locked: Vec<(&String, &(u64, String))> = names.lock.iter().collect();

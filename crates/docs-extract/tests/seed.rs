@@ -347,3 +347,33 @@ fn an_undefined_security_scheme_is_quarantined_not_widened() {
         }
     }
 }
+
+/// Names borrowed from another document that has them (here the project's
+/// own spec, whose component names come from `spec/names.yaml`), matched
+/// by shape: the seed page alone, with no names file, gets them all.
+#[test]
+fn names_are_borrowed_from_another_document_by_shape() {
+    let spec: serde_json::Value =
+        serde_json::from_str(include_str!("../../../spec/openapi.json")).unwrap();
+    let without = extract(&[source("s.api.mdx", SEED)], &NamesFile::default()).unwrap();
+    assert!(!without.report.components.contains_key("ErrorMessageDto"));
+    let names = NamesFile {
+        borrowed: NamesFile::borrow_from(&spec),
+        ..NamesFile::default()
+    };
+    let with = extract(&[source("s.api.mdx", SEED)], &names).unwrap();
+    let got: Vec<&String> = with.report.components.keys().collect();
+    assert_eq!(
+        got,
+        [
+            "ErrorMessageDto",
+            "ErrorResponseDto",
+            "LocaleOrigin",
+            "SendTestNotificationRequestDto"
+        ]
+    );
+    assert_eq!(
+        with.document["components"]["schemas"], spec["components"]["schemas"],
+        "the same components as the spec the names came from"
+    );
+}

@@ -222,6 +222,14 @@ fn probe(args: &[String]) -> Result<ExitCode> {
         "does NOT compile"
     };
     for spec in &probe.specs {
+        if let Some(error) = &spec.error {
+            println!(
+                "{}: {} operations in spec, NO client: {error}",
+                spec.spec.display(),
+                spec.operations
+            );
+            continue;
+        }
         let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
         for a in &spec.adaptations {
             *counts.entry(a.adaptation).or_default() += 1;

@@ -27,12 +27,15 @@ pub struct SpecProbe {
     pub mocks: usize,
     /// The adaptations applied.
     pub adaptations: Vec<sailpoint_codegen::AppliedAdaptation>,
+    /// Why no client could be generated, when none could (the other specs
+    /// are still built).
+    pub error: Option<String>,
 }
 
 impl SpecProbe {
     /// Whether every operation became a method and a mock.
     pub fn complete(&self) -> bool {
-        self.methods == self.operations && self.mocks == self.operations
+        self.error.is_none() && self.methods == self.operations && self.mocks == self.operations
     }
 }
 
@@ -162,13 +165,23 @@ pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
             module.push('_');
         }
         let client_path = format!("crate::{module}");
-        let (generated, mock) = sailpoint_codegen::generate_with_httpmock(&text, &client_path)
-            .with_context(|| {
-                format!(
-                    "generating a client and its mock layer for {}",
-                    spec_path.display()
-                )
-            })?;
+        let (generated, mock) = match sailpoint_codegen::generate_with_httpmock(&text, &client_path)
+        {
+            Ok(both) => both,
+            Err(e) => {
+                // One spec the generator cannot take does not cost the others.
+                specs.push(SpecProbe {
+                    spec: spec_path.clone(),
+                    module,
+                    operations: count_operations(&spec),
+                    methods: 0,
+                    mocks: 0,
+                    adaptations: Vec::new(),
+                    error: Some(e.to_string()),
+                });
+                continue;
+            }
+        };
         modules.push_str(&format!(
             "pub mod {module} {{\n    include!(\"{module}/client.rs\");\n    sailpoint_runtime::impl_client_hooks!(Client);\n    pub mod mock {{\n        include!(\"{module}/mock.rs\");\n    }}\n}}\n"
         ));
@@ -179,6 +192,7 @@ pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
             methods: count_methods(&generated.code)?,
             mocks: count_mocks(&mock)?,
             adaptations: generated.adaptations,
+            error: None,
         });
         files.push((format!("{module}/client.rs"), generated.code));
         files.push((format!("{module}/mock.rs"), mock));

@@ -391,6 +391,16 @@ pub fn inline_names_do_not_collide(spec: &mut Value) -> Vec<String> {
             if !taken.contains(&derived) {
                 return;
             }
+            // The same shape moved before (another media type or status of
+            // this operation) is one component, so that the operation keeps
+            // one type where it had one.
+            if let Some((name, _)) = hoisted.iter().find(|(_, body)| body == schema) {
+                changes.push(format!(
+                    "{route} {place}: its type would be named `{derived}`, a component's name; now component `{name}`"
+                ));
+                *schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+                return;
+            }
             let mut name = fresh;
             let mut n = 2;
             while taken.contains(&name) {

@@ -526,3 +526,41 @@ fn without_inline_names_do_not_collide_an_operation_decodes_another_shape() {
     assert!(item(code, "struct", "GetRulesResponse").contains("thing_count"));
     assert!(code.contains("ResponseValue<types::GetRulesResponse200>"));
 }
+
+/// The ARM docs' shape of an operation: the success body a component named
+/// as progenitor names responses (`{OperationId}Response`), and the same
+/// inline error body under several statuses and media types.
+#[test]
+fn moving_colliding_inline_bodies_keeps_one_type_per_shape() {
+    let error = serde_json::json!({"type": "object"});
+    let media = |schema: &serde_json::Value| serde_json::json!({"application/json": {"schema": schema}, "text/json": {"schema": schema}});
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/files/{key}": {"get": {
+            "operationId": "downloadFile",
+            "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+                "200": {"description": "ok", "content": media(&serde_json::json!({"$ref": "#/components/schemas/DownloadFileResponse"}))},
+                "401": {"description": "no", "content": media(&error)},
+                "500": {"description": "bad", "content": media(&error)}
+            }
+        }}},
+        "components": {"schemas": {"DownloadFileResponse": {"type": "object", "properties": {"length": {"type": "integer"}}}}}
+    })
+    .to_string();
+    let generated = generate(&spec).expect("progenitor asserts one error type per operation");
+    let moved: Vec<&str> = generated
+        .adaptations
+        .iter()
+        .filter(|a| a.adaptation == "inline_names_do_not_collide")
+        .map(|a| a.change.as_str())
+        .collect();
+    assert_eq!(moved.len(), 4, "{moved:?}");
+    assert!(
+        moved
+            .iter()
+            .all(|c| c.ends_with("now component `DownloadFileResponse401`")),
+        "{moved:?}"
+    );
+}

@@ -220,6 +220,9 @@ pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutco
             &old_spec,
             &regenerated.extraction.document,
         ));
+        drift
+            .changes
+            .extend(fixup_notes(&old_spec, &regenerated.extraction.document));
         drift.normalize();
     }
     let diff: String = changes
@@ -284,12 +287,9 @@ pub struct Side {
     pub document: serde_json::Value,
     /// The names its shapes got (empty for a spec file).
     pub lock: docs_extract::names::Lock,
-    /// The fixups extraction applied (`None` for a spec file).
-    pub fixups: Option<Vec<docs_extract::AppliedFixup>>,
 }
 
-/// Reads one side of a diff (see [`load_document_locked`]), with the
-/// fixups extraction applied to it.
+/// Reads one side of a diff (see [`load_document_locked`]).
 pub fn load_side(
     root: &Path,
     input: &str,
@@ -335,34 +335,40 @@ pub fn load_side(
     Ok(Side {
         document: extraction.document,
         lock: extraction.report.components_lock,
-        fixups: Some(extraction.report.fixups),
     })
 }
 
-/// What changed in the repairs extraction made: a fixup that applied to a
-/// page on the old side and not on the new one means upstream fixed that
-/// bug (the spec may be the same, since the fixup had hidden the bug); one
-/// that starts to apply means a new upstream bug, repaired. Information for
-/// the drift report, one line per fixup and page.
-pub fn fixup_notes(
-    old: &[docs_extract::AppliedFixup],
-    new: &[docs_extract::AppliedFixup],
-) -> Vec<spec_drift::Change> {
+/// What changed in the repairs extraction made, from each document's
+/// `x-sailpoint-fixups`: a fixup that applied to a page on the old side and
+/// not on the new one means upstream fixed that bug (the spec may be the
+/// same, since the fixup had hidden the bug); one that starts to apply
+/// means a new upstream bug, repaired. Information for the drift report,
+/// one line per fixup and page; nothing when a side does not say (a spec
+/// not made by this extractor).
+pub fn fixup_notes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<spec_drift::Change> {
     use std::collections::BTreeSet;
-    let applied = |fixups: &[docs_extract::AppliedFixup]| -> BTreeSet<(&'static str, String)> {
-        fixups
-            .iter()
-            .map(|f| {
-                let page = f
-                    .origin
-                    .page
-                    .clone()
-                    .unwrap_or_else(|| f.origin.source.clone());
-                (f.fixup, page)
-            })
-            .collect()
+    let applied = |doc: &serde_json::Value| -> Option<BTreeSet<(String, String)>> {
+        let list = doc.get(docs_extract::FIXUPS_EXTENSION)?.as_array()?;
+        Some(
+            list.iter()
+                .filter_map(|e| {
+                    Some((
+                        e.get("fixup")?.as_str()?.to_owned(),
+                        e.get("page")?.as_str()?.to_owned(),
+                    ))
+                })
+                .collect(),
+        )
     };
-    let (before, after) = (applied(old), applied(new));
+    // A document from pages that needed no fixup has no list at all.
+    let from_pages = |doc: &serde_json::Value| doc.get("paths").is_some();
+    let (before, after) = match (applied(old), applied(new)) {
+        (None, None) => return Vec::new(),
+        (Some(b), None) if from_pages(new) => (b, BTreeSet::new()),
+        (None, Some(a)) if from_pages(old) => (BTreeSet::new(), a),
+        (Some(b), Some(a)) => (b, a),
+        _ => return Vec::new(),
+    };
     let summary = |name: &str| {
         docs_extract::fixups::FIXUPS
             .iter()

@@ -189,10 +189,10 @@ fn diff(args: &[String]) -> Result<ExitCode> {
     report
         .changes
         .extend(xtask::adaptation_notes(&old.document, &new.document));
-    // What the repairs say about upstream, when both sides are pages.
-    if let (Some(old), Some(new)) = (&old.fixups, &new.fixups) {
-        report.changes.extend(xtask::fixup_notes(old, new));
-    }
+    // What the repairs say about upstream.
+    report
+        .changes
+        .extend(xtask::fixup_notes(&old.document, &new.document));
     report.normalize();
     print!(
         "{}",

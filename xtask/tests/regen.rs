@@ -239,3 +239,33 @@ fn probe_counts_operations_and_generated_methods() {
         json!({"get": {"operationId": "other", "responses": {"204": {"description": "x"}}}});
     assert_eq!(xtask::probe::count_operations(&two), 2);
 }
+
+/// Upstream fixes a bug a fixup was hiding: the spec stays the same but for
+/// its record of repairs, and the drift report says so in words.
+#[test]
+fn an_upstream_fix_a_fixup_hid_is_reported() {
+    let scratch = Scratch::new("fixed-upstream");
+    let page = std::fs::read_to_string(scratch.page()).unwrap();
+    let (head, rest) = page.split_once("\napi: ").unwrap();
+    let (api, tail) = rest.split_once('\n').unwrap();
+    let mut api: serde_json::Value = serde_json::from_str(api).unwrap();
+    let removed = api["responses"]["204"]
+        .as_object_mut()
+        .unwrap()
+        .remove("content");
+    assert!(removed.is_some(), "the seed's 204 declares content");
+    std::fs::write(scratch.page(), format!("{head}\napi: {api}\n{tail}")).unwrap();
+
+    let outcome = regen(&scratch.0, &[], true).unwrap();
+    let text = outcome.drift.to_text(false);
+    assert!(
+        text.contains("upstream fixed: a 204 or 205 response declares content; such responses have no body; fixup `no_content_response_has_no_body` no longer needed for page `send-test-notification`"),
+        "{text}"
+    );
+    assert!(!outcome.drift.has_breaking(), "{text}");
+    assert_eq!(
+        outcome.changed_paths(),
+        [paths::SPEC],
+        "the client does not change"
+    );
+}

@@ -39,6 +39,10 @@ pub use page::{parse_page, ApiEncoding, Page};
 /// The OpenAPI version of the assembled document.
 pub const OPENAPI_VERSION: &str = "3.0.3";
 
+/// The document extension that lists the upstream bugs it was repaired
+/// for: `[{"fixup": name, "page": page id}]`, one entry per fixup and page.
+pub const FIXUPS_EXTENSION: &str = "x-sailpoint-fixups";
+
 /// Keys of the `api` object that the plugin adds and an OpenAPI operation
 /// does not have. They are dropped; `method`, `path`, `servers`,
 /// `securitySchemes` and `info` are used to place the operation first.
@@ -449,6 +453,34 @@ fn assemble_quarantining(
     // 6. Validate; an invalid operation leaves, with its reason.
     quarantine_invalid(&mut document, &mut origins, &shared, &mut report)?;
     report.operations = openapi_model::count_operations(&document);
+
+    // 7. Which upstream bugs the document was repaired for, so that a later
+    //    extraction can tell when upstream fixed one (the fixup had hidden
+    //    the bug: the spec itself would not change).
+    let kept: BTreeSet<&str> = origins.values().map(|o| o.source.as_str()).collect();
+    let repaired: BTreeSet<(&str, String)> = report
+        .fixups
+        .iter()
+        .filter(|f| kept.contains(f.origin.source.as_str()))
+        .map(|f| {
+            (
+                f.fixup,
+                f.origin
+                    .page
+                    .clone()
+                    .unwrap_or_else(|| f.origin.source.clone()),
+            )
+        })
+        .collect();
+    if !repaired.is_empty() {
+        let list: Vec<Value> = repaired
+            .into_iter()
+            .map(|(fixup, page)| serde_json::json!({"fixup": fixup, "page": page}))
+            .collect();
+        if let Value::Object(doc) = &mut document {
+            doc.insert(FIXUPS_EXTENSION.into(), Value::Array(list));
+        }
+    }
     Ok(Extraction { document, report })
 }
 

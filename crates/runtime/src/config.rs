@@ -363,10 +363,29 @@ impl ClientBuilder {
     }
 }
 
+/// The client's TLS: rustls with ring as its own crypto provider (never
+/// installed process-wide, so an application stays free to install its
+/// own), the platform's certificate verifier, HTTP/2 and HTTP/1.1 offered.
+pub(crate) fn tls_config() -> Result<rustls::ClientConfig, String> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+        .map_err(|e| format!("the platform's certificate verifier: {e}"))?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
 fn http_client(builder: &ClientBuilder, sdk: &str) -> Result<reqwest::Client, ConfigError> {
-    // reqwest is built without a default TLS provider; use ring's. Another
-    // provider installed by the application first is kept.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let tls = tls_config().map_err(|problem| ConfigError {
+        setting: "TLS".into(),
+        problem,
+        looked_in: "the builder".into(),
+    })?;
     let mut agent = format!(
         "{sdk} (rust; sailpoint-runtime/{})",
         env!("CARGO_PKG_VERSION")
@@ -376,6 +395,7 @@ fn http_client(builder: &ClientBuilder, sdk: &str) -> Result<reqwest::Client, Co
         agent.push_str(suffix);
     }
     reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
         // Redirects are the runtime's to follow or refuse (runtime.rs,
         // `follow`); token requests never follow one.
         .redirect(reqwest::redirect::Policy::none())

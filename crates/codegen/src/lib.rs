@@ -86,7 +86,7 @@ pub fn inner_type() -> TokenStream {
 /// - The builder interface, so that a new optional parameter or body field
 ///   upstream does not break callers (positional arguments would).
 /// - Hooks are `Expected`: the client crate must implement
-///   `ClientHooks<Runtime> for &Client`, which is where auth, retries and
+///   `ClientHooks<Runtime> for Client` (`impl_client_hooks!`), which is where auth, retries and
 ///   tracing come in. Forgetting it is a compile error, not a silently
 ///   unauthenticated client.
 /// - Generated types also derive `schemars::JsonSchema`.

@@ -9,8 +9,8 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::error::{printable_url, ConfigError};
+use crate::hooks::{Runtime, RuntimeInner};
 use crate::retry::{Bucket, RetryStrategy};
-use crate::runtime::{Runtime, RuntimeInner};
 use crate::secret::Secret;
 use crate::token::{Token, TokenCache, TokenSource};
 
@@ -396,7 +396,7 @@ fn http_client(builder: &ClientBuilder, sdk: &str) -> Result<reqwest::Client, Co
     }
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
-        // Redirects are the runtime's to follow or refuse (runtime.rs,
+        // Redirects are the runtime's to follow or refuse (hooks.rs,
         // `follow`); token requests never follow one.
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(agent)

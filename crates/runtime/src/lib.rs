@@ -20,15 +20,15 @@
 mod body;
 pub mod config;
 pub mod error;
+pub mod hooks;
 pub mod retry;
-pub mod runtime;
 pub mod secret;
 mod token;
 
 pub use config::{ClientBuilder, Parts};
 pub use error::{ApiError, AuthError, ConfigError, Error};
+pub use hooks::{Quirks, Runtime};
 pub use retry::{RetryBudget, RetryStrategy};
-pub use runtime::{Quirks, Runtime};
 pub use secret::Secret;
 
 #[doc(hidden)]

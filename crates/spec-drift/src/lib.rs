@@ -40,7 +40,7 @@
 #![warn(missing_docs)]
 
 mod render;
-mod walk;
+mod rules;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -185,7 +185,7 @@ impl Report {
 
 /// Compares two OpenAPI 3.0 documents.
 pub fn diff(old: &Value, new: &Value) -> Report {
-    let changes = walk::diff_documents(old, new);
+    let changes = rules::diff_documents(old, new);
     let mut report = Report { changes };
     report.normalize();
     report
@@ -195,7 +195,7 @@ impl Report {
     /// Sorts the changes, removes repeats, and makes one line of each
     /// change to a shared type that the walk met from several places.
     pub fn normalize(&mut self) {
-        self.changes = walk::one_line_per_change(std::mem::take(&mut self.changes));
+        self.changes = rules::one_line_per_change(std::mem::take(&mut self.changes));
         self.changes.sort();
         self.changes.dedup();
     }

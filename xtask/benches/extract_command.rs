@@ -1,6 +1,6 @@
 //! `cargo xtask extract` as users meet it (a process that reads the pages,
 //! extracts, validates, writes the document and reports) against the
-//! library's own figure (`docs_extract::extract` on pages already in
+//! library's own figure (`docusaurus_openapi_extract::extract` on pages already in
 //! memory, what the criterion bench `extract` measures), in the same run.
 //!
 //! `cargo bench -p xtask --bench extract_command` prints, per set, the
@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use docs_extract::{extract, read_sources, NamesFile};
+use docusaurus_openapi_extract::{extract, read_sources, NamesFile};
 
 /// The allocator the command uses, so that the two differ only in what the
 /// command does around the library.

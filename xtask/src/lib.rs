@@ -13,7 +13,7 @@ pub mod sources;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use docs_extract::{Extraction, NamesFile};
+use docusaurus_openapi_extract::{Extraction, NamesFile};
 
 /// Where regen reads from and writes to, relative to the workspace root.
 pub mod paths {
@@ -107,8 +107,8 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
         }
     }
     let names = load_names(root)?;
-    let extraction = docs_extract::extract(&pages.pages, &names)?;
-    let spec = docs_extract::to_pretty_json(&extraction.document);
+    let extraction = docusaurus_openapi_extract::extract(&pages.pages, &names)?;
+    let spec = docusaurus_openapi_extract::to_pretty_json(&extraction.document);
     let (generated, httpmock) = sailpoint_codegen::generate_with_httpmock(&spec, CLIENT_CRATE)
         .with_context(|| {
             format!(
@@ -166,7 +166,7 @@ pub fn write_changes(root: &Path, changes: &[FileChange]) -> Result<()> {
 
 /// Writes `text` to a temporary file beside `path`, then renames it.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    docs_extract::write_atomically(path, text)
+    docusaurus_openapi_extract::write_atomically(path, text)
         .with_context(|| format!("writing {}", path.display()))
 }
 
@@ -184,7 +184,7 @@ pub struct RegenOutcome {
     /// Whether the files were written.
     pub written: bool,
     /// Upstream pages left out of the client, each with its reason.
-    pub quarantined: Vec<docs_extract::Quarantined>,
+    pub quarantined: Vec<docusaurus_openapi_extract::Quarantined>,
 }
 
 impl RegenOutcome {
@@ -275,8 +275,8 @@ pub fn load_document(root: &Path, input: &str) -> Result<serde_json::Value> {
 pub fn load_document_locked(
     root: &Path,
     input: &str,
-    lock: Option<&docs_extract::names::Lock>,
-) -> Result<(serde_json::Value, docs_extract::names::Lock)> {
+    lock: Option<&docusaurus_openapi_extract::names::Lock>,
+) -> Result<(serde_json::Value, docusaurus_openapi_extract::names::Lock)> {
     load_side(root, input, lock).map(|side| (side.document, side.lock))
 }
 
@@ -286,14 +286,14 @@ pub struct Side {
     /// The document.
     pub document: serde_json::Value,
     /// The names its shapes got (empty for a spec file).
-    pub lock: docs_extract::names::Lock,
+    pub lock: docusaurus_openapi_extract::names::Lock,
 }
 
 /// Reads one side of a diff (see [`load_document_locked`]).
 pub fn load_side(
     root: &Path,
     input: &str,
-    lock: Option<&docs_extract::names::Lock>,
+    lock: Option<&docusaurus_openapi_extract::names::Lock>,
 ) -> Result<Side> {
     let is_url = input.starts_with("http://") || input.starts_with("https://");
     let text_of_file = |path: &Path| -> Result<Option<String>> {
@@ -328,7 +328,7 @@ pub fn load_side(
         Some(page) => vec![page],
         None => sources::load(&[input.to_owned()])?.pages,
     };
-    let extraction = docs_extract::extract(&pages, &names)?;
+    let extraction = docusaurus_openapi_extract::extract(&pages, &names)?;
     for q in &extraction.report.quarantined {
         eprintln!("{input}: quarantined (left out of this side): {q}");
     }
@@ -348,7 +348,9 @@ pub fn load_side(
 pub fn fixup_notes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<spec_drift::Change> {
     use std::collections::BTreeSet;
     let applied = |doc: &serde_json::Value| -> Option<BTreeSet<(String, String)>> {
-        let list = doc.get(docs_extract::FIXUPS_EXTENSION)?.as_array()?;
+        let list = doc
+            .get(docusaurus_openapi_extract::FIXUPS_EXTENSION)?
+            .as_array()?;
         Some(
             list.iter()
                 .filter_map(|e| {
@@ -370,7 +372,7 @@ pub fn fixup_notes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<spec
         _ => return Vec::new(),
     };
     let summary = |name: &str| {
-        docs_extract::fixups::FIXUPS
+        docusaurus_openapi_extract::fixups::FIXUPS
             .iter()
             .find(|f| f.name == name)
             .map_or("", |f| f.summary)

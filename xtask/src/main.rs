@@ -268,7 +268,7 @@ fn extract(args: &[String]) -> Result<ExitCode> {
     use std::io::IsTerminal as _;
     let mut inputs = Vec::new();
     let mut output = None;
-    let mut names = docs_extract::NamesFile::default();
+    let mut names = docusaurus_openapi_extract::NamesFile::default();
     let mut accept_quarantined = false;
     let mut borrowed = std::collections::BTreeMap::new();
     let mut args = args.iter();
@@ -282,7 +282,7 @@ fn extract(args: &[String]) -> Result<ExitCode> {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
                         .with_context(|| format!("reading the names file {path}"))?;
-                    names = docs_extract::NamesFile::parse(path, &text)?;
+                    names = docusaurus_openapi_extract::NamesFile::parse(path, &text)?;
                 }
                 None => bail!("--names needs a file"),
             },
@@ -292,7 +292,7 @@ fn extract(args: &[String]) -> Result<ExitCode> {
                         std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
                     let doc: serde_json::Value = serde_json::from_str(&text)
                         .with_context(|| format!("{path}: not an OpenAPI JSON document"))?;
-                    borrowed = docs_extract::NamesFile::borrow_from(&doc);
+                    borrowed = docusaurus_openapi_extract::NamesFile::borrow_from(&doc);
                 }
                 None => bail!("--names-from needs an OpenAPI JSON file"),
             },
@@ -321,7 +321,8 @@ fn extract(args: &[String]) -> Result<ExitCode> {
         }
     };
     names.borrowed = borrowed;
-    let extraction = docs_extract::extract_with_progress(&sources.pages, &names, &progress)?;
+    let extraction =
+        docusaurus_openapi_extract::extract_with_progress(&sources.pages, &names, &progress)?;
     eprint!("{}", extraction.report.describe(sources.skipped.len()));
     eprintln!(
         "{} components",
@@ -331,7 +332,7 @@ fn extract(args: &[String]) -> Result<ExitCode> {
             .and_then(|s| s.as_object())
             .map_or(0, |s| s.len())
     );
-    let json = docs_extract::to_pretty_json(&extraction.document);
+    let json = docusaurus_openapi_extract::to_pretty_json(&extraction.document);
     match output {
         Some(path) => {
             xtask::write_atomically(&path, &json)?;

@@ -1,7 +1,7 @@
 //! Reading upstream pages from files, folders and URLs.
 
 use anyhow::{bail, Context as _, Result};
-use docs_extract::{Source, Sources};
+use docusaurus_openapi_extract::{Source, Sources};
 
 /// Loads every input: a page file, a folder of pages, or an http(s) URL of a page.
 pub fn load(inputs: &[String]) -> Result<Sources> {
@@ -10,7 +10,7 @@ pub fn load(inputs: &[String]) -> Result<Sources> {
         if input.starts_with("http://") || input.starts_with("https://") {
             all.pages.push(fetch(input)?);
         } else {
-            let read = docs_extract::read_sources(std::path::Path::new(input))?;
+            let read = docusaurus_openapi_extract::read_sources(std::path::Path::new(input))?;
             all.pages.extend(read.pages);
             all.skipped.extend(read.skipped);
         }

@@ -1,6 +1,6 @@
 //! Real pages broken the way real pages break, extracted and then built:
 //! what extraction keeps must also become a client that compiles. (The
-//! property tests in `crates/docs-extract/tests/structural.rs` cover the
+//! property tests in `crates/docusaurus-openapi-extract/tests/structural.rs` cover the
 //! extraction side on many more cases; building is slow, so this is the
 //! small sample CI compiles.)
 
@@ -19,8 +19,8 @@ fn beta_pages() -> Vec<(String, Map<String, Value>)> {
         .step_by(31)
         .map(|name| {
             let text = std::fs::read_to_string(dir.join(&name)).unwrap();
-            match docs_extract::parse_page(&name, &name, &text).unwrap() {
-                docs_extract::Page::Operation(op) => (name, op.api),
+            match docusaurus_openapi_extract::parse_page(&name, &name, &text).unwrap() {
+                docusaurus_openapi_extract::Page::Operation(op) => (name, op.api),
                 _ => unreachable!("{name} is an operation page"),
             }
         })
@@ -70,9 +70,9 @@ fn broken_pages_still_make_a_client_that_compiles() {
         }
     }
     assert!(broken >= 2, "the sample has response schemas to break");
-    let sources: Vec<docs_extract::Source> = pages
+    let sources: Vec<docusaurus_openapi_extract::Source> = pages
         .iter()
-        .map(|(name, api)| docs_extract::Source {
+        .map(|(name, api)| docusaurus_openapi_extract::Source {
             name: format!("beta/{name}"),
             file_name: name.clone(),
             text: format!(
@@ -82,7 +82,11 @@ fn broken_pages_still_make_a_client_that_compiles() {
             ),
         })
         .collect();
-    let extraction = docs_extract::extract(&sources, &docs_extract::NamesFile::default()).unwrap();
+    let extraction = docusaurus_openapi_extract::extract(
+        &sources,
+        &docusaurus_openapi_extract::NamesFile::default(),
+    )
+    .unwrap();
     let r = &extraction.report;
     assert!(r.quarantined.is_empty(), "{}", r.describe(0));
     assert_eq!(r.operations, pages.len());
@@ -90,7 +94,11 @@ fn broken_pages_still_make_a_client_that_compiles() {
     let dir = std::env::temp_dir().join(format!("broken-site-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("broken_beta_sample.json");
-    std::fs::write(&spec, docs_extract::to_pretty_json(&extraction.document)).unwrap();
+    std::fs::write(
+        &spec,
+        docusaurus_openapi_extract::to_pretty_json(&extraction.document),
+    )
+    .unwrap();
     let probe = xtask::probe::probe(&[spec]).unwrap();
     assert!(probe.compiles, "{}", probe.check_output);
     assert!(probe.ok(), "{:?}", probe.specs);

@@ -11,9 +11,9 @@
 //! one document and validates it ([`validate`]).
 //!
 //! ```no_run
-//! let sources = docs_extract::read_sources(std::path::Path::new("spec/upstream"))?;
-//! let extraction = docs_extract::extract(&sources.pages, &docs_extract::NamesFile::default())?;
-//! std::fs::write("openapi.json", docs_extract::to_pretty_json(&extraction.document))?;
+//! let sources = docusaurus_openapi_extract::read_sources(std::path::Path::new("spec/upstream"))?;
+//! let extraction = docusaurus_openapi_extract::extract(&sources.pages, &docusaurus_openapi_extract::NamesFile::default())?;
+//! std::fs::write("openapi.json", docusaurus_openapi_extract::to_pretty_json(&extraction.document))?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use docs_extract::{extract, parse_page, NamesFile, Page, Source};
+use docusaurus_openapi_extract::{extract, parse_page, NamesFile, Page, Source};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -187,7 +187,7 @@ proptest! {
             prop_assert!(!q.reason.is_empty());
             prop_assert!(q.origin.source.starts_with("beta/"));
         }
-        prop_assert!(docs_extract::validate::validate(&extraction.document).is_empty());
+        prop_assert!(docusaurus_openapi_extract::validate::validate(&extraction.document).is_empty());
         serde_json::from_value::<openapiv3::OpenAPI>(extraction.document.clone())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         // A dropped operationId is repaired, never a reason to leave a page out.
@@ -201,7 +201,7 @@ proptest! {
                 );
             }
         }
-        let text = docs_extract::to_pretty_json(&extraction.document);
+        let text = docusaurus_openapi_extract::to_pretty_json(&extraction.document);
         prop_assert!(!text.contains("\"circular("), "a marker is left");
     }
 }

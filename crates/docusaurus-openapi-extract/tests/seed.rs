@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use base64::Engine as _;
-use docs_extract::{extract, to_pretty_json, ApiEncoding, NamesFile, Page, Source};
+use docusaurus_openapi_extract::{extract, to_pretty_json, ApiEncoding, NamesFile, Page, Source};
 
 const SEED: &str = include_str!("../../../spec/upstream/send-test-notification.api.mdx");
 const NAMES: &str = include_str!("../../../spec/names.yaml");
@@ -49,7 +49,7 @@ fn both_encodings_give_the_same_spec() {
     let plain = extract(&[source("send-test-notification.api.mdx", SEED)], &names()).unwrap();
     let compressed_text = compressed_seed();
     assert!(compressed_text.contains("api: eJ"));
-    let page = docs_extract::parse_page("x", "x.api.mdx", &compressed_text).unwrap();
+    let page = docusaurus_openapi_extract::parse_page("x", "x.api.mdx", &compressed_text).unwrap();
     let Page::Operation(op) = page else {
         panic!("not an operation page")
     };
@@ -246,7 +246,7 @@ fn a_duplicate_operation_is_quarantined_naming_both_pages() {
     let [q] = r.quarantined.as_slice() else {
         panic!("one page is quarantined: {:?}", r.quarantined)
     };
-    assert_eq!(q.check, docs_extract::Check::Unique);
+    assert_eq!(q.check, docusaurus_openapi_extract::Check::Unique);
     let line = q.to_string();
     assert!(line.starts_with("pages/b.api.mdx (page `copy`)"), "{line}");
     assert!(
@@ -276,7 +276,7 @@ fn a_broken_page_is_quarantined_and_the_rest_is_kept() {
     let [q] = r.quarantined.as_slice() else {
         panic!("{:?}", r.quarantined)
     };
-    assert_eq!(q.check, docs_extract::Check::Decode);
+    assert_eq!(q.check, docusaurus_openapi_extract::Check::Decode);
     assert!(
         q.to_string().contains("pages/b.api.mdx (page `broken`)"),
         "{q}"
@@ -340,7 +340,7 @@ fn an_undefined_security_scheme_is_quarantined_not_widened() {
         panic!("{}", r.describe(0))
     };
     assert!(q.reason.contains("`apiKeyAuth`"), "{q}");
-    assert_eq!(q.check, docs_extract::Check::Valid);
+    assert_eq!(q.check, docusaurus_openapi_extract::Check::Valid);
     for op in extraction.document["paths"].as_object().unwrap().values() {
         for op in op.as_object().unwrap().values() {
             assert_ne!(op["security"], serde_json::json!([]), "access widened");

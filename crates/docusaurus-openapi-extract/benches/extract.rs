@@ -14,7 +14,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use docs_extract::{extract, read_sources, NamesFile, Source};
+use docusaurus_openapi_extract::{extract, read_sources, NamesFile, Source};
 
 /// The allocator the project's tools use (see `xtask`): extraction builds
 /// and drops millions of small JSON nodes, where glibc's malloc is slow.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use docs_extract::{extract, read_sources, Extraction, NamesFile, Source};
+use docusaurus_openapi_extract::{extract, read_sources, Extraction, NamesFile, Source};
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use docs_extract::{extract, read_sources, Extraction, NamesFile};
+use docusaurus_openapi_extract::{extract, read_sources, Extraction, NamesFile};
 
 fn corpus(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -136,7 +136,7 @@ fn every_page_of_every_shared_set_becomes_an_operation() {
         assert_eq!(operations(&extraction.document), r.operation_pages, "{set}");
         serde_json::from_value::<openapiv3::OpenAPI>(extraction.document.clone())
             .unwrap_or_else(|e| panic!("{set}: {e}"));
-        assert!(docs_extract::validate::validate(&extraction.document).is_empty());
+        assert!(docusaurus_openapi_extract::validate::validate(&extraction.document).is_empty());
         pages += r.operation_pages;
     }
     assert_eq!(
@@ -173,7 +173,7 @@ fn operation_ids(doc: &serde_json::Value) -> BTreeSet<&str> {
 #[test]
 fn circular_markers_become_schemas_with_a_warning() {
     let (extraction, _) = extract_set("arm-2022-08/swagger-rulebook");
-    let text = docs_extract::to_pretty_json(&extraction.document);
+    let text = docusaurus_openapi_extract::to_pretty_json(&extraction.document);
     assert!(!text.contains("circular("), "a marker is left");
     let warned = extraction
         .report
@@ -194,8 +194,12 @@ fn circular_markers_become_schemas_with_a_warning() {
 
 #[test]
 fn extraction_is_deterministic() {
-    let a = docs_extract::to_pretty_json(&extract_set("sailpoint-beta-2022-08").0.document);
-    let b = docs_extract::to_pretty_json(&extract_set("sailpoint-beta-2022-08").0.document);
+    let a = docusaurus_openapi_extract::to_pretty_json(
+        &extract_set("sailpoint-beta-2022-08").0.document,
+    );
+    let b = docusaurus_openapi_extract::to_pretty_json(
+        &extract_set("sailpoint-beta-2022-08").0.document,
+    );
     assert!(a == b, "two extractions of the same pages differ");
 }
 
@@ -205,7 +209,7 @@ fn extraction_is_deterministic() {
 fn every_fixup_is_still_needed() {
     let mut applied: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let seed_text = include_str!("../../../spec/upstream/send-test-notification.api.mdx");
-    let seed = docs_extract::Source {
+    let seed = docusaurus_openapi_extract::Source {
         name: "spec/upstream/send-test-notification.api.mdx".into(),
         file_name: "send-test-notification.api.mdx".into(),
         text: seed_text.into(),
@@ -219,7 +223,7 @@ fn every_fixup_is_still_needed() {
             applied.entry(f.fixup).or_default().insert(set);
         }
     }
-    for fixup in docs_extract::fixups::FIXUPS {
+    for fixup in docusaurus_openapi_extract::fixups::FIXUPS {
         assert!(
             !fixup.inputs.is_empty(),
             "fixup `{}` names no input that needs it: remove it, or add the input that does",

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use docs_extract::{extract, parse_page, NamesFile, Source};
+use docusaurus_openapi_extract::{extract, parse_page, NamesFile, Source};
 
 const SEED: &str = include_str!("../../../spec/upstream/send-test-notification.api.mdx");
 

@@ -7,7 +7,7 @@
 //!
 //! - **auth**: OAuth2 client credentials, the token cached and refreshed
 //!   before it expires, one refresh for all concurrent calls; a 401 refreshes
-//!   once and retries once ([`token`]);
+//!   once and retries once (see [`ClientBuilder::client_credentials`]);
 //! - **retries**: an explicit [`RetryStrategy`] honouring `Retry-After`;
 //! - **errors**: one [`Error`] type with SailPoint's `trackingId`,
 //!   `detailCode` and messages, convertible from every generated error;

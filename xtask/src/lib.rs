@@ -387,6 +387,7 @@ pub fn fixup_notes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<spec
         why: "extraction repairs this; the client does not change because of it".into(),
         detail,
         places: Vec::new(),
+        evidence: None,
     };
     let mut notes = Vec::new();
     for (fixup, page) in before.difference(&after) {
@@ -470,6 +471,7 @@ pub fn adaptation_notes(
             why: "how the code generator adapts the spec changed".into(),
             detail,
             places: Vec::new(),
+            evidence: None,
         });
     }
     notes

@@ -26,6 +26,8 @@
 //!       "detail": "property `priority` added (optional)",
 //!       "places": []
 //!     }
+//!     // a run-time break in a response also has "evidence": a value the
+//!     // new spec allows and the old client cannot read
 //!   ]
 //! }
 //! ```
@@ -103,6 +105,12 @@ pub struct Change {
     /// (`sendTestNotification: response 400`, `createWidget: request
     /// body`); empty otherwise.
     pub places: Vec<String>,
+    /// For a run-time break in what the server sends: a value, at the
+    /// change's location, that the new spec allows and the old client
+    /// cannot read, as JSON text (`"GREEN"` for a value added to a closed
+    /// enum, `null`, `2147483648` for an `int32`). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// Every change between two documents.

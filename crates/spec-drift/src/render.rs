@@ -107,6 +107,9 @@ impl Report {
                 if !c.places.is_empty() {
                     out.push_str(&format!("      in {}\n", places_line(&c.places)));
                 }
+                if let Some(evidence) = &c.evidence {
+                    out.push_str(&format!("      e.g. the server sends {evidence}\n"));
+                }
             }
         }
         out

@@ -51,6 +51,8 @@ struct Walker<'a> {
     /// Whether the schema about to be compared is an optional property
     /// (read once by `schema`).
     optional_slot: bool,
+    /// The evidence for the next change pushed (see `Change::evidence`).
+    evidence: Option<Value>,
 }
 
 pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
@@ -61,6 +63,7 @@ pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
         operation: None,
         component: None,
         optional_slot: false,
+        evidence: None,
     };
     w.document();
     let old_ops = operations(old);
@@ -142,6 +145,7 @@ impl<'a> Walker<'a> {
             }
             None => Vec::new(),
         };
+        let evidence = self.evidence.take().map(|v| v.to_string());
         self.out.push(Change {
             operation,
             method,
@@ -152,6 +156,7 @@ impl<'a> Walker<'a> {
             why: why.to_owned(),
             detail,
             places,
+            evidence,
         });
     }
 
@@ -736,7 +741,19 @@ impl<'a> Walker<'a> {
                     Class::BreakingCompile,
                     "the Rust type changes from any JSON value to a typed one",
                 ),
-                _ => (Class::BreakingRuntime, type_why(dir)),
+                (Some(a), Some(b)) if dir == Dir::Response && a == "number" && b == "integer" => (
+                    Class::BreakingCompile,
+                    "integers still read as numbers; the Rust type changes",
+                ),
+                _ => {
+                    if dir == Dir::Response {
+                        self.evidence = nt
+                            .as_ref()
+                            .and_then(Value::as_str)
+                            .and_then(example_of_type);
+                    }
+                    (Class::BreakingRuntime, type_why(dir))
+                }
             };
             self.push(
                 at,
@@ -758,6 +775,7 @@ impl<'a> Walker<'a> {
                     "the generated code maps neither format to a type of its own: the Rust type does not change",
                 )
             } else if dir == Dir::Response && typed(&of) {
+                self.evidence = of.as_ref().and_then(Value::as_str).and_then(outside_format);
                 (
                     Class::BreakingRuntime,
                     "the server may send values the old Rust type cannot read",
@@ -783,13 +801,16 @@ impl<'a> Walker<'a> {
                 "the property is optional, so already Option<_>: null reads as None",
                 "now nullable".into(),
             ),
-            (false, true) if dir == Dir::Response => self.push(
-                at,
-                "nullable-changed",
-                Class::BreakingRuntime,
-                "the server may send null where the client expects a value",
-                "now nullable".into(),
-            ),
+            (false, true) if dir == Dir::Response => {
+                self.evidence = Some(Value::Null);
+                self.push(
+                    at,
+                    "nullable-changed",
+                    Class::BreakingRuntime,
+                    "the server may send null where the client expects a value",
+                    "now nullable".into(),
+                )
+            }
             (false, true) => self.push(
                 at,
                 "nullable-changed",
@@ -861,6 +882,13 @@ impl<'a> Walker<'a> {
             (Some(ov), Some(nv)) => {
                 let open = openapi_model::is_open_enum(n);
                 for added in nv.difference(&ov) {
+                    if dir == Dir::Response && !open {
+                        self.evidence = n
+                            .get("enum")
+                            .and_then(Value::as_array)
+                            .and_then(|values| values.iter().find(|v| text(v) == *added))
+                            .cloned();
+                    }
                     let (class, why) = match dir {
                         Dir::Response if open => (
                             Class::Compatible,
@@ -1234,6 +1262,38 @@ fn same_requirements(
         })
     };
     seen(old_doc, old) == seen(new_doc, new)
+}
+
+/// A value the generated code's type for `format` cannot read (the server
+/// may now send it): the evidence of a run-time break.
+fn outside_format(format: &str) -> Option<Value> {
+    Some(match format {
+        "int8" => serde_json::json!(128),
+        "int16" => serde_json::json!(32768),
+        "int32" => serde_json::json!(2_147_483_648u64),
+        "int64" => serde_json::json!(u64::MAX),
+        "uint8" | "uint16" | "uint32" | "uint64" => serde_json::json!(-1),
+        "uuid" => serde_json::json!("not-a-uuid"),
+        "date-time" => serde_json::json!("2024-01-31"),
+        "date" => serde_json::json!("2024-01-31T00:00:00Z"),
+        "ipv4" => serde_json::json!("::1"),
+        "ipv6" => serde_json::json!("127.0.0.1"),
+        _ => return None,
+    })
+}
+
+/// A value of a JSON Schema type: the evidence that the old type (another
+/// one) cannot read what the server now sends.
+fn example_of_type(kind: &str) -> Option<Value> {
+    Some(match kind {
+        "string" => serde_json::json!("x"),
+        "integer" => serde_json::json!(1),
+        "number" => serde_json::json!(0.5),
+        "boolean" => serde_json::json!(true),
+        "array" => serde_json::json!([]),
+        "object" => serde_json::json!({}),
+        _ => return None,
+    })
 }
 
 fn type_why(dir: Dir) -> &'static str {

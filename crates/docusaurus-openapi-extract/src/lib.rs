@@ -798,8 +798,21 @@ struct Shared {
 
 /// Merges what a page repeats into `shared`, reporting disagreements.
 fn merge_shared(page: &page::OperationPage, shared: &mut Shared, report: &mut Report) {
+    use serde::Deserialize as _;
     let (origin, api) = (&page.origin, &page.api);
-    if let Some(info) = api.get("info") {
+    // What a page repeats for the whole site must be valid, or one broken
+    // page would make the whole document invalid: an invalid part is left
+    // out, with a warning, and another page's is used.
+    let info = api.get("info").filter(|info| {
+        let valid = openapiv3::Info::deserialize(*info).is_ok();
+        if !valid {
+            report.warnings.push(format!(
+                "{origin}: `info` is not an OpenAPI Info object; ignored"
+            ));
+        }
+        valid
+    });
+    if let Some(info) = info {
         match &shared.info {
             None => shared.info = Some(info.clone()),
             Some(first) if first != info => report.warnings.push(format!(
@@ -808,7 +821,8 @@ fn merge_shared(page: &page::OperationPage, shared: &mut Shared, report: &mut Re
             Some(_) => {}
         }
     }
-    match (&shared.servers, api.get("servers")) {
+    let servers = api.get("servers").filter(|s| valid_servers(s));
+    match (&shared.servers, servers) {
         (None, Some(servers)) if shared.first_servers_page.is_none() => {
             shared.servers = Some(servers.clone());
             shared.servers_agree = true;
@@ -819,6 +833,12 @@ fn merge_shared(page: &page::OperationPage, shared: &mut Shared, report: &mut Re
     }
     if let Some(Value::Object(schemes)) = api.get("securitySchemes") {
         for (name, scheme) in schemes {
+            if openapiv3::SecurityScheme::deserialize(scheme).is_err() {
+                report.warnings.push(format!(
+                    "{origin}: security scheme `{name}` is not an OpenAPI security scheme; ignored"
+                ));
+                continue;
+            }
             match shared.security_schemes.get(name) {
                 None => {
                     shared.security_schemes.insert(name.clone(), scheme.clone());
@@ -830,6 +850,12 @@ fn merge_shared(page: &page::OperationPage, shared: &mut Shared, report: &mut Re
             }
         }
     }
+}
+
+/// Whether `servers` is a valid list of OpenAPI Server objects.
+fn valid_servers(servers: &Value) -> bool {
+    use serde::Deserialize as _;
+    Vec::<openapiv3::Server>::deserialize(servers).is_ok()
 }
 
 /// Checks an operation page, applies the fixups and turns its `api` object
@@ -898,6 +924,12 @@ fn place(
         {
             api.insert("summary".into(), name.into());
         }
+    }
+    if api.get("servers").is_some_and(|s| !valid_servers(s)) {
+        api.remove("servers");
+        report.warnings.push(format!(
+            "{origin}: `servers` is not a list of OpenAPI servers; dropped (the client's base URL comes from its configuration)"
+        ));
     }
     let mut op = Map::new();
     // Operation fields in the order the OpenAPI specification lists them.

@@ -377,3 +377,44 @@ fn names_are_borrowed_from_another_document_by_shape() {
         "the same components as the spec the names came from"
     );
 }
+
+/// What every page repeats (info, servers, security schemes) is taken from
+/// the pages that have it valid: one page with broken extras does not make
+/// the whole document invalid, and each is named in a warning.
+#[test]
+fn a_page_with_broken_site_wide_parts_does_not_sink_the_site() {
+    let (head, rest) = SEED.split_once("\napi: ").unwrap();
+    let (api, tail) = rest.split_once('\n').unwrap();
+    let mut broken: serde_json::Value = serde_json::from_str(api).unwrap();
+    broken["info"] = serde_json::json!("see the docs");
+    broken["servers"] = serde_json::json!({"url": 1});
+    broken["securitySchemes"]["extra"] = serde_json::json!({"type": "nonsense"});
+    broken["operationId"] = serde_json::json!("brokenExtras");
+    broken["path"] = serde_json::json!("/broken-extras");
+    let broken = format!(
+        "{}\napi: {broken}\n{tail}",
+        head.replace("id: send-test-notification", "id: broken-extras")
+    );
+    let extraction = extract(
+        &[source("a.api.mdx", &broken), source("b.api.mdx", SEED)],
+        &NamesFile::default(),
+    )
+    .unwrap();
+    let r = &extraction.report;
+    assert!(r.quarantined.is_empty(), "{}", r.describe(0));
+    assert_eq!(r.operations, 2);
+    let warnings = r.warnings.join("\n");
+    for expected in [
+        "(page `broken-extras`): `info` is not an OpenAPI Info object; ignored",
+        "(page `broken-extras`): `servers` is not a list of OpenAPI servers; dropped",
+        "(page `broken-extras`): security scheme `extra` is not an OpenAPI security scheme; ignored",
+    ] {
+        assert!(warnings.contains(expected), "missing {expected:?} in:\n{warnings}");
+    }
+    // The valid page's info and servers are the document's.
+    assert_eq!(
+        extraction.document["info"]["title"],
+        "SailPoint - Beta SaaS API"
+    );
+    assert!(extraction.document["servers"].is_array());
+}

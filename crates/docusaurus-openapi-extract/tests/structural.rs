@@ -1,7 +1,8 @@
 //! Structural fuzzing: real pages of the 2022 beta site, broken the way
 //! real pages break (a dropped `operationId`, a dropped or renamed path
 //! parameter, a `circular()` marker, colliding property names, enum values
-//! without identifiers, duplicate titles). Properties: no panic, never a
+//! without identifiers, duplicate titles, broken site-wide parts: `info`,
+//! `servers`, a security scheme). Properties: no panic, never a
 //! whole-site failure, every page an operation or a quarantine with its
 //! reason, and the document valid.
 
@@ -47,6 +48,7 @@ enum Break {
     CollidingProperties,
     EnumWithoutIdentifiers,
     DuplicateTitle,
+    BrokenSiteWideParts,
 }
 
 fn breaks() -> impl Strategy<Value = Break> {
@@ -58,6 +60,7 @@ fn breaks() -> impl Strategy<Value = Break> {
         Just(Break::CollidingProperties),
         Just(Break::EnumWithoutIdentifiers),
         Just(Break::DuplicateTitle),
+        Just(Break::BrokenSiteWideParts),
     ]
 }
 
@@ -139,6 +142,13 @@ fn apply(api: &mut Map<String, Value>, how: &Break) {
                     "properties".into(),
                     json!({"op": {"type": "string", "enum": ["==", "!=", "<", ""]}}),
                 );
+            }
+        }
+        Break::BrokenSiteWideParts => {
+            api.insert("info".into(), json!("see the docs"));
+            api.insert("servers".into(), json!({"url": 1}));
+            if let Some(Value::Object(schemes)) = api.get_mut("securitySchemes") {
+                schemes.insert("extra".into(), json!({"type": "nonsense"}));
             }
         }
         Break::DuplicateTitle => {

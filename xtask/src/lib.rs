@@ -338,6 +338,22 @@ pub fn load_side(
     })
 }
 
+/// A drift line for information, about the whole document.
+fn info_note(kind: &'static str, why: &str, detail: String) -> spec_drift::Change {
+    spec_drift::Change {
+        operation: None,
+        method: None,
+        path: None,
+        location: String::new(),
+        kind,
+        class: spec_drift::Class::Info,
+        why: why.into(),
+        detail,
+        places: Vec::new(),
+        evidence: None,
+    }
+}
+
 /// What changed in the repairs extraction made, from each document's
 /// `x-sailpoint-fixups`: a fixup that applied to a page on the old side and
 /// not on the new one means upstream fixed that bug (the spec may be the
@@ -377,18 +393,8 @@ pub fn fixup_notes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<spec
             .find(|f| f.name == name)
             .map_or("", |f| f.summary)
     };
-    let note = |kind: &'static str, detail: String| spec_drift::Change {
-        operation: None,
-        method: None,
-        path: None,
-        location: String::new(),
-        kind,
-        class: spec_drift::Class::Info,
-        why: "extraction repairs this; the client does not change because of it".into(),
-        detail,
-        places: Vec::new(),
-        evidence: None,
-    };
+    let why = "extraction repairs this; the client does not change because of it";
+    let note = |kind, detail| info_note(kind, why, detail);
     let mut notes = Vec::new();
     for (fixup, page) in before.difference(&after) {
         notes.push(note(
@@ -461,18 +467,11 @@ pub fn adaptation_notes(
                 ),
             ),
         };
-        notes.push(spec_drift::Change {
-            operation: None,
-            method: None,
-            path: None,
-            location: String::new(),
+        notes.push(info_note(
             kind,
-            class: spec_drift::Class::Info,
-            why: "how the code generator adapts the spec changed".into(),
+            "how the code generator adapts the spec changed",
             detail,
-            places: Vec::new(),
-            evidence: None,
-        });
+        ));
     }
     notes
 }

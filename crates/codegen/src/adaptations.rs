@@ -146,23 +146,39 @@ pub fn enum_values_without_names(spec: &mut Value) -> Vec<String> {
         if typify_names_variants(&names) {
             return;
         }
-        let listed: Vec<String> = names.iter().map(|v| format!("`{v}`")).collect();
-        let note = format!("One of: {}.", listed.join(", "));
-        let description = match map.get("description").and_then(Value::as_str) {
-            Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
-            _ => note,
-        };
+        let listed = enum_into_description(map);
         changes.push(format!(
-            "{at}: enum {} has no distinct Rust names: a string",
-            listed.join(", ")
+            "{at}: enum {listed} has no distinct Rust names: a string"
         ));
-        map.remove("enum");
-        map.insert("description".into(), description.into());
         if !map.contains_key("type") {
             map.insert("type".into(), "string".into());
         }
     });
     changes
+}
+
+/// Removes a schema's `enum` and lists its values at the end of its
+/// description ("One of: `==`, `!=`."), so the documented values stay
+/// documented; returns the list.
+fn enum_into_description(map: &mut Map<String, Value>) -> String {
+    let values = map.remove("enum").unwrap_or_default();
+    let listed: Vec<String> = values
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| match v {
+            Value::String(s) => format!("`{s}`"),
+            other => format!("`{other}`"),
+        })
+        .collect();
+    let listed = listed.join(", ");
+    let note = format!("One of: {listed}.");
+    let description = match map.get("description").and_then(Value::as_str) {
+        Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
+        _ => note,
+    };
+    map.insert("description".into(), description.into());
+    listed
 }
 
 /// Whether typify can name every variant of a string enum with these
@@ -322,18 +338,10 @@ pub fn non_string_enums(spec: &mut Value) -> Vec<String> {
         if values.is_empty() || values.iter().all(Value::is_string) {
             return;
         }
-        let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-        let note = format!("One of: {}.", listed.join(", "));
-        let description = match map.get("description").and_then(Value::as_str) {
-            Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
-            _ => note,
-        };
+        let listed = enum_into_description(map);
         changes.push(format!(
-            "{at}: enum {} is not of strings: its plain type",
-            listed.join(", ")
+            "{at}: enum {listed} is not of strings: its plain type"
         ));
-        map.remove("enum");
-        map.insert("description".into(), description.into());
     });
     changes
 }

@@ -451,19 +451,24 @@ fn bisect_components(spec: &Value, panics: &dyn Fn(&Value) -> bool) -> Option<St
         }
         candidate
     };
-    let mut suspects = names;
-    if suspects.is_empty() || !panics(&blank(&suspects)) || panics(&blank(&[])) {
+    if names.is_empty() || !panics(&blank(&names)) || panics(&blank(&[])) {
         return None;
     }
+    bisect(names, &|keep: &[String]| panics(&blank(keep))).map(|name| format!("component `{name}`"))
+}
+
+/// The one suspect left when halving `suspects` while `still_fails` holds
+/// for the half kept (the other half, when it does not).
+fn bisect<T: Clone>(mut suspects: Vec<T>, still_fails: &dyn Fn(&[T]) -> bool) -> Option<T> {
     while suspects.len() > 1 {
         let (first, second) = suspects.split_at(suspects.len() / 2);
-        suspects = if panics(&blank(first)) {
+        suspects = if still_fails(first) {
             first.to_vec()
         } else {
             second.to_vec()
         };
     }
-    suspects.pop().map(|name| format!("component `{name}`"))
+    suspects.pop()
 }
 
 fn bisect_operations(spec: &Value, panics: &dyn Fn(&Value) -> bool) -> Option<String> {
@@ -483,19 +488,10 @@ fn bisect_operations(spec: &Value, panics: &dyn Fn(&Value) -> bool) -> Option<St
         }
         candidate
     };
-    let mut suspects = routes;
-    if suspects.is_empty() || !panics(&only(&suspects)) {
+    if routes.is_empty() || !panics(&only(&routes)) {
         return None;
     }
-    while suspects.len() > 1 {
-        let (first, second) = suspects.split_at(suspects.len() / 2);
-        suspects = if panics(&only(first)) {
-            first.to_vec()
-        } else {
-            second.to_vec()
-        };
-    }
-    let route = suspects.pop()?;
+    let route = bisect(routes, &|keep: &[openapi_model::Route]| panics(&only(keep)))?;
     let id = openapi_model::operations(spec)
         .find(|o| o.route() == route)
         .and_then(|o| o.id().map(str::to_owned));

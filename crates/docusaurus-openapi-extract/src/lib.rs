@@ -712,7 +712,7 @@ fn component_users(document: &Value) -> BTreeMap<String, BTreeSet<Route>> {
     let mut users: BTreeMap<String, BTreeSet<Route>> = BTreeMap::new();
     for operation in openapi_model::operations(document) {
         let mut stack = Vec::new();
-        collect_schema_refs(operation.op, &mut stack);
+        openapi_model::schema_refs(operation.op, &mut stack);
         let mut seen = BTreeSet::new();
         while let Some(name) = stack.pop() {
             if seen.insert(name.clone()) {
@@ -735,27 +735,10 @@ fn schema_graph(document: &Value) -> BTreeMap<String, Vec<String>> {
         .flatten()
         .map(|(name, schema)| {
             let mut refs = Vec::new();
-            collect_schema_refs(schema, &mut refs);
+            openapi_model::schema_refs(schema, &mut refs);
             (name.clone(), refs)
         })
         .collect()
-}
-
-fn collect_schema_refs(node: &Value, out: &mut Vec<String>) {
-    match node {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                out.push(name.to_owned());
-            }
-            map.values().for_each(|v| collect_schema_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
-        _ => {}
-    }
 }
 
 fn remove_operation(document: &mut Value, route: &Route) {

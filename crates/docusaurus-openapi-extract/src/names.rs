@@ -1060,33 +1060,17 @@ pub fn restore_names(
     let mut refs = Vec::new();
     for methods in paths.values() {
         for op in methods.values() {
-            op.values().for_each(|v| collect_refs(v, &mut refs));
+            op.values()
+                .for_each(|v| openapi_model::schema_refs(v, &mut refs));
         }
     }
     components
         .values()
-        .for_each(|body| collect_refs(body, &mut refs));
+        .for_each(|body| openapi_model::schema_refs(body, &mut refs));
     for name in refs {
         *report.uses.entry(name).or_default() += 1;
     }
     Ok((components, report))
-}
-
-fn collect_refs(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                out.push(name.to_owned());
-            }
-            map.values().for_each(|c| collect_refs(c, out));
-        }
-        Value::Array(items) => items.iter().for_each(|c| collect_refs(c, out)),
-        _ => {}
-    }
 }
 
 fn op_pointer<'a>(op: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {

@@ -590,6 +590,29 @@ pub fn walk_schemas_mut(schema: &mut Value, f: &mut dyn FnMut(&mut Map<String, V
     child_schemas_mut(schema, &mut |_, child| walk_schemas_mut(child, f));
 }
 
+/// The prefix of a reference to a component schema.
+pub const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+
+/// Pushes onto `out` the name of every component schema referenced
+/// (`$ref: "#/components/schemas/Name"`) anywhere under `node`, in
+/// document order, repeats included.
+pub fn schema_refs(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX))
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|v| schema_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| schema_refs(v, out)),
+        _ => {}
+    }
+}
+
 /// The names inside `{...}` of a path template, in order (`/a/{id}/b/{x}` →
 /// `id`, `x`).
 pub fn template_names(path: &str) -> Vec<String> {

@@ -339,7 +339,7 @@ pub fn load_side(
 }
 
 /// A drift line for information, about the whole document.
-fn info_note(kind: &'static str, why: &str, detail: String) -> spec_drift::Change {
+fn info_note(kind: spec_drift::Kind, why: &str, detail: String) -> spec_drift::Change {
     spec_drift::Change {
         operation: None,
         method: None,
@@ -398,7 +398,7 @@ pub fn fixup_notes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<spec
     let mut notes = Vec::new();
     for (fixup, page) in before.difference(&after) {
         notes.push(note(
-            "fixup-no-longer-needed",
+            spec_drift::Kind::FixupNoLongerNeeded,
             format!(
                 "upstream fixed: {}; fixup `{fixup}` no longer needed for page `{page}`",
                 summary(fixup)
@@ -407,7 +407,7 @@ pub fn fixup_notes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<spec
     }
     for (fixup, page) in after.difference(&before) {
         notes.push(note(
-            "fixup-now-needed",
+            spec_drift::Kind::FixupNowNeeded,
             format!(
                 "upstream bug: {}; fixup `{fixup}` now repairs page `{page}`",
                 summary(fixup)
@@ -446,21 +446,21 @@ pub fn adaptation_notes(
         let (kind, detail) = match (was, now) {
             (w, n) if w == n => continue,
             (0, n) => (
-                "adaptation-now-applies",
+                spec_drift::Kind::AdaptationNowApplies,
                 format!(
                     "adaptation `{}` now applies ({n} change(s)): {}",
                     adaptation.name, adaptation.summary
                 ),
             ),
             (w, 0) => (
-                "adaptation-no-longer-applies",
+                spec_drift::Kind::AdaptationNoLongerApplies,
                 format!(
                     "adaptation `{}` no longer applies (was {w} change(s)): {}",
                     adaptation.name, adaptation.summary
                 ),
             ),
             (w, n) => (
-                "adaptation-changed",
+                spec_drift::Kind::AdaptationChanged,
                 format!(
                     "adaptation `{}` now makes {n} change(s), was {w}",
                     adaptation.name

@@ -142,9 +142,13 @@ fn the_nerm_pair_reports_only_real_breaks() {
         .iter()
         .filter(|c| c.class == spec_drift::Class::BreakingCompile)
     {
+        use spec_drift::Kind;
         match change.kind {
-            "operation-removed" | "property-removed" | "type-changed" | "format-changed" => {}
-            "type-renamed" => {
+            Kind::OperationRemoved
+            | Kind::PropertyRemoved
+            | Kind::TypeChanged
+            | Kind::FormatChanged => {}
+            Kind::TypeRenamed => {
                 let names: Vec<&str> = change.detail.split('`').skip(1).step_by(2).collect();
                 let [from, to] = names[..] else {
                     panic!("{}", change.detail)

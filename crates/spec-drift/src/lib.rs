@@ -41,12 +41,14 @@
 
 #![warn(missing_docs)]
 
+mod kind;
 mod render;
 mod rules;
 
 use serde::Serialize;
 use serde_json::Value;
 
+pub use kind::Kind;
 pub use render::Format;
 
 /// How a change affects code that calls the generated client.
@@ -93,7 +95,7 @@ pub struct Change {
     /// Where in the operation (or document), as a JSON path that follows `$ref`s.
     pub location: String,
     /// What kind of change, e.g. `property-added`.
-    pub kind: &'static str,
+    pub kind: Kind,
     /// How it affects callers.
     pub class: Class,
     /// Why, in a short phrase.

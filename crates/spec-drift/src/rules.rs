@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::{Change, Class};
+use crate::{Change, Class, Kind};
 
 /// Which way a schema's values travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
                 w.operation = Some((id.clone(), o.method.to_owned(), o.path.to_owned()));
                 w.push(
                     "",
-                    "operation-removed",
+                    Kind::OperationRemoved,
                     Class::BreakingCompile,
                     "the client method is gone",
                     format!("{} {} removed", o.method.to_uppercase(), o.path),
@@ -91,7 +91,7 @@ pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
             w.operation = Some((id.clone(), n.method.to_owned(), n.path.to_owned()));
             w.push(
                 "",
-                "operation-added",
+                Kind::OperationAdded,
                 Class::Compatible,
                 "a new client method",
                 format!("{} {} added", n.method.to_uppercase(), n.path),
@@ -113,14 +113,7 @@ fn quote_key(key: &str) -> String {
 }
 
 impl<'a> Walker<'a> {
-    fn push(
-        &mut self,
-        location: &str,
-        kind: &'static str,
-        class: Class,
-        why: &str,
-        detail: String,
-    ) {
+    fn push(&mut self, location: &str, kind: Kind, class: Class, why: &str, detail: String) {
         let (operation, method, path) = match &self.operation {
             Some((id, m, p)) => (Some(id.clone()), Some(m.clone()), Some(p.clone())),
             None => (None, None, None),
@@ -172,7 +165,7 @@ impl<'a> Walker<'a> {
                 let show = |v: Option<&Value>| v.map(text).unwrap_or_else(|| "none".into());
                 self.push(
                     &format!("info.{key}"),
-                    "info-changed",
+                    Kind::InfoChanged,
                     Class::Info,
                     "documentation only",
                     format!("API {key} changed from `{}` to `{}`", show(a), show(b)),
@@ -194,7 +187,7 @@ impl<'a> Walker<'a> {
                 Some(other) if normalized_scheme(other) == normalized_scheme(scheme) => {}
                 Some(_) => self.push(
                     &at,
-                    "security-scheme-changed",
+                    Kind::SecuritySchemeChanged,
                     Class::BreakingRuntime,
                     "tokens may have to come from elsewhere",
                     format!("security scheme `{name}` changed what it asks for (type, flows, token URL or scopes)"),
@@ -210,7 +203,7 @@ impl<'a> Walker<'a> {
                             renamed_to.insert(other.clone());
                             self.push(
                                 &at,
-                                "security-scheme-renamed",
+                                Kind::SecuritySchemeRenamed,
                                 Class::Compatible,
                                 "the same flows, token URL and scopes: the client gets its tokens as before",
                                 format!("security scheme `{name}` renamed to `{other}`"),
@@ -218,7 +211,7 @@ impl<'a> Walker<'a> {
                         }
                         None => self.push(
                             &at,
-                            "security-scheme-removed",
+                            Kind::SecuritySchemeRemoved,
                             Class::BreakingRuntime,
                             "calls using it will be refused",
                             format!("security scheme `{name}` removed"),
@@ -234,7 +227,7 @@ impl<'a> Walker<'a> {
             let at = format!("components.securitySchemes{}", quote_key(name));
             self.push(
                 &at,
-                "security-scheme-added",
+                Kind::SecuritySchemeAdded,
                 Class::Compatible,
                 "existing credentials still work",
                 format!("security scheme `{name}` added"),
@@ -285,7 +278,7 @@ impl<'a> Walker<'a> {
         if met {
             self.push(
                 "security",
-                "security-changed",
+                Kind::SecurityChanged,
                 Class::Compatible,
                 "the client sends its bearer token on every call, which this accepts",
                 format!("{detail}: now {now}"),
@@ -293,7 +286,7 @@ impl<'a> Walker<'a> {
         } else {
             self.push(
                 "security",
-                "security-changed",
+                Kind::SecurityChanged,
                 Class::BreakingRuntime,
                 "the client sends a bearer token; this asks for other credentials",
                 format!("{detail}: now {now}"),
@@ -320,7 +313,7 @@ impl<'a> Walker<'a> {
         for url in ou.iter().filter(|u| !nu.contains(u)) {
             self.push(
                 at,
-                "server-removed",
+                Kind::ServerRemoved,
                 Class::Info,
                 why,
                 format!("server `{url}` removed"),
@@ -330,7 +323,7 @@ impl<'a> Walker<'a> {
         for url in nu.iter().filter(|u| !ou.contains(u)) {
             self.push(
                 at,
-                "server-added",
+                Kind::ServerAdded,
                 Class::Info,
                 why,
                 format!("server `{url}` added"),
@@ -340,7 +333,7 @@ impl<'a> Walker<'a> {
         if !said {
             self.push(
                 at,
-                "servers-changed",
+                Kind::ServersChanged,
                 Class::Info,
                 why,
                 "servers' descriptions or variables changed".into(),
@@ -352,7 +345,7 @@ impl<'a> Walker<'a> {
         if o.method != n.method || o.path != n.path {
             self.push(
                 "",
-                "operation-moved",
+                Kind::OperationMoved,
                 Class::Compatible,
                 "the method keeps its name and calls the new place",
                 format!(
@@ -368,14 +361,14 @@ impl<'a> Walker<'a> {
         match (flag(o.op, "deprecated"), flag(n.op, "deprecated")) {
             (false, true) => self.push(
                 "deprecated",
-                "deprecated",
+                Kind::Deprecated,
                 Class::Compatible,
                 "it still works; plan a migration",
                 "operation deprecated".into(),
             ),
             (true, false) => self.push(
                 "deprecated",
-                "undeprecated",
+                Kind::Undeprecated,
                 Class::Compatible,
                 "no longer deprecated",
                 "operation no longer deprecated".into(),
@@ -441,7 +434,7 @@ impl<'a> Walker<'a> {
             let Some(new) = np.get(name) else {
                 self.push(
                     &at,
-                    "parameter-removed",
+                    Kind::ParameterRemoved,
                     Class::BreakingCompile,
                     "its builder method is gone",
                     format!("{} parameter `{name}` removed", location(old)),
@@ -451,7 +444,7 @@ impl<'a> Walker<'a> {
             if location(old) != location(new) {
                 self.push(
                     &at,
-                    "parameter-moved",
+                    Kind::ParameterMoved,
                     Class::Compatible,
                     "the generated client sends it in the new place",
                     format!(
@@ -464,14 +457,14 @@ impl<'a> Walker<'a> {
             match (required(old), required(new)) {
                 (false, true) => self.push(
                     &at,
-                    "parameter-required",
+                    Kind::ParameterRequired,
                     Class::BreakingRuntime,
                     "the builder fails at run time until callers set it",
                     format!("parameter `{name}` is now required"),
                 ),
                 (true, false) => self.push(
                     &at,
-                    "parameter-optional",
+                    Kind::ParameterOptional,
                     Class::Compatible,
                     "callers may now leave it out",
                     format!("parameter `{name}` is now optional"),
@@ -496,7 +489,7 @@ impl<'a> Walker<'a> {
             if required(new) {
                 self.push(
                     &at,
-                    "parameter-added",
+                    Kind::ParameterAdded,
                     Class::BreakingRuntime,
                     "a new required parameter: the builder fails at run time until callers set it",
                     format!("required {} parameter `{name}` added", location(new)),
@@ -504,7 +497,7 @@ impl<'a> Walker<'a> {
             } else {
                 self.push(
                     &at,
-                    "parameter-added",
+                    Kind::ParameterAdded,
                     Class::Compatible,
                     "a new optional parameter",
                     format!("optional {} parameter `{name}` added", location(new)),
@@ -521,21 +514,21 @@ impl<'a> Walker<'a> {
             (None, None) => {}
             (Some(_), None) => self.push(
                 "requestBody",
-                "request-body-removed",
+                Kind::RequestBodyRemoved,
                 Class::BreakingCompile,
                 "the builder's body method is gone",
                 "request body removed".into(),
             ),
             (None, Some(b)) if required(b) => self.push(
                 "requestBody",
-                "request-body-added",
+                Kind::RequestBodyAdded,
                 Class::BreakingRuntime,
                 "a required body: the builder fails at run time until callers set it",
                 "required request body added".into(),
             ),
             (None, Some(_)) => self.push(
                 "requestBody",
-                "request-body-added",
+                Kind::RequestBodyAdded,
                 Class::Compatible,
                 "an optional body",
                 "optional request body added".into(),
@@ -544,14 +537,14 @@ impl<'a> Walker<'a> {
                 match (required(o), required(n)) {
                     (false, true) => self.push(
                         "requestBody",
-                        "request-body-required",
+                        Kind::RequestBodyRequired,
                         Class::BreakingRuntime,
                         "calls without a body now fail",
                         "request body is now required".into(),
                     ),
                     (true, false) => self.push(
                         "requestBody",
-                        "request-body-optional",
+                        Kind::RequestBodyOptional,
                         Class::Compatible,
                         "the body may now be left out",
                         "request body is now optional".into(),
@@ -593,7 +586,7 @@ impl<'a> Walker<'a> {
                     };
                     self.push(
                         &here,
-                        "content-type-removed",
+                        Kind::ContentTypeRemoved,
                         class,
                         why,
                         format!("{what} content type `{media}` removed"),
@@ -610,7 +603,7 @@ impl<'a> Walker<'a> {
             let here = format!("{at}.content{}", quote_key(media));
             self.push(
                 &here,
-                "content-type-added",
+                Kind::ContentTypeAdded,
                 Class::Compatible,
                 "another content type is accepted",
                 format!("{what} content type `{media}` added"),
@@ -628,14 +621,14 @@ impl<'a> Walker<'a> {
             match n.get(code) {
                 None if success(code) => self.push(
                     &at,
-                    "response-removed",
+                    Kind::ResponseRemoved,
                     Class::BreakingRuntime,
                     "the client no longer treats that status as success",
                     format!("response {code} removed"),
                 ),
                 None => self.push(
                     &at,
-                    "response-removed",
+                    Kind::ResponseRemoved,
                     Class::Compatible,
                     "an error status is no longer documented",
                     format!("response {code} removed"),
@@ -653,7 +646,7 @@ impl<'a> Walker<'a> {
             let at = format!("responses{}", quote_key(code));
             self.push(
                 &at,
-                "response-added",
+                Kind::ResponseAdded,
                 Class::Compatible,
                 "the regenerated client handles the new status",
                 format!("response {code} added"),
@@ -709,7 +702,7 @@ impl<'a> Walker<'a> {
                 let inner = self.component.take();
                 self.push(
                     at,
-                    "type-renamed",
+                    Kind::TypeRenamed,
                     Class::BreakingCompile,
                     "code naming the old type no longer compiles",
                     format!("type `{a}` renamed to `{b}`"),
@@ -757,7 +750,7 @@ impl<'a> Walker<'a> {
             };
             self.push(
                 at,
-                "type-changed",
+                Kind::TypeChanged,
                 class,
                 why,
                 format!("type changed from {} to {}", show(&ot, &of), show(&nt, &nf)),
@@ -785,7 +778,7 @@ impl<'a> Walker<'a> {
             };
             self.push(
                 at,
-                "format-changed",
+                Kind::FormatChanged,
                 class,
                 why,
                 format!("format changed from {} to {}", show(&of), show(&nf)),
@@ -796,7 +789,7 @@ impl<'a> Walker<'a> {
         match (flag(&o, "nullable"), flag(&n, "nullable")) {
             (false, true) if dir == Dir::Response && optional => self.push(
                 at,
-                "nullable-changed",
+                Kind::NullableChanged,
                 Class::Compatible,
                 "the property is optional, so already Option<_>: null reads as None",
                 "now nullable".into(),
@@ -805,7 +798,7 @@ impl<'a> Walker<'a> {
                 self.evidence = Some(Value::Null);
                 self.push(
                     at,
-                    "nullable-changed",
+                    Kind::NullableChanged,
                     Class::BreakingRuntime,
                     "the server may send null where the client expects a value",
                     "now nullable".into(),
@@ -813,21 +806,21 @@ impl<'a> Walker<'a> {
             }
             (false, true) => self.push(
                 at,
-                "nullable-changed",
+                Kind::NullableChanged,
                 Class::Compatible,
                 "callers may now send null",
                 "now nullable".into(),
             ),
             (true, false) if dir == Dir::Request => self.push(
                 at,
-                "nullable-changed",
+                Kind::NullableChanged,
                 Class::BreakingRuntime,
                 "the server now rejects null",
                 "no longer nullable".into(),
             ),
             (true, false) => self.push(
                 at,
-                "nullable-changed",
+                Kind::NullableChanged,
                 Class::Compatible,
                 "the server no longer sends null",
                 "no longer nullable".into(),
@@ -839,7 +832,7 @@ impl<'a> Walker<'a> {
                 let now = if flag(&n, key) { "now" } else { "no longer" };
                 self.push(
                     at,
-                    "access-changed",
+                    Kind::AccessChanged,
                     Class::Compatible,
                     "changes which way the field travels, not its type",
                     format!("{now} {key}"),
@@ -861,7 +854,7 @@ impl<'a> Walker<'a> {
             {
                 self.push(
                     at,
-                    "additional-properties-changed",
+                    Kind::AdditionalPropertiesChanged,
                     Class::BreakingCompile,
                     "the Rust type changes between a map and a struct",
                     "additionalProperties changed".into(),
@@ -902,7 +895,7 @@ impl<'a> Walker<'a> {
                     };
                     self.push(
                         &format!("{at}.enum"),
-                        "enum-value-added",
+                        Kind::EnumValueAdded,
                         class,
                         why,
                         format!("enum value `{added}` added"),
@@ -921,7 +914,7 @@ impl<'a> Walker<'a> {
                     };
                     self.push(
                         &format!("{at}.enum"),
-                        "enum-value-removed",
+                        Kind::EnumValueRemoved,
                         class,
                         why,
                         format!("enum value `{removed}` removed"),
@@ -930,14 +923,14 @@ impl<'a> Walker<'a> {
             }
             (Some(_), None) => self.push(
                 &format!("{at}.enum"),
-                "enum-removed",
+                Kind::EnumRemoved,
                 Class::BreakingCompile,
                 "the Rust type changes from an enum to a plain value",
                 "no longer an enum".into(),
             ),
             (None, Some(_)) => self.push(
                 &format!("{at}.enum"),
-                "enum-added",
+                Kind::EnumAdded,
                 Class::BreakingCompile,
                 "the Rust type changes from a plain value to an enum",
                 "now an enum".into(),
@@ -978,7 +971,7 @@ impl<'a> Walker<'a> {
             match np.get(name) {
                 None => self.push(
                     &here,
-                    "property-removed",
+                    Kind::PropertyRemoved,
                     Class::BreakingCompile,
                     "the field is gone from the Rust type",
                     format!("property `{name}` removed"),
@@ -987,14 +980,14 @@ impl<'a> Walker<'a> {
                     match (or.contains(name), nr.contains(name)) {
                         (false, true) => self.push(
                             &here,
-                            "property-required",
+                            Kind::PropertyRequired,
                             Class::BreakingCompile,
                             "the field's type changes from Option<T> to T",
                             format!("property `{name}` is now required"),
                         ),
                         (true, false) => self.push(
                             &here,
-                            "property-optional",
+                            Kind::PropertyOptional,
                             Class::BreakingCompile,
                             "the field's type changes from T to Option<T>",
                             format!("property `{name}` is now optional"),
@@ -1025,7 +1018,7 @@ impl<'a> Walker<'a> {
             };
             self.push(
                 &here,
-                "property-added",
+                Kind::PropertyAdded,
                 class,
                 why,
                 format!("property `{name}` added ({what})"),
@@ -1055,7 +1048,7 @@ impl<'a> Walker<'a> {
         for i in nl.len()..ol.len() {
             self.push(
                 &format!("{at}.{key}[{i}]"),
-                "variant-removed",
+                Kind::VariantRemoved,
                 Class::BreakingCompile,
                 "a variant callers may name is gone",
                 format!("{key} variant {i} removed"),
@@ -1071,7 +1064,7 @@ impl<'a> Walker<'a> {
             };
             self.push(
                 &format!("{at}.{key}[{i}]"),
-                "variant-added",
+                Kind::VariantAdded,
                 class,
                 why,
                 format!("{key} variant {i} added"),
@@ -1110,7 +1103,7 @@ const SHARED: &str = "\u{1}";
 /// becomes one change at the type, listing the places; a type renamed the
 /// same way at several places becomes one line too.
 pub(crate) fn one_line_per_change(changes: Vec<Change>) -> Vec<Change> {
-    type Key = (String, &'static str, Class, String, String);
+    type Key = (String, Kind, Class, String, String);
     let mut grouped: BTreeMap<Key, Vec<Change>> = BTreeMap::new();
     let mut out = Vec::new();
     for change in changes {
@@ -1130,7 +1123,7 @@ pub(crate) fn one_line_per_change(changes: Vec<Change>) -> Vec<Change> {
                 );
                 grouped.entry(key).or_default().push(change);
             }
-            None if change.kind == "type-renamed" => {
+            None if change.kind == Kind::TypeRenamed => {
                 let key = (
                     String::new(),
                     change.kind,

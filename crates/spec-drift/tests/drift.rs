@@ -3,7 +3,7 @@
 //! rewrite the snapshots after an intended change, and review the diff.
 
 use serde_json::{json, Value};
-use spec_drift::{diff, Class};
+use spec_drift::{diff, Class, Kind};
 
 fn base() -> Value {
     serde_json::from_str(include_str!("fixtures/base.json")).unwrap()
@@ -255,33 +255,16 @@ fn the_diff_is_symmetric_in_what_it_finds() {
         edit(&mut new);
         let forward = diff(&old, &new);
         let backward = diff(&new, &old);
-        let mirror = |kind: &str| -> String {
-            let pairs = [
-                ("added", "removed"),
-                ("required", "optional"),
-                ("deprecated", "undeprecated"),
-            ];
-            for (a, b) in pairs {
-                if let Some(stem) = kind.strip_suffix(a) {
-                    return format!("{stem}{b}");
-                }
-                if let Some(stem) = kind.strip_suffix(b) {
-                    if !(a == "deprecated" && kind == "deprecated") {
-                        return format!("{stem}{a}");
-                    }
-                }
-            }
-            kind.to_owned()
-        };
-        let mut f: Vec<(String, String)> = forward
+        // The same changes, each of the inverse kind.
+        let mut f: Vec<(String, Kind)> = forward
             .changes
             .iter()
-            .map(|c| (c.location.clone(), mirror(c.kind)))
+            .map(|c| (c.location.clone(), c.kind.inverse().unwrap_or(c.kind)))
             .collect();
-        let mut b: Vec<(String, String)> = backward
+        let mut b: Vec<(String, Kind)> = backward
             .changes
             .iter()
-            .map(|c| (c.location.clone(), c.kind.to_owned()))
+            .map(|c| (c.location.clone(), c.kind))
             .collect();
         f.sort();
         b.sort();
@@ -303,7 +286,7 @@ fn classes_match_what_callers_see() {
         diff(&base(), &new)
             .changes
             .iter()
-            .filter(|c| c.kind == kind)
+            .filter(|c| c.kind.as_str() == kind)
             .map(|c| c.class)
             .collect()
     };

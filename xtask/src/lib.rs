@@ -7,8 +7,10 @@
 
 #![warn(missing_docs)]
 
+pub mod flags;
 pub mod probe;
 pub mod sources;
+pub mod tasks;
 
 use std::path::{Path, PathBuf};
 

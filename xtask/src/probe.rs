@@ -122,6 +122,95 @@ pub fn probe_target_dir_from(user: Option<std::ffi::OsString>, root: &Path) -> P
         .join("probe")
 }
 
+/// The client crates whose dependencies a probe takes, as the workspace
+/// declares them (versions, default features, features, paths).
+const CLIENT_PACKAGES: [&str; 2] = ["sailpoint-beta", "sailpoint-beta-httpmock"];
+
+/// What clients of other sites need beyond this one's: typify maps formats
+/// to `chrono` and `uuid` types and checks patterns with `regress`.
+const PROBE_EXTRAS: &[(&str, &str, bool, &[&str])] = &[
+    ("chrono", "0.4", false, &["serde", "std"]),
+    ("regress", "0.10", true, &[]),
+    ("uuid", "1", true, &["serde"]),
+    ("schemars", "1", true, &["chrono04", "uuid1"]),
+];
+
+/// The `[dependencies]` of a probe crate: the normal dependencies of the
+/// workspace's client crates (read with `cargo metadata`, so a version or
+/// feature changed in the workspace is the probe's too), plus
+/// [`PROBE_EXTRAS`].
+pub fn probe_dependencies(root: &Path) -> Result<String> {
+    use std::collections::BTreeMap;
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .output()
+        .context("running cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("cargo metadata's output")?;
+    // name → (version requirement, default features, features, path)
+    let mut deps: BTreeMap<String, (String, bool, Vec<String>, Option<String>)> = BTreeMap::new();
+    let packages = metadata["packages"].as_array().into_iter().flatten();
+    for package in packages.filter(|p| CLIENT_PACKAGES.iter().any(|n| p["name"] == *n)) {
+        for dep in package["dependencies"].as_array().into_iter().flatten() {
+            let name = dep["name"].as_str().unwrap_or_default();
+            if !dep["kind"].is_null() || CLIENT_PACKAGES.contains(&name) {
+                continue;
+            }
+            let entry = deps.entry(name.to_owned()).or_insert_with(|| {
+                (
+                    dep["req"].as_str().unwrap_or("*").to_owned(),
+                    dep["uses_default_features"].as_bool().unwrap_or(true),
+                    Vec::new(),
+                    dep["path"].as_str().map(str::to_owned),
+                )
+            });
+            for feature in dep["features"].as_array().into_iter().flatten() {
+                if let Some(f) = feature.as_str().filter(|f| !entry.2.iter().any(|e| e == f)) {
+                    entry.2.push(f.to_owned());
+                }
+            }
+        }
+    }
+    for (name, version, default, features) in PROBE_EXTRAS {
+        let entry = deps
+            .entry((*name).to_owned())
+            .or_insert_with(|| ((*version).to_owned(), *default, Vec::new(), None));
+        for f in *features {
+            if !entry.2.iter().any(|e| e == f) {
+                entry.2.push((*f).to_owned());
+            }
+        }
+    }
+    let mut text = String::new();
+    for (name, (version, default, features, path)) in deps {
+        let mut fields = vec![match &path {
+            Some(path) => format!("path = {path:?}"),
+            None => format!("version = {version:?}"),
+        }];
+        if !default {
+            fields.push("default-features = false".into());
+        }
+        if !features.is_empty() {
+            fields.push(format!("features = {features:?}"));
+        }
+        text.push_str(&format!("{name} = {{ {} }}\n", fields.join(", ")));
+    }
+    Ok(text)
+}
+
 /// The module name for a spec file: its stem in snake case.
 fn module_name(spec_path: &Path) -> String {
     let stem = spec_path
@@ -210,32 +299,11 @@ pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
     // Modules of an earlier probe of the same name must not linger.
     let _ = std::fs::remove_dir_all(crate_dir.join("src"));
     std::fs::create_dir_all(crate_dir.join("src"))?;
-    let runtime = root.join("crates/runtime");
     write_atomically(
         &crate_dir.join("Cargo.toml"),
         &format!(
-            r#"[package]
-name = "probe-{name}"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[workspace]
-
-[dependencies]
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
-httpmock = {{ version = "0.8", default-features = false }}
-progenitor-client = "=0.15.1"
-regex = "1"
-regress = "0.10"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "rustls-no-provider", "http2", "form", "query"] }}
-sailpoint-runtime = {{ path = "{runtime}" }}
-schemars = {{ version = "1", features = ["chrono04", "uuid1"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-uuid = {{ version = "1", features = ["serde"] }}
-"#,
-            runtime = runtime.display()
+            "[package]\nname = \"probe-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{}",
+            probe_dependencies(&root)?
         ),
     )?;
     write_atomically(

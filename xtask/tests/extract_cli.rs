@@ -183,3 +183,31 @@ fn probes_build_under_the_users_target_dir() {
         root.join("target/probe")
     );
 }
+
+/// The probe's crate takes its dependencies from the workspace's client
+/// crates (so a version or feature changed there is the probe's too), plus
+/// what other sites' clients need.
+#[test]
+fn probe_dependencies_come_from_the_workspace() {
+    let deps = xtask::probe::probe_dependencies(&xtask::workspace_root()).unwrap();
+    let reqwest = deps.lines().find(|l| l.starts_with("reqwest = ")).unwrap();
+    assert!(
+        reqwest.contains("default-features = false") && reqwest.contains("\"rustls-no-provider\""),
+        "{reqwest}"
+    );
+    assert!(
+        deps.lines()
+            .any(|l| l.starts_with("sailpoint-runtime = { path = ")),
+        "{deps}"
+    );
+    assert!(deps.lines().any(|l| l.starts_with("httpmock = ")), "{deps}");
+    let schemars = deps.lines().find(|l| l.starts_with("schemars = ")).unwrap();
+    assert!(
+        schemars.contains("\"chrono04\"") && schemars.contains("\"uuid1\""),
+        "{schemars}"
+    );
+    assert!(
+        !deps.contains("sailpoint-beta"),
+        "the client itself is generated, not a dependency"
+    );
+}

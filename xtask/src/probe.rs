@@ -138,7 +138,7 @@ const PROBE_EXTRAS: &[(&str, &str, bool, &[&str])] = &[
 /// The `[dependencies]` of a probe crate: the normal dependencies of the
 /// workspace's client crates (read with `cargo metadata`, so a version or
 /// feature changed in the workspace is the probe's too), plus
-/// [`PROBE_EXTRAS`].
+/// `PROBE_EXTRAS`.
 pub fn probe_dependencies(root: &Path) -> Result<String> {
     use std::collections::BTreeMap;
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

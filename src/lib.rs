@@ -20,9 +20,9 @@
 //! # }
 //! ```
 //!
-//! Every generated method returns progenitor's `Error<E>`; `?` turns it into
-//! [`Error`], which carries the status, SailPoint's `trackingId`,
-//! `detailCode` and messages, and `Retry-After`.
+//! Every generated method returns progenitor's error ([`GeneratedError`]);
+//! `?` turns it into [`Error`], which carries the status, SailPoint's
+//! `trackingId`, `detailCode` and messages, and `Retry-After`.
 
 #![warn(missing_docs)]
 
@@ -32,7 +32,13 @@ mod generated {
     sailpoint_runtime::impl_client_hooks!(Client);
 }
 
-pub use generated::*;
+// The generated items users need, by name: progenitor's `Error` is not one
+// of them (the crate's `Error` is the runtime's, below), and the `QUIRKS`
+// table the hooks read stays inside the crate.
+/// The error every generated method's `send()` returns (progenitor's); `?`
+/// into [`Error`] turns it into this crate's typed error.
+pub use generated::Error as GeneratedError;
+pub use generated::{builder, prelude, types, ByteStream, Client, ClientInfo, ResponseValue};
 pub use sailpoint_runtime::{
     ApiError, AuthError, ClientBuilder, ConfigError, Error, RetryBudget, RetryStrategy, Runtime,
     Secret,

@@ -193,7 +193,8 @@ impl Report {
     }
 }
 
-/// Compares two OpenAPI 3.0 documents.
+/// Compares two OpenAPI 3.0 documents. A change to a shared type met from
+/// several places is one change listing them (`Change::places`).
 pub fn diff(old: &Value, new: &Value) -> Report {
     let changes = rules::diff_documents(old, new);
     let mut report = Report { changes };
@@ -202,10 +203,8 @@ pub fn diff(old: &Value, new: &Value) -> Report {
 }
 
 impl Report {
-    /// Sorts the changes, removes repeats, and makes one line of each
-    /// change to a shared type that the walk met from several places.
+    /// Sorts the changes and removes repeats (after adding some).
     pub fn normalize(&mut self) {
-        self.changes = rules::one_line_per_change(std::mem::take(&mut self.changes));
         self.changes.sort();
         self.changes.dedup();
     }

@@ -53,6 +53,17 @@ struct Walker<'a> {
     optional_slot: bool,
     /// The evidence for the next change pushed (see `Change::evidence`).
     evidence: Option<Value>,
+    /// Beside each change in `out`: where it is inside the shared type the
+    /// walk reached it through, and that place (see `one_line_per_change`).
+    shared: Vec<Option<Shared>>,
+}
+
+/// A change met inside a shared type: its location in the type
+/// (`components.schemas['ErrorMessageDto'].properties.locale`) and the
+/// place that reached it (`sendTestNotification: response 400`).
+struct Shared {
+    location: String,
+    place: String,
 }
 
 pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
@@ -64,6 +75,7 @@ pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
         component: None,
         optional_slot: false,
         evidence: None,
+        shared: Vec::new(),
     };
     w.document();
     let old_ops = operations(old);
@@ -98,7 +110,7 @@ pub(crate) fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
             );
         }
     }
-    w.out
+    one_line_per_change(w.out, w.shared)
 }
 
 fn text(v: &Value) -> String {
@@ -121,23 +133,19 @@ impl<'a> Walker<'a> {
         let location = location.trim_start_matches('.').to_owned();
         // Inside a shared type: remember where in it, and from where it was
         // reached, so that one change is one line (`one_line_per_change`).
-        let places = match &self.component {
-            Some((name, entered)) => {
-                let entered = entered.trim_start_matches('.');
-                match location.strip_prefix(entered) {
-                    Some(rest) => vec![
-                        format!("{SHARED}components.schemas{}{rest}", quote_key(name)),
-                        format!(
-                            "{}: {}",
-                            operation.as_deref().unwrap_or("the document"),
-                            short_place(entered)
-                        ),
-                    ],
-                    None => Vec::new(),
-                }
-            }
-            None => Vec::new(),
-        };
+        let shared = self.component.as_ref().and_then(|(name, entered)| {
+            let entered = entered.trim_start_matches('.');
+            let rest = location.strip_prefix(entered)?;
+            Some(Shared {
+                location: format!("components.schemas{}{rest}", quote_key(name)),
+                place: format!(
+                    "{}: {}",
+                    operation.as_deref().unwrap_or("the document"),
+                    short_place(entered)
+                ),
+            })
+        });
+        self.shared.push(shared);
         let evidence = self.evidence.take().map(|v| v.to_string());
         self.out.push(Change {
             operation,
@@ -148,7 +156,7 @@ impl<'a> Walker<'a> {
             class,
             why: why.to_owned(),
             detail,
-            places,
+            places: Vec::new(),
             evidence,
         });
     }
@@ -1094,67 +1102,50 @@ const TYPED_FORMATS: &[&str] = &[
     "ipv6",
 ];
 
-/// A marker on `Change::places` while the walk runs: the first entry is the
-/// change's location inside a shared type (see `one_line_per_change`).
-const SHARED: &str = "\u{1}";
-
 /// One line per change: a change found inside a shared type from several
 /// places (the same location in the type, the same kind and detail)
 /// becomes one change at the type, listing the places; a type renamed the
-/// same way at several places becomes one line too.
-pub(crate) fn one_line_per_change(changes: Vec<Change>) -> Vec<Change> {
+/// same way at several places becomes one line too. `shared` says, beside
+/// each change, where it is in a shared type and which place reached it.
+fn one_line_per_change(changes: Vec<Change>, shared: Vec<Option<Shared>>) -> Vec<Change> {
     type Key = (String, Kind, Class, String, String);
-    let mut grouped: BTreeMap<Key, Vec<Change>> = BTreeMap::new();
+    let mut grouped: BTreeMap<Key, Vec<(Change, String)>> = BTreeMap::new();
     let mut out = Vec::new();
-    for change in changes {
-        let inside = change
-            .places
-            .first()
-            .and_then(|p| p.strip_prefix(SHARED))
-            .map(str::to_owned);
-        match inside {
-            Some(location) => {
-                let key = (
-                    location,
-                    change.kind,
-                    change.class,
-                    change.detail.clone(),
-                    change.why.clone(),
-                );
-                grouped.entry(key).or_default().push(change);
-            }
+    for (change, shared) in changes.into_iter().zip(shared) {
+        let (location, place) = match shared {
+            Some(Shared { location, place }) => (location, place),
             None if change.kind == Kind::TypeRenamed => {
-                let key = (
-                    String::new(),
-                    change.kind,
-                    change.class,
-                    change.detail.clone(),
-                    change.why.clone(),
+                let place = format!(
+                    "{}: {}",
+                    change.operation.as_deref().unwrap_or("the document"),
+                    short_place(&change.location)
                 );
-                grouped.entry(key).or_default().push(change);
+                (String::new(), place)
             }
-            None => out.push(change),
-        }
+            None => {
+                out.push(change);
+                continue;
+            }
+        };
+        let key = (
+            location,
+            change.kind,
+            change.class,
+            change.detail.clone(),
+            change.why.clone(),
+        );
+        grouped.entry(key).or_default().push((change, place));
     }
     for ((location, _, _, _, _), mut group) in grouped {
-        let place = |c: &Change| match &c.places.get(1) {
-            Some(p) => (*p).clone(),
-            None => format!(
-                "{}: {}",
-                c.operation.as_deref().unwrap_or("the document"),
-                short_place(&c.location)
-            ),
-        };
         if group.len() == 1 {
-            let mut one = group.pop().expect("one change");
-            one.places.clear();
+            let (one, _) = group.pop().expect("one change");
             out.push(one);
             continue;
         }
-        let mut places: Vec<String> = group.iter().map(place).collect();
+        let mut places: Vec<String> = group.iter().map(|(_, p)| p.clone()).collect();
         places.sort();
         places.dedup();
-        let mut first = group.swap_remove(0);
+        let (mut first, _) = group.swap_remove(0);
         first.location = if location.is_empty() {
             format!("{} places", places.len())
         } else {

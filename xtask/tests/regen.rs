@@ -282,3 +282,37 @@ fn an_upstream_fix_a_fixup_hid_is_reported() {
         "the client does not change"
     );
 }
+
+/// A page of the upstream that cannot be kept is drift regen reports: the
+/// outcome names it with its reason, and `regen --check` fails on it (the
+/// operation would leave the client).
+#[test]
+fn a_quarantined_upstream_page_is_reported_as_drift() {
+    let scratch = Scratch::new("quarantined");
+    std::fs::write(
+        scratch.path("spec/upstream/broken.api.mdx"),
+        "---\nid: broken\napi: {\"method\": \"get\", \"path\": \"/broken\"}\n---\n",
+    )
+    .unwrap();
+    let outcome = regen(&scratch.0, &[], true).unwrap();
+    let [q] = outcome.quarantined.as_slice() else {
+        panic!("{:?}", outcome.quarantined)
+    };
+    let line = q.to_string();
+    assert!(
+        line.contains("broken.api.mdx (page `broken`)") && line.contains("has no `responses`"),
+        "{line}"
+    );
+    assert!(!outcome.stale(), "the kept operations are as they were");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["regen", "--check", "--upstream"])
+        .arg(scratch.path("spec/upstream"))
+        .current_dir(&scratch.0)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains("1 upstream page(s) quarantined"),
+        "{stdout}"
+    );
+}

@@ -177,6 +177,9 @@ fn main() {
                 env!("CARGO_PKG_VERSION")
             ),
         };
+        // The baseline is an application: it installs the crypto provider
+        // reqwest needs (the client under test brings its own, ring too).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .redirect(reqwest::redirect::Policy::none())

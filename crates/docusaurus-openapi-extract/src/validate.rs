@@ -113,17 +113,30 @@ fn openapi_problems(doc: &Value) -> Vec<Problem> {
         parts.push(Part::PathItem(path, rest));
     }
     if let Some(components) = doc.get("components") {
-        let mut shell = components.clone();
-        if let Some(Value::Object(schemas)) = components.get("schemas") {
-            parts.extend(schemas.iter().map(|(name, v)| Part::Schema(name, v)));
-            // The names stay, to be checked; the bodies are checked above.
-            shell["schemas"] = Value::Object(
-                schemas
-                    .keys()
-                    .map(|k| (k.clone(), Value::Object(serde_json::Map::new())))
-                    .collect(),
-            );
+        // The components without their schemas' bodies (each is a part of
+        // its own): the names stay, to be checked.
+        let mut shell = serde_json::Map::new();
+        for (kind, entries) in components.as_object().into_iter().flatten() {
+            let entries = match (kind.as_str(), entries) {
+                ("schemas", Value::Object(schemas)) => {
+                    parts.extend(schemas.iter().map(|(name, v)| Part::Schema(name, v)));
+                    Value::Object(
+                        schemas
+                            .keys()
+                            .map(|k| (k.clone(), Value::Object(serde_json::Map::new())))
+                            .collect(),
+                    )
+                }
+                _ => entries.clone(),
+            };
+            shell.insert(kind.clone(), entries);
         }
+        // Components that are not an object are checked as they are.
+        let shell = if components.is_object() {
+            Value::Object(shell)
+        } else {
+            components.clone()
+        };
         parts.push(Part::Components(shell));
     }
     // The rest of the document, without its two large parts.

@@ -263,25 +263,6 @@ pub fn load_names(root: &Path) -> Result<NamesFile> {
     Ok(names)
 }
 
-/// Reads one side of `cargo xtask diff`: an OpenAPI JSON file, a docs page,
-/// a folder of pages, or an http(s) URL of either. Pages are extracted with
-/// the project's names file.
-pub fn load_document(root: &Path, input: &str) -> Result<serde_json::Value> {
-    load_document_locked(root, input, None).map(|(doc, _)| doc)
-}
-
-/// [`load_document`], giving pages' shapes the names `lock` gave them (the
-/// other side's names, so that a shape both sides have is named alike);
-/// returns the document and the names its shapes got (empty for a spec
-/// file).
-pub fn load_document_locked(
-    root: &Path,
-    input: &str,
-    lock: Option<&docusaurus_openapi_extract::names::Lock>,
-) -> Result<(serde_json::Value, docusaurus_openapi_extract::names::Lock)> {
-    load_side(root, input, lock).map(|side| (side.document, side.lock))
-}
-
 /// One side of a diff, as read.
 #[derive(Debug, Clone, Default)]
 pub struct Side {
@@ -291,7 +272,10 @@ pub struct Side {
     pub lock: docusaurus_openapi_extract::names::Lock,
 }
 
-/// Reads one side of a diff (see [`load_document_locked`]).
+/// Reads one side of `cargo xtask diff`: an OpenAPI JSON file, a docs page,
+/// a folder of pages, or an http(s) URL of either. Pages are extracted with
+/// the project's names file, their shapes named as `lock` named them (the
+/// other side's names, so that a shape both sides have is named alike).
 pub fn load_side(
     root: &Path,
     input: &str,

@@ -34,7 +34,8 @@ mod generated {
 
 // The generated items users need, by name: progenitor's `Error` is not one
 // of them (the crate's `Error` is the runtime's, below), and the `QUIRKS`
-// table the hooks read stays inside the crate.
+// table stays inside the crate (it is handed to the runtime in
+// `from_builder`).
 /// The error every generated method's `send()` returns (progenitor's); `?`
 /// into [`Error`] turns it into this crate's typed error.
 pub use generated::Error as GeneratedError;
@@ -59,7 +60,7 @@ impl Client {
 
     /// A client from explicit settings (see [`ClientBuilder`]).
     pub fn from_builder(builder: ClientBuilder) -> Result<Self, Error> {
-        let parts = builder.build_parts(API_PREFIX, SDK)?;
+        let parts = builder.build_parts(API_PREFIX, SDK, &generated::QUIRKS)?;
         Ok(Self::new_with_client(
             &parts.api_base,
             parts.http,

@@ -146,7 +146,7 @@ async fn base_urls_and_tenants_that_would_send_the_secret_elsewhere_are_refused(
     let ok = ClientBuilder::new()
         .tenant("Acme-sb")
         .client_credentials("id", "secret")
-        .build_parts("/beta", "t/0")
+        .build_parts("/beta", "t/0", &sailpoint_runtime::Quirks::NONE)
         .unwrap();
     assert_eq!(ok.api_base, "https://acme-sb.api.identitynow.com/beta");
     assert_eq!(tenant.token_requests(), 0);

@@ -240,3 +240,96 @@ proptest! {
         prop_assert!(!logs.text().contains(CLIENT_SECRET), "secret logged");
     }
 }
+
+/// An error status (401 aside: it re-authenticates) and a body of any kind:
+/// SailPoint's JSON, JSON of another shape, JSON that is not an object,
+/// HTML, a server's own copy of the client's fields, or any bytes.
+fn error_answer() -> impl Strategy<Value = (u16, Option<String>, Vec<u8>)> {
+    (
+        prop_oneof![
+            Just(400u16),
+            Just(403),
+            Just(404),
+            Just(429),
+            Just(500),
+            Just(503),
+            (402u16..600).prop_filter("401 re-authenticates", |s| *s != 401),
+        ],
+        proptest::option::of(prop_oneof![
+            Just("application/json".to_owned()),
+            Just("text/html".to_owned()),
+            "[ -~]{0,20}",
+        ]),
+        prop_oneof![
+            Just(documented_400().to_string().into_bytes()),
+            Just(br#"{"messages": "not a list", "trackingId": 7}"#.to_vec()),
+            Just(br#"{"messages": [{"localeOrigin": "SOMEWHERE_NEW", "text": "x"}]}"#.to_vec()),
+            Just(br#"{"x-sailpoint-raw-body": 12, "x-sailpoint-retry-safe": "yes"}"#.to_vec()),
+            Just(b"[1, 2, 3]".to_vec()),
+            Just(b"<html><body>502 Bad Gateway</body></html>".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..600),
+        ],
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever the body of an error answer, the generated code decodes it:
+    /// progenitor's own error is `ErrorResponse` (or, for a status the
+    /// operation does not document, `UnexpectedResponse`) with the status,
+    /// never a failure to parse that loses it; converted, the caller's
+    /// error has the status, and the body when it was not SailPoint's JSON.
+    #[test]
+    fn every_error_answer_keeps_its_status_whatever_its_body(
+        (status, content_type, body) in error_answer(),
+    ) {
+        let rt = runtime();
+        rt.block_on(async {
+            let server = RawServer::start().await;
+            server.script_token(Raw::response(200, &[("content-type", "application/json")], br#"{"access_token":"eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl","expires_in":600}"#.to_vec()));
+            let mut headers = Vec::new();
+            if let Some(ct) = &content_type {
+                headers.push(("content-type", ct.as_str()));
+            }
+            server.script(Raw::response(status, &headers, body.clone()));
+            let client = Client::from_builder(
+                ClientBuilder::new()
+                    .base_url(server.base_url())
+                    .client_credentials(CLIENT_ID, CLIENT_SECRET)
+                    .max_error_body_size(512)
+                    .retry_strategy(RetryStrategy::none()),
+            )
+            .unwrap();
+            let generated = send_expecting_error(&client).await;
+            prop_assert_eq!(generated.status().map(|s| s.as_u16()), Some(status), "{:?}", generated);
+            let documented = matches!(generated, progenitor_client::Error::ErrorResponse(_));
+            let error = sailpoint_beta::Error::from(generated);
+            prop_assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+            let api = error.api().expect("an API error");
+            let sailpoints_json = body == documented_400().to_string().into_bytes();
+            // A JSON object that decodes as the documented error body (once
+            // the client's own fields are taken out of it) is kept as sent.
+            let decodable = match serde_json::from_slice::<serde_json::Value>(&body) {
+                Ok(serde_json::Value::Object(mut map)) if body.len() <= 512 => {
+                    map.retain(|k, _| !k.starts_with("x-sailpoint-"));
+                    serde_json::from_value::<sailpoint_beta::types::ErrorBody>(map.into()).is_ok()
+                }
+                _ => false,
+            };
+            if sailpoints_json {
+                prop_assert_eq!(api.tracking_id.as_deref(), Some("e7eab60924f64aa284175b9fa3309599"));
+                prop_assert!(api.raw_body.is_none());
+            } else if documented && !decodable && !body.iter().all(u8::is_ascii_whitespace) {
+                // Not the documented JSON: the text is kept (cut at the cap).
+                let raw = api.raw_body.as_deref().unwrap_or_default();
+                let sent = String::from_utf8_lossy(&body).into_owned();
+                prop_assert!(sent.starts_with(raw) && raw.len() <= 512, "raw body {raw:?}, sent {sent:?}");
+                prop_assert_eq!(api.body_truncated, raw.len() < sent.len());
+            }
+            // The client's own fields are the client's, never the server's.
+            prop_assert!(api.raw_body.as_deref() != Some("12"));
+            Ok(())
+        })?;
+    }
+}

@@ -11,7 +11,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///An error body: every field any error status of the operation documents.
+    ///An error body: every field any error status of the operation documents, and what the client adds.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -45,6 +45,24 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tracking_id: ::std::option::Option<::std::string::String>,
+        ///Added by the client: the body went on past the client's error-body cap and was cut there.
+        #[serde(
+            rename = "x-sailpoint-body-truncated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub x_sailpoint_body_truncated: ::std::option::Option<bool>,
+        ///Added by the client: the body as received (lossy UTF-8, known secrets redacted), when it is not the documented JSON.
+        #[serde(
+            rename = "x-sailpoint-raw-body",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub x_sailpoint_raw_body: ::std::option::Option<::std::string::String>,
+        ///Added by the client: sending the same request again cannot do its work twice.
+        #[serde(
+            rename = "x-sailpoint-retry-safe",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub x_sailpoint_retry_safe: ::std::option::Option<bool>,
     }
     impl ErrorBody {
         pub fn builder() -> builder::ErrorBody {
@@ -300,6 +318,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            x_sailpoint_body_truncated: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            x_sailpoint_raw_body: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            x_sailpoint_retry_safe: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorBody {
             fn default() -> Self {
@@ -310,6 +340,9 @@ pub mod types {
                     message: Ok(Default::default()),
                     messages: Ok(Default::default()),
                     tracking_id: Ok(Default::default()),
+                    x_sailpoint_body_truncated: Ok(Default::default()),
+                    x_sailpoint_raw_body: Ok(Default::default()),
+                    x_sailpoint_retry_safe: Ok(Default::default()),
                 }
             }
         }
@@ -386,6 +419,48 @@ pub mod types {
                     });
                 self
             }
+            pub fn x_sailpoint_body_truncated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.x_sailpoint_body_truncated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for x_sailpoint_body_truncated: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn x_sailpoint_raw_body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.x_sailpoint_raw_body = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for x_sailpoint_raw_body: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn x_sailpoint_retry_safe<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.x_sailpoint_retry_safe = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for x_sailpoint_retry_safe: {e}"
+                        )
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
             type Error = super::error::ConversionError;
@@ -399,6 +474,9 @@ pub mod types {
                     message: value.message?,
                     messages: value.messages?,
                     tracking_id: value.tracking_id?,
+                    x_sailpoint_body_truncated: value.x_sailpoint_body_truncated?,
+                    x_sailpoint_raw_body: value.x_sailpoint_raw_body?,
+                    x_sailpoint_retry_safe: value.x_sailpoint_retry_safe?,
                 })
             }
         }
@@ -411,6 +489,9 @@ pub mod types {
                     message: Ok(value.message),
                     messages: Ok(value.messages),
                     tracking_id: Ok(value.tracking_id),
+                    x_sailpoint_body_truncated: Ok(value.x_sailpoint_body_truncated),
+                    x_sailpoint_raw_body: Ok(value.x_sailpoint_raw_body),
+                    x_sailpoint_retry_safe: Ok(value.x_sailpoint_retry_safe),
                 }
             }
         }
@@ -939,9 +1020,17 @@ pub mod prelude {
     pub use self::super::Client;
 }
 /// What the code generator's adaptations changed that the runtime
-/// undoes on the wire (see crates/codegen, adaptations).
+/// undoes on the wire, and each operation's error body type (see
+/// crates/codegen, adaptations). Handed to the runtime when the
+/// client is built.
 pub const QUIRKS: ::sailpoint_runtime::Quirks = ::sailpoint_runtime::Quirks {
     request_content_types: &[],
     empty_success_as_null: &[],
     success_statuses: &[("send_test_notification", &[204u16])],
+    error_bodies: &[
+        (
+            "send_test_notification",
+            ::sailpoint_runtime::hooks::decodes::<types::ErrorBody>,
+        ),
+    ],
 };

@@ -72,7 +72,7 @@ pub const ADAPTATIONS: &[Adaptation] = &[
     },
     Adaptation {
         name: "one_error_body_per_operation",
-        summary: "an operation's differing error bodies become one type holding every documented field",
+        summary: "an operation's error bodies become one type holding every documented field, none required, and the fields the runtime fills in (the raw body when it is not the documented JSON): every error answer decodes, with its status",
         apply: one_error_body_per_operation,
     },
     Adaptation {
@@ -88,6 +88,9 @@ pub const REQUEST_CONTENT_TYPE_EXT: &str = "x-sailpoint-request-content-type";
 /// The operation extension that tells the runtime to read an empty success
 /// body as JSON `null`.
 pub const EMPTY_SUCCESS_AS_NULL_EXT: &str = "x-sailpoint-empty-success-as-null";
+/// The operation extension that names the operation's error body type (a
+/// component, and the Rust type of that name), for the quirks table.
+pub const ERROR_BODY_EXT: &str = "x-sailpoint-error-body";
 
 /// Runs the given adaptations on `spec`, in order.
 pub fn adapt_with(spec: &mut Value, adaptations: &[Adaptation]) -> Vec<AppliedAdaptation> {
@@ -477,40 +480,57 @@ pub fn open_enums(spec: &mut Value) -> Vec<String> {
 /// different bodies (SailPoint: `ErrorResponseDto` for 400/403/404/500,
 /// `{error}` for 401, `{message}` for 429) all of them are parsed as the
 /// first one. The 401's `error` and the 429's `message` are then silently
-/// dropped: the caller gets an empty error.
+/// dropped: the caller gets an empty error. And an error answer whose body
+/// is not the documented JSON (an HTML page from a proxy, plain text, a
+/// body of another shape) fails to parse: the caller loses its status.
 ///
-/// The adaptation gives all error responses of such an operation one
-/// schema: an object with every property of every error body, none
-/// required. When the bodies cannot be merged (one is not an object, or two
-/// define one property differently), the merged schema accepts any JSON.
+/// The adaptation gives all error responses of every operation that has any
+/// one schema: an object with every property of every error body, none
+/// required, plus the fields the runtime fills in
+/// ([`openapi_model::error_body`]: the raw body when it is not the
+/// documented JSON, whether it was cut, whether retrying is safe). When the
+/// bodies cannot be merged (one is not an object, or two define one
+/// property differently), the merged schema keeps any other field as JSON.
 /// Identical merged schemas are one component: the most common is
-/// `ErrorBody`, others `{OperationId}ErrorBody`.
+/// `ErrorBody`, others `{OperationId}ErrorBody`. Each operation names its
+/// error type in [`ERROR_BODY_EXT`], for the runtime's quirks table.
 pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
+    let merged = merged_error_bodies(spec);
+    let names = error_body_names(spec, &merged);
+    let mut changes = Vec::new();
+    for (pointer, id, schema) in merged {
+        let name = names[&schema.to_string()].clone();
+        let codes = install_error_body(spec, &pointer, &name, schema);
+        changes.push(format!(
+            "{id}: error responses {} share `{name}`",
+            codes.join(", ")
+        ));
+    }
+    changes
+}
+
+/// For every operation with an error response: its JSON pointer, its
+/// operationId, and the one error schema all its error responses get.
+fn merged_error_bodies(spec: &Value) -> Vec<(String, String, Value)> {
     let schemas = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    // (operation pointer, operationId, merged schema)
-    let mut merged: Vec<(String, String, Value)> = Vec::new();
+    let mut merged = Vec::new();
     for_each_operation(spec, |pointer, op| {
-        let bodies = error_json_schemas(op);
-        let mut distinct: Vec<&Value> = Vec::new();
-        for (_, schema) in &bodies {
-            if !distinct.contains(schema) {
-                distinct.push(schema);
-            }
-        }
-        // Error responses without a JSON body beside ones with it are also a
-        // second "type" to progenitor.
-        let error_count = op
+        let has_errors = op
             .get("responses")
             .and_then(Value::as_object)
-            .map(|r| r.keys().filter(|c| is_error_code(c)).count())
-            .unwrap_or(0);
-        let mixed_kinds = !bodies.is_empty() && bodies.len() < error_count;
-        if distinct.len() < 2 && !mixed_kinds {
+            .is_some_and(|r| r.keys().any(|c| is_error_code(c)));
+        if !has_errors {
             return;
+        }
+        let mut distinct: Vec<&Value> = Vec::new();
+        for (_, schema) in error_json_schemas(op) {
+            if !distinct.contains(&schema) {
+                distinct.push(schema);
+            }
         }
         let id = op
             .get("operationId")
@@ -519,13 +539,16 @@ pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
             .to_owned();
         merged.push((pointer, id, merge_objects(&distinct, &schemas)));
     });
-    if merged.is_empty() {
-        return Vec::new();
-    }
+    merged
+}
 
-    // Name the merged shapes: the most common is `ErrorBody`.
+/// The component name of each merged shape: the most common is
+/// `ErrorBody`, others `{OperationId}ErrorBody`; never a name the spec
+/// already has for something else. Every name is a Rust type name as it
+/// stands (typify keeps it), so the quirks table can name the type.
+fn error_body_names(spec: &Value, merged: &[(String, String, Value)]) -> BTreeMap<String, String> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, _, schema) in &merged {
+    for (_, _, schema) in merged {
         *counts.entry(schema.to_string()).or_default() += 1;
     }
     let most_common = counts
@@ -533,66 +556,89 @@ pub fn one_error_body_per_operation(spec: &mut Value) -> Vec<String> {
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
         .map(|(shape, _)| shape.clone());
     let mut names: BTreeMap<String, String> = BTreeMap::new();
-    let mut changes = Vec::new();
-    for (pointer, id, schema) in merged {
+    for (_, id, schema) in merged {
         let shape = schema.to_string();
-        let name = match names.get(&shape) {
-            Some(name) => name.clone(),
-            None => {
-                let base = if Some(&shape) == most_common.as_ref() {
-                    "ErrorBody".to_owned()
-                } else {
-                    format!("{}ErrorBody", pascal_case(&id))
-                };
-                // Never reuse a name the spec already has for something else.
-                let taken = |n: &str| {
-                    spec.pointer(&format!("/components/schemas/{n}"))
-                        .is_some_and(|existing| *existing != schema)
-                };
-                let mut name = base.clone();
-                let mut n = 1;
-                while taken(&name) {
-                    n += 1;
-                    name = format!("{base}{n}");
-                }
-                names.insert(shape.clone(), name.clone());
-                name
-            }
-        };
-        let component = spec
-            .as_object_mut()
-            .expect("an OpenAPI document is an object")
-            .entry("components")
-            .or_insert_with(|| json!({}))
-            .as_object_mut()
-            .expect("components is an object")
-            .entry("schemas")
-            .or_insert_with(|| json!({}))
-            .as_object_mut()
-            .expect("components.schemas is an object");
-        component.entry(name.clone()).or_insert(schema);
-        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
-        let op = spec
-            .pointer_mut(&pointer)
-            .expect("the operation was just visited");
-        let mut codes = Vec::new();
-        if let Some(Value::Object(responses)) = op.get_mut("responses") {
-            for (code, response) in responses.iter_mut() {
-                if !is_error_code(code) {
-                    continue;
-                }
-                // Every error status gets the body; the runtime turns one
-                // that is not JSON into a typed error before parsing.
-                response["content"] = json!({"application/json": {"schema": reference.clone()}});
-                codes.push(code.clone());
-            }
+        if names.contains_key(&shape) {
+            continue;
         }
-        changes.push(format!(
-            "{id}: error responses {} share `{name}`",
-            codes.join(", ")
-        ));
+        let base = if Some(&shape) == most_common.as_ref() {
+            "ErrorBody".to_owned()
+        } else {
+            error_body_name(id)
+        };
+        let taken = |n: &str| {
+            spec.pointer(&format!("/components/schemas/{n}"))
+                .is_some_and(|existing| existing != schema)
+                || names.values().any(|v| v == n)
+        };
+        let mut name = base.clone();
+        let mut n = 1;
+        while taken(&name) {
+            n += 1;
+            name = format!("{base}{n}");
+        }
+        names.insert(shape, name);
     }
-    changes
+    names
+}
+
+/// `{OperationId}ErrorBody` as typify names the component: PascalCase, only
+/// identifier characters, starting with a letter.
+fn error_body_name(id: &str) -> String {
+    let cleaned: String = id
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let stem = pascal_case(&cleaned);
+    let stem = match stem.chars().next() {
+        Some(c) if c.is_alphabetic() => stem,
+        _ => format!("X{stem}"),
+    };
+    pascal_case(&format!("{stem}ErrorBody"))
+}
+
+/// Adds `schema` as component `name` and points every error response of the
+/// operation at `pointer` to it; returns the statuses it changed.
+fn install_error_body(spec: &mut Value, pointer: &str, name: &str, schema: Value) -> Vec<String> {
+    let components = spec
+        .as_object_mut()
+        .expect("an OpenAPI document is an object")
+        .entry("components")
+        .or_insert_with(|| json!({}));
+    if !components.is_object() {
+        *components = json!({});
+    }
+    let schemas = components
+        .as_object_mut()
+        .expect("components was just made an object")
+        .entry("schemas")
+        .or_insert_with(|| json!({}));
+    if !schemas.is_object() {
+        *schemas = json!({});
+    }
+    schemas
+        .as_object_mut()
+        .expect("schemas was just made an object")
+        .entry(name.to_owned())
+        .or_insert(schema);
+    let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+    let op = spec
+        .pointer_mut(pointer)
+        .expect("the operation was just visited");
+    op[ERROR_BODY_EXT] = json!(name);
+    let mut codes = Vec::new();
+    if let Some(Value::Object(responses)) = op.get_mut("responses") {
+        for (code, response) in responses.iter_mut() {
+            if !is_error_code(code) || !response.is_object() {
+                continue;
+            }
+            // Every error status gets the body; the runtime makes every
+            // error answer one the generated code can decode.
+            response["content"] = json!({"application/json": {"schema": reference.clone()}});
+            codes.push(code.clone());
+        }
+    }
+    codes
 }
 
 /// Whether a media type is JSON (`application/json`, `application/*+json`).
@@ -874,7 +920,9 @@ fn error_json_schemas(op: &Value) -> Vec<(String, &Value)> {
         .collect()
 }
 
-/// Merges object schemas into one with every property, none required.
+/// Merges object schemas into one with every property, none required,
+/// plus the fields the client adds; when they cannot be merged (one is not
+/// an object), any other field is kept as JSON.
 fn merge_objects(bodies: &[&Value], schemas: &Map<String, Value>) -> Value {
     let resolve = |schema: &'_ Value| -> Option<Value> {
         match schema.get("$ref").and_then(Value::as_str) {
@@ -884,15 +932,26 @@ fn merge_objects(bodies: &[&Value], schemas: &Map<String, Value>) -> Value {
             None => Some(schema.clone()),
         }
     };
+    let lenient = || {
+        json!({
+            "type": "object",
+            "description": "An error body: the operation's error bodies differ in kind, so every field is kept as JSON.",
+            "properties": openapi_model::error_body::client_properties(),
+            "additionalProperties": {},
+        })
+    };
     let mut properties = Map::new();
     for body in bodies {
         let Some(resolved) = resolve(body) else {
-            return json!({"description": "The error body, as JSON."});
+            return lenient();
         };
         let Some(props) = resolved.get("properties").and_then(Value::as_object) else {
-            return json!({"description": "The error body, as JSON."});
+            return lenient();
         };
         for (name, prop) in props {
+            if openapi_model::error_body::CLIENT_FIELDS.contains(&name.as_str()) {
+                continue;
+            }
             match properties.get(name) {
                 Some(existing) if existing != prop => {
                     properties.insert(
@@ -907,9 +966,10 @@ fn merge_objects(bodies: &[&Value], schemas: &Map<String, Value>) -> Value {
             }
         }
     }
+    properties.extend(openapi_model::error_body::client_properties());
     json!({
         "type": "object",
-        "description": "An error body: every field any error status of the operation documents.",
+        "description": "An error body: every field any error status of the operation documents, and what the client adds.",
         "properties": properties,
     })
 }

@@ -625,49 +625,61 @@ fn documented_successes(op: &Value) -> Option<Vec<u16>> {
 }
 
 /// The `QUIRKS` table the runtime reads: what the adaptations changed in the
-/// spec copy that the runtime must undo on the wire.
+/// spec copy that the runtime must undo on the wire, and each operation's
+/// error body type. The client hands it to the runtime when it is built.
 fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
     let mut content_types = Vec::new();
     let mut empty_as_null = Vec::new();
     let mut success_statuses: Vec<(String, Vec<u16>)> = Vec::new();
+    let mut error_bodies: Vec<(String, String)> = Vec::new();
     for operation in openapi_model::operations(spec) {
         let op = operation.op;
+        let Some(id) = operation.id() else {
+            continue;
+        };
+        let name = method_name(id);
+        if let Some(ct) = op
+            .get(adaptations::REQUEST_CONTENT_TYPE_EXT)
+            .and_then(Value::as_str)
         {
-            let Some(id) = operation.id() else {
-                continue;
-            };
-            let name = method_name(id);
-            if let Some(ct) = op
-                .get(adaptations::REQUEST_CONTENT_TYPE_EXT)
-                .and_then(Value::as_str)
-            {
-                content_types.push((name.clone(), ct.to_owned()));
-            }
-            if op.get(adaptations::EMPTY_SUCCESS_AS_NULL_EXT) == Some(&Value::Bool(true)) {
-                empty_as_null.push(name.clone());
-            }
-            if let Some(codes) = documented_successes(op) {
-                success_statuses.push((name, codes));
-            }
+            content_types.push((name.clone(), ct.to_owned()));
+        }
+        if op.get(adaptations::EMPTY_SUCCESS_AS_NULL_EXT) == Some(&Value::Bool(true)) {
+            empty_as_null.push(name.clone());
+        }
+        if let Some(body) = op.get(adaptations::ERROR_BODY_EXT).and_then(Value::as_str) {
+            error_bodies.push((name.clone(), body.to_owned()));
+        }
+        if let Some(codes) = documented_successes(op) {
+            success_statuses.push((name, codes));
         }
     }
     content_types.sort();
     empty_as_null.sort();
     success_statuses.sort();
+    error_bodies.sort();
     let mut ids: Vec<String> = content_types.iter().map(|(n, _)| n.clone()).collect();
     ids.extend(empty_as_null.iter().cloned());
     ids.extend(success_statuses.iter().map(|(n, _)| n.clone()));
+    ids.extend(error_bodies.iter().map(|(n, _)| n.clone()));
     let ct = content_types.iter().map(|(n, c)| quote!((#n, #c)));
     let ss = success_statuses
         .iter()
         .map(|(n, codes)| quote!((#n, &[#(#codes),*])));
+    let eb = error_bodies.iter().map(|(n, ty)| {
+        let ty = quote::format_ident!("{}", ty);
+        quote!((#n, ::sailpoint_runtime::hooks::decodes::<types::#ty>))
+    });
     let tokens = quote! {
         /// What the code generator's adaptations changed that the runtime
-        /// undoes on the wire (see crates/codegen, adaptations).
+        /// undoes on the wire, and each operation's error body type (see
+        /// crates/codegen, adaptations). Handed to the runtime when the
+        /// client is built.
         pub const QUIRKS: ::sailpoint_runtime::Quirks = ::sailpoint_runtime::Quirks {
             request_content_types: &[#(#ct),*],
             empty_success_as_null: &[#(#empty_as_null),*],
             success_statuses: &[#(#ss),*],
+            error_bodies: &[#(#eb),*],
         };
     };
     (tokens, ids)

@@ -40,9 +40,9 @@ fn documented_400() -> ErrorBody {
                     .into(),
             ),
         }],
-        causes: vec![],
-        error: None,
-        message: None,
+        // The fields the client adds (raw body, truncation, retry safety)
+        // are its own: a mocked server leaves them unset.
+        ..Default::default()
     }
 }
 

@@ -12,7 +12,8 @@
 //! - the children of a schema ([`child_schemas`]), each named by a [`Child`];
 //! - whether an enum is open ([`is_open_enum`]);
 //! - the names in a path template ([`template_names`]);
-//! - what is wrong with it, as [`Problem`]s tied to the route they are in.
+//! - what is wrong with it, as [`Problem`]s tied to the route they are in;
+//! - the fields a generated client adds to every error body ([`error_body`]).
 //!
 //! It depends on `serde_json` alone, so that a small tool (the drift
 //! library) can use it without pulling in a generator.
@@ -33,6 +34,7 @@
 
 #![warn(missing_docs)]
 
+pub mod error_body;
 mod parallel;
 
 use std::fmt;

@@ -40,6 +40,8 @@ pub(crate) async fn read_capped(
 #[derive(Debug)]
 pub(crate) struct BodyTooLarge {
     pub(crate) limit: u64,
+    /// The status of the answer whose body it is.
+    pub(crate) status: http::StatusCode,
 }
 
 impl std::fmt::Display for BodyTooLarge {
@@ -55,11 +57,13 @@ impl std::error::Error for BodyTooLarge {}
 /// over the cap is refused before reading).
 pub(crate) fn capped(response: reqwest::Response, cap: u64) -> reqwest::Response {
     use http_body_util::BodyExt as _;
+    let status = response.status();
     let http: http::Response<reqwest::Body> = response.into();
     let (parts, body) = http.into_parts();
     let limited = http_body_util::Limited::new(body, cap as usize).map_err(move |e| {
         if e.is::<http_body_util::LengthLimitError>() {
-            Box::new(BodyTooLarge { limit: cap }) as Box<dyn std::error::Error + Send + Sync>
+            Box::new(BodyTooLarge { limit: cap, status })
+                as Box<dyn std::error::Error + Send + Sync>
         } else {
             e
         }
@@ -68,4 +72,35 @@ pub(crate) fn capped(response: reqwest::Response, cap: u64) -> reqwest::Response
         parts,
         reqwest::Body::wrap(limited),
     ))
+}
+
+/// `response` with a body that fails with [`BodyTooLarge`] at once: its
+/// declared length is over the cap, so not a byte of it is read (the
+/// connection is dropped with the response).
+pub(crate) fn refused_body(response: reqwest::Response, cap: u64) -> reqwest::Response {
+    let status = response.status();
+    let http: http::Response<reqwest::Body> = response.into();
+    let (mut parts, _unread) = http.into_parts();
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    let body = Refused(Some(BodyTooLarge { limit: cap, status }));
+    reqwest::Response::from(http::Response::from_parts(parts, reqwest::Body::wrap(body)))
+}
+
+/// A body whose first frame is the error it holds.
+struct Refused(Option<BodyTooLarge>);
+
+impl http_body::Body for Refused {
+    type Data = Bytes;
+    type Error = BodyTooLarge;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, BodyTooLarge>>> {
+        std::task::Poll::Ready(self.0.take().map(Err))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_none()
+    }
 }

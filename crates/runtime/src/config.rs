@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::error::{printable_url, ConfigError};
-use crate::hooks::{Runtime, RuntimeInner};
+use crate::hooks::{Quirks, Runtime, RuntimeInner};
 use crate::retry::{Bucket, RetryStrategy};
 use crate::secret::Secret;
 use crate::token::{Token, TokenCache, TokenSource};
@@ -77,6 +77,8 @@ impl Default for ClientBuilder {
 }
 
 /// What a built client is made of: the generated client takes these.
+// Public for the generated client crates (see `ClientBuilder::build_parts`).
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct Parts {
     /// The API base URL with its version prefix, e.g. `https://acme.api.identitynow.com/beta`.
@@ -91,6 +93,60 @@ pub struct Parts {
 struct Found {
     value: String,
     from: String,
+}
+
+/// Where settings are looked up, in order: the builder, the environment,
+/// then `config.json` (read only when the first two leave one unset).
+struct Settings<'a> {
+    env: Option<&'a EnvLookup>,
+    file: LazyFile<'a>,
+    looked_in: String,
+}
+
+impl<'a> Settings<'a> {
+    fn new(builder: &'a ClientBuilder) -> Self {
+        Settings {
+            env: builder.env.as_ref(),
+            file: LazyFile::new(builder.config_file.as_deref()),
+            looked_in: builder.looked_in(),
+        }
+    }
+
+    /// A setting: `explicit` (the builder's), else environment variable
+    /// `env_name` (when not empty), else `config.json`'s `file_key`.
+    fn lookup(
+        &self,
+        explicit: Option<&str>,
+        env_name: &str,
+        file_key: &str,
+    ) -> Result<Option<Found>, ConfigError> {
+        if let Some(v) = explicit {
+            return Ok(Some(Found {
+                value: v.to_owned(),
+                from: "the builder".into(),
+            }));
+        }
+        if let Some(v) = self
+            .env
+            .and_then(|env| env(env_name))
+            .filter(|v| !v.is_empty())
+        {
+            return Ok(Some(Found {
+                value: v,
+                from: format!("environment variable {env_name}"),
+            }));
+        }
+        self.file.get(file_key, env_name)
+    }
+
+    /// A setting found nowhere, or unusable.
+    fn missing(&self, setting: &str, problem: &str) -> ConfigError {
+        ConfigError {
+            setting: setting.into(),
+            problem: problem.into(),
+            looked_in: self.looked_in.clone(),
+        }
+    }
 }
 
 impl ClientBuilder {
@@ -226,7 +282,9 @@ impl ClientBuilder {
 
     /// Resolves every setting and builds the parts of a client for the API
     /// version at `api_prefix` (e.g. `/beta`). `sdk` names the client crate
-    /// and version for the `User-Agent` and `X-SailPoint-SDK` headers.
+    /// and version for the `User-Agent` and `X-SailPoint-SDK` headers;
+    /// `quirks` is the generated client's table of what the runtime undoes
+    /// on the wire.
     ///
     /// Each setting comes from the first place that has it: the builder,
     /// then the environment, then `config.json`. The file is read only when
@@ -236,117 +294,112 @@ impl ClientBuilder {
     /// (plain `http` only to loopback) with no credentials, query, fragment
     /// or path other than the API version; a tenant is a host name label;
     /// credentials are not blank.
-    pub fn build_parts(self, api_prefix: &str, sdk: &str) -> Result<Parts, ConfigError> {
-        let looked_in = self.looked_in();
-        let file = LazyFile::new(self.config_file.as_deref());
-        let lookup = |explicit: Option<&str>,
-                      env_name: &str,
-                      file_key: &str|
-         -> Result<Option<Found>, ConfigError> {
-            if let Some(v) = explicit {
-                return Ok(Some(Found {
-                    value: v.to_owned(),
-                    from: "the builder".into(),
-                }));
-            }
-            if let Some(v) = self
-                .env
-                .as_ref()
-                .and_then(|env| env(env_name))
-                .filter(|v| !v.is_empty())
-            {
-                return Ok(Some(Found {
-                    value: v,
-                    from: format!("environment variable {env_name}"),
-                }));
-            }
-            file.get(file_key, env_name)
-        };
-        let missing = |setting: &str, problem: &str| ConfigError {
-            setting: setting.into(),
-            problem: problem.into(),
-            looked_in: looked_in.clone(),
-        };
-
-        let tenant_url = match &self.tenant {
-            Some(t) => Some(tenant_url(t)?),
-            None => None,
-        };
-        let base = lookup(
-            self.base_url.as_deref().or(tenant_url.as_deref()),
-            ENV_BASE_URL,
-            "BaseURL",
-        )?
-        .ok_or_else(|| missing(ENV_BASE_URL, "no base URL or tenant is set"))?;
-        let host = normalize_base(&base.value, api_prefix).map_err(|problem| ConfigError {
-            setting: ENV_BASE_URL.into(),
-            problem,
-            looked_in: base.from.clone(),
-        })?;
-        let api_base = format!("{host}{api_prefix}");
-
+    // Public for the generated client crates, which call it from their
+    // `Client::from_builder`; a user builds a client there.
+    #[doc(hidden)]
+    pub fn build_parts(
+        self,
+        api_prefix: &str,
+        sdk: &str,
+        quirks: &'static Quirks,
+    ) -> Result<Parts, ConfigError> {
+        let settings = Settings::new(&self);
+        let host = self.host(&settings, api_prefix)?;
         let http = http_client(&self, sdk)?;
-        let tokens = match &self.access_token {
-            Some(token) => {
-                TokenSource::Fixed(Token::new(token.clone(), 0).map_err(|problem| ConfigError {
-                    setting: "access token".into(),
-                    problem,
-                    looked_in: "the builder".into(),
-                })?)
-            }
-            None => {
-                let id = lookup(self.client_id.as_deref(), ENV_CLIENT_ID, "ClientId")?
-                    .ok_or_else(|| missing(ENV_CLIENT_ID, "no client id is set"))?;
-                let secret = lookup(
-                    self.client_secret.as_ref().map(Secret::expose),
-                    ENV_CLIENT_SECRET,
-                    "ClientSecret",
-                )?
-                .ok_or_else(|| missing(ENV_CLIENT_SECRET, "no client secret is set"))?;
-                for (setting, found) in [(ENV_CLIENT_ID, &id), (ENV_CLIENT_SECRET, &secret)] {
-                    if found.value.trim().is_empty() {
-                        return Err(ConfigError {
-                            setting: setting.into(),
-                            problem: "is blank".into(),
-                            looked_in: found.from.clone(),
-                        });
-                    }
-                }
-                let token_url = match &self.token_url {
-                    Some(url) => {
-                        let url = url.trim().trim_end_matches('/');
-                        check_url(url).map_err(|problem| ConfigError {
-                            setting: "token URL".into(),
-                            problem,
-                            looked_in: "the builder".into(),
-                        })?;
-                        url.to_owned()
-                    }
-                    None => format!("{host}/oauth/token"),
-                };
-                TokenSource::ClientCredentials(Box::new(TokenCache::new(
-                    token_url,
-                    id.value,
-                    Secret::new(secret.value),
-                    http.clone(),
-                )))
-            }
-        };
+        let tokens = self.token_source(&settings, &host, &http)?;
         let runtime = Runtime(Arc::new(RuntimeInner {
             tokens,
             bucket: self.retry.budget.clone().map(Bucket::new),
             retry: self.retry.clone(),
             sdk_header: HeaderValue::from_str(&format!("rust-{}", sdk.replace('/', "-")))
-                .map_err(|_| missing("sdk", "not a valid header value"))?,
+                .map_err(|_| settings.missing("sdk", "not a valid header value"))?,
             experimental: self.experimental,
             max_body: self.max_body,
             max_error_body: self.max_error_body,
+            quirks,
         }));
         Ok(Parts {
-            api_base,
+            api_base: format!("{host}{api_prefix}"),
             http,
             runtime,
         })
+    }
+
+    /// Step 1: the API host (scheme, host, port), from a base URL or a
+    /// tenant, checked.
+    fn host(&self, settings: &Settings<'_>, api_prefix: &str) -> Result<String, ConfigError> {
+        let tenant_url = match &self.tenant {
+            Some(t) => Some(tenant_url(t)?),
+            None => None,
+        };
+        let base = settings
+            .lookup(
+                self.base_url.as_deref().or(tenant_url.as_deref()),
+                ENV_BASE_URL,
+                "BaseURL",
+            )?
+            .ok_or_else(|| settings.missing(ENV_BASE_URL, "no base URL or tenant is set"))?;
+        normalize_base(&base.value, api_prefix).map_err(|problem| ConfigError {
+            setting: ENV_BASE_URL.into(),
+            problem,
+            looked_in: base.from.clone(),
+        })
+    }
+
+    /// Step 2: where tokens come from: a fixed access token, or client
+    /// credentials (neither blank) and the token URL.
+    fn token_source(
+        &self,
+        settings: &Settings<'_>,
+        host: &str,
+        http: &reqwest::Client,
+    ) -> Result<TokenSource, ConfigError> {
+        if let Some(token) = &self.access_token {
+            return Ok(TokenSource::Fixed(Token::new(token.clone(), 0).map_err(
+                |problem| ConfigError {
+                    setting: "access token".into(),
+                    problem,
+                    looked_in: "the builder".into(),
+                },
+            )?));
+        }
+        let id = settings
+            .lookup(self.client_id.as_deref(), ENV_CLIENT_ID, "ClientId")?
+            .ok_or_else(|| settings.missing(ENV_CLIENT_ID, "no client id is set"))?;
+        let secret = settings
+            .lookup(
+                self.client_secret.as_ref().map(Secret::expose),
+                ENV_CLIENT_SECRET,
+                "ClientSecret",
+            )?
+            .ok_or_else(|| settings.missing(ENV_CLIENT_SECRET, "no client secret is set"))?;
+        for (setting, found) in [(ENV_CLIENT_ID, &id), (ENV_CLIENT_SECRET, &secret)] {
+            if found.value.trim().is_empty() {
+                return Err(ConfigError {
+                    setting: setting.into(),
+                    problem: "is blank".into(),
+                    looked_in: found.from.clone(),
+                });
+            }
+        }
+        let token_url = match &self.token_url {
+            Some(url) => {
+                let url = url.trim().trim_end_matches('/');
+                check_url(url).map_err(|problem| ConfigError {
+                    setting: "token URL".into(),
+                    problem,
+                    looked_in: "the builder".into(),
+                })?;
+                url.to_owned()
+            }
+            None => format!("{host}/oauth/token"),
+        };
+        Ok(TokenSource::ClientCredentials(Box::new(TokenCache::new(
+            token_url,
+            id.value,
+            Secret::new(secret.value),
+            http.clone(),
+        ))))
     }
 
     fn looked_in(&self) -> String {

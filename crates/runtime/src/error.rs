@@ -152,8 +152,29 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Builds the error from a status, the `Retry-After` header and the body.
+    /// Builds the error from a status, the `Retry-After` header and the body
+    /// as received (or as the runtime handed it to the generated code).
     pub fn from_parts(status: StatusCode, retry_after: Option<Duration>, body: &[u8]) -> Self {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(value @ Value::Object(_)) => Self::from_json(status, retry_after, &value),
+            _ => {
+                let mut error = Self::from_json(status, retry_after, &Value::Null);
+                if !body.iter().all(u8::is_ascii_whitespace) {
+                    error.raw_body = Some(String::from_utf8_lossy(body).into_owned());
+                }
+                error
+            }
+        }
+    }
+
+    /// Builds the error from a status, the `Retry-After` header and a JSON
+    /// body: SailPoint's fields, and what the client added to it
+    /// ([`openapi_model::error_body`]: the raw body when it was not the
+    /// documented JSON, whether it was cut, whether retrying is safe). When
+    /// the raw body is JSON of another shape, SailPoint's fields are read
+    /// from it too.
+    pub fn from_json(status: StatusCode, retry_after: Option<Duration>, body: &Value) -> Self {
+        use openapi_model::error_body::{BODY_TRUNCATED, RAW_BODY, RETRY_SAFE};
         let mut error = ApiError {
             status: status.as_u16(),
             tracking_id: None,
@@ -166,16 +187,26 @@ impl ApiError {
             body_truncated: false,
             retryable: is_retryable_status(status),
         };
-        match serde_json::from_slice::<Value>(body) {
-            Ok(value @ Value::Object(_)) => error.read_body(&value),
-            _ if body.iter().all(u8::is_ascii_whitespace) => {}
-            _ => error.raw_body = Some(String::from_utf8_lossy(body).into_owned()),
+        error.read_body(body);
+        error.raw_body = body
+            .get(RAW_BODY)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        error.body_truncated = body.get(BODY_TRUNCATED) == Some(&Value::Bool(true));
+        if body.get(RETRY_SAFE) == Some(&Value::Bool(false)) {
+            error.retryable = false;
+        }
+        if let Some(raw) = &error.raw_body {
+            if let Ok(json @ Value::Object(_)) = serde_json::from_str::<Value>(raw) {
+                error.read_body(&json);
+            }
         }
         error
     }
 
     /// Reads SailPoint's error fields from a JSON body, leniently: unknown
-    /// fields and values are ignored, not an error.
+    /// fields and values are ignored, not an error; a field the body does
+    /// not have keeps what it was.
     pub fn read_body(&mut self, body: &Value) {
         let text = |v: &Value| -> Option<String> {
             match v {
@@ -192,14 +223,27 @@ impl ApiError {
                 .filter_map(|m| m.get("text").and_then(&text))
                 .collect()
         };
-        self.tracking_id = body.get("trackingId").and_then(&text);
-        self.detail_code = body.get("detailCode").and_then(&text);
-        self.messages = texts("messages");
-        self.causes = texts("causes");
-        self.error = body
+        if let Some(id) = body.get("trackingId").and_then(&text) {
+            self.tracking_id = Some(id);
+        }
+        if let Some(code) = body.get("detailCode").and_then(&text) {
+            self.detail_code = Some(code);
+        }
+        let messages = texts("messages");
+        if !messages.is_empty() {
+            self.messages = messages;
+        }
+        let causes = texts("causes");
+        if !causes.is_empty() {
+            self.causes = causes;
+        }
+        if let Some(error) = body
             .get("error")
             .and_then(&text)
-            .or_else(|| body.get("message").and_then(&text));
+            .or_else(|| body.get("message").and_then(&text))
+        {
+            self.error = Some(error);
+        }
     }
 
     /// The status code.
@@ -363,43 +407,8 @@ pub struct ConfigError {
     pub looked_in: String,
 }
 
-/// progenitor 0.15's hooks can only fail with `Error::Custom(String)`. The
-/// runtime's hooks put their typed error there as this prefix and JSON, and
-/// [`From<progenitor_client::Error<E>>`](Error) reads it back.
-const CUSTOM_PREFIX: &str = "sailpoint-runtime:";
-
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) enum Carried {
-    Api(ApiError),
-    Auth(AuthError),
-    Redirect {
-        status: u16,
-        location: Option<String>,
-        reason: String,
-    },
-    TooLarge {
-        status: u16,
-        limit: u64,
-    },
-    Transport {
-        message: String,
-        timeout: bool,
-        retry_safe: bool,
-    },
-}
-
-/// Wraps an auth error for a hook's `Error::Custom`.
-pub(crate) fn carry_auth<E>(error: AuthError) -> progenitor_client::Error<E> {
-    carry(Carried::Auth(error))
-}
-
-pub(crate) fn carry<E>(carried: Carried) -> progenitor_client::Error<E> {
-    let json = serde_json::to_string(&carried).expect("runtime errors serialize");
-    progenitor_client::Error::Custom(format!("{CUSTOM_PREFIX}{json}"))
-}
-
 /// A transport error that reached the caller as it came: the runtime
-/// carries the ones that are unsafe to repeat itself (see `Runtime::exec`),
+/// hands over the ones that are unsafe to repeat itself (see `crate::handover`),
 /// so what comes here either never left (connect), or was a request that
 /// may be repeated; a failure reading a body is never safe to repeat.
 fn transport(e: reqwest::Error, retry_safe: bool) -> Error {
@@ -412,12 +421,12 @@ fn transport(e: reqwest::Error, retry_safe: bool) -> Error {
     }
 }
 
-/// The body cap, when that is what a body error is.
-fn length_limit(e: &reqwest::Error) -> Option<u64> {
+/// The body cap and the answer's status, when that is what a body error is.
+fn length_limit(e: &reqwest::Error) -> Option<(u64, StatusCode)> {
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         if let Some(too_large) = s.downcast_ref::<crate::body::BodyTooLarge>() {
-            return Some(too_large.limit);
+            return Some((too_large.limit, too_large.status));
         }
         source = s.source();
     }
@@ -444,52 +453,36 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
             P::ErrorResponse(value) => {
                 let status = value.status();
                 let retry_after = crate::retry::retry_after(value.headers());
-                let mut api = ApiError::from_parts(status, retry_after, b"");
-                if let Ok(body) = serde_json::to_value(value.into_inner()) {
-                    api.read_body(&body);
-                }
-                Error::Api(Box::new(api))
-            }
-            P::UnexpectedResponse(response) => {
-                let status = response.status();
-                let retry_after = crate::retry::retry_after(response.headers());
-                let http: http::Response<reqwest::Body> = response.into();
-                let body = http.body().as_bytes().unwrap_or_default();
-                if status.is_success() {
-                    Error::InvalidResponse {
-                        status: Some(status),
-                        message: "a success status the API does not document".into(),
-                        body: String::from_utf8_lossy(body).into_owned(),
-                    }
-                } else if status.is_redirection() {
-                    Error::Redirect {
+                if status.is_redirection() {
+                    // An operation that documents a `default` answer decodes a
+                    // redirect the client did not follow as its error.
+                    return Error::Redirect {
                         status,
-                        location: printable_location(http.headers()),
+                        location: printable_location(value.headers()),
                         reason: "the client does not follow it".into(),
-                    }
-                } else {
-                    Error::Api(Box::new(ApiError::from_parts(status, retry_after, body)))
+                    };
                 }
+                let body = serde_json::to_value(value.into_inner()).unwrap_or(Value::Null);
+                Error::Api(Box::new(ApiError::from_json(status, retry_after, &body)))
             }
+            P::UnexpectedResponse(response) => unexpected(response),
             P::InvalidResponsePayload(body, e) => Error::InvalidResponse {
                 status: None,
                 message: e.to_string(),
                 body: String::from_utf8_lossy(&body).into_owned(),
             },
-            P::Custom(text) => match text
-                .strip_prefix(CUSTOM_PREFIX)
-                .and_then(|json| serde_json::from_str::<Carried>(json).ok())
-            {
-                Some(carried) => carried.into(),
-                None => Error::InvalidRequest(text),
+            P::Custom(text) => match crate::handover::take_back(&text) {
+                Some(error) => error,
+                None => crate::handover::lost(text),
             },
             P::InvalidRequest(text) => Error::InvalidRequest(text),
-            P::CommunicationError(e) => transport(e, true),
+            P::CommunicationError(e) => match length_limit(&e) {
+                // The runtime refused a success body declared over the cap.
+                Some((limit, status)) => Error::ResponseTooLarge { status, limit },
+                None => transport(e, true),
+            },
             P::ResponseBodyError(e) => match length_limit(&e) {
-                Some(limit) => Error::ResponseTooLarge {
-                    status: e.status().unwrap_or(StatusCode::OK),
-                    limit,
-                },
+                Some((limit, status)) => Error::ResponseTooLarge { status, limit },
                 None => transport(e, false),
             },
             P::InvalidUpgrade(e) => transport(e, false),
@@ -497,36 +490,37 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
     }
 }
 
-impl From<Carried> for Error {
-    fn from(carried: Carried) -> Self {
-        let status = |s: u16| StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        match carried {
-            Carried::Api(e) => Error::Api(Box::new(e)),
-            Carried::Auth(e) => Error::Auth(e),
-            Carried::Redirect {
-                status: s,
-                location,
-                reason,
-            } => Error::Redirect {
-                status: status(s),
-                location,
-                reason,
-            },
-            Carried::TooLarge { status: s, limit } => Error::ResponseTooLarge {
-                status: status(s),
-                limit,
-            },
-            Carried::Transport {
-                message,
-                timeout,
-                retry_safe,
-            } => Error::Transport {
-                message,
-                timeout,
-                retry_safe,
-                source: None,
-            },
+/// An answer with a status the operation does not document. The runtime
+/// has read an error answer's body already (capped); a redirect it did not
+/// follow carries why.
+fn unexpected(response: reqwest::Response) -> Error {
+    let status = response.status();
+    let retry_after = crate::retry::retry_after(response.headers());
+    let refused = response
+        .extensions()
+        .get::<crate::hooks::RedirectRefused>()
+        .map(|r| r.0.clone());
+    let read = response
+        .extensions()
+        .get::<crate::hooks::ErrorBodyRead>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let http: http::Response<reqwest::Body> = response.into();
+    let body = http.body().as_bytes().unwrap_or(&read);
+    if status.is_success() {
+        Error::InvalidResponse {
+            status: Some(status),
+            message: "a success status the API does not document".into(),
+            body: String::from_utf8_lossy(body).into_owned(),
         }
+    } else if status.is_redirection() {
+        Error::Redirect {
+            status,
+            location: printable_location(http.headers()),
+            reason: refused.unwrap_or_else(|| "the client does not follow it".into()),
+        }
+    } else {
+        Error::Api(Box::new(ApiError::from_parts(status, retry_after, body)))
     }
 }
 

@@ -20,6 +20,7 @@
 mod body;
 pub mod config;
 pub mod error;
+mod handover;
 pub mod hooks;
 pub mod retry;
 pub mod secret;
@@ -38,10 +39,13 @@ pub mod __private {
 }
 
 /// Implements progenitor's `ClientHooks<Runtime>` for a generated `Client`
-/// (generated with `inner_type = Runtime` and hooks `Expected`), in the
-/// module that includes the generated code (it reads its `QUIRKS`), so that
+/// (generated with `inner_type = Runtime` and hooks `Expected`), so that
 /// every call goes through [`Runtime::pre`], [`Runtime::exec`] and
-/// [`Runtime::post`]. One implementation for every generated client.
+/// [`Runtime::post`]. It reaches the client's runtime and HTTP client
+/// through progenitor's public `ClientInfo` accessors; the generated
+/// `QUIRKS` table is handed to the runtime when the client is built
+/// ([`ClientBuilder::build_parts`]). One implementation for every generated
+/// client.
 #[macro_export]
 macro_rules! impl_client_hooks {
     ($client:ty) => {
@@ -51,7 +55,8 @@ macro_rules! impl_client_hooks {
                 request: &mut $crate::__private::reqwest::Request,
                 info: &$crate::__private::progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), $crate::__private::progenitor_client::Error<E>> {
-                self.inner.pre(request, info.operation_id, &QUIRKS).await
+                use $crate::__private::progenitor_client::ClientInfo as _;
+                self.inner().pre(request, info.operation_id).await
             }
 
             async fn post<E>(
@@ -59,7 +64,8 @@ macro_rules! impl_client_hooks {
                 result: &$crate::__private::reqwest::Result<$crate::__private::reqwest::Response>,
                 _info: &$crate::__private::progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), $crate::__private::progenitor_client::Error<E>> {
-                self.inner.post(result)
+                use $crate::__private::progenitor_client::ClientInfo as _;
+                self.inner().post(result)
             }
 
             async fn exec(
@@ -67,8 +73,9 @@ macro_rules! impl_client_hooks {
                 request: $crate::__private::reqwest::Request,
                 info: &$crate::__private::progenitor_client::OperationInfo,
             ) -> $crate::__private::reqwest::Result<$crate::__private::reqwest::Response> {
-                self.inner
-                    .exec(&self.client, request, info.operation_id, &QUIRKS)
+                use $crate::__private::progenitor_client::ClientInfo as _;
+                self.inner()
+                    .exec(self.client(), request, info.operation_id)
                     .await
             }
         }

@@ -11,7 +11,7 @@ fn building_a_client_leaves_the_process_default_crypto_provider_alone() {
     let parts = ClientBuilder::new()
         .base_url("https://acme.api.identitynow.com")
         .client_credentials("id", "secret")
-        .build_parts("/beta", "test-sdk")
+        .build_parts("/beta", "test-sdk", &sailpoint_runtime::Quirks::NONE)
         .expect("a complete configuration builds");
     drop(parts);
     assert!(

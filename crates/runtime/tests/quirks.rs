@@ -15,25 +15,26 @@ const QUIRKS: Quirks = Quirks {
         ("maybe_thing", &[200, 204]),
         ("notify_thing", &[204]),
     ],
+    error_bodies: &[],
 };
 
 fn parts(tenant: &FakeTenant) -> Parts {
     ClientBuilder::new()
         .base_url(tenant.base_url())
         .client_credentials("id", "secret")
-        .build_parts("/beta", "quirks-test/0")
+        .build_parts("/beta", "quirks-test/0", &QUIRKS)
         .unwrap()
 }
 
 async fn send(parts: &Parts, mut request: reqwest::Request, operation: &str) -> reqwest::Response {
     parts
         .runtime
-        .pre::<()>(&mut request, operation, &QUIRKS)
+        .pre::<()>(&mut request, operation)
         .await
         .unwrap();
     parts
         .runtime
-        .exec(&parts.http, request, operation, &QUIRKS)
+        .exec(&parts.http, request, operation)
         .await
         .unwrap()
 }
@@ -159,7 +160,7 @@ async fn a_success_body_of_unknown_length_over_the_cap_fails_reading_with_the_ca
         .base_url(server.base_url())
         .client_credentials("id", "secret")
         .max_body_size(64 * 1024)
-        .build_parts("/beta", "quirks-test/0")
+        .build_parts("/beta", "quirks-test/0", &QUIRKS)
         .unwrap();
     let request = parts
         .http

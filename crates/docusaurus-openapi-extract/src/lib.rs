@@ -363,26 +363,7 @@ fn assemble_quarantining(
     let context = fixups::Context::new(shared.security_schemes.clone(), &pages);
 
     // 2. Sort the pages by kind.
-    let mut tag_descriptions: BTreeMap<String, String> = BTreeMap::new();
-    let mut operations = Vec::new();
-    for page in pages {
-        match page {
-            Page::Operation(page) => {
-                report.operation_pages += 1;
-                if page.encoding == ApiEncoding::DeflatedBase64 {
-                    report.compressed_pages += 1;
-                }
-                operations.push(page);
-            }
-            Page::Tag(tag) => {
-                report.tag_pages += 1;
-                if let Some(description) = tag.description {
-                    tag_descriptions.insert(tag.name, description);
-                }
-            }
-            Page::Info(_) => report.info_pages += 1,
-        }
-    }
+    let (operations, tag_descriptions) = sort_pages(pages, &mut report);
 
     // 3. Fix and place each operation, on every core, each page with a
     //    report of its own, merged in page order.
@@ -397,40 +378,12 @@ fn assemble_quarantining(
     }
 
     // 5. The document, with names given back to inlined schemas.
-    let mut origins: BTreeMap<Route, Origin> = BTreeMap::new();
-    let mut paths: names::Paths = BTreeMap::new();
-    let mut tags: Vec<String> = Vec::new();
     let common_servers = shared
         .servers
         .as_ref()
         .filter(|_| shared.servers_agree)
         .cloned();
-    for Placed {
-        origin,
-        route,
-        mut op,
-    } in placed
-    {
-        if common_servers.is_some() {
-            op.remove("servers");
-        }
-        for tag in op
-            .get("tags")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if !tags.iter().any(|t| t == tag) {
-                tags.push(tag.to_owned());
-            }
-        }
-        paths
-            .entry(route.path.clone())
-            .or_default()
-            .insert(route.method.clone(), op);
-        origins.insert(route, origin);
-    }
+    let (mut paths, mut origins, tags) = into_paths(placed, common_servers.is_some());
     if !shared.servers_agree {
         report
             .warnings
@@ -457,6 +410,82 @@ fn assemble_quarantining(
     // 7. Which upstream bugs the document was repaired for, so that a later
     //    extraction can tell when upstream fixed one (the fixup had hidden
     //    the bug: the spec itself would not change).
+    record_fixups(&mut document, &origins, &report);
+    Ok(Extraction { document, report })
+}
+
+/// Operation pages, counted (and how many were compressed), and the tag
+/// pages' descriptions.
+fn sort_pages(
+    pages: Vec<Page>,
+    report: &mut Report,
+) -> (Vec<page::OperationPage>, BTreeMap<String, String>) {
+    let mut tag_descriptions: BTreeMap<String, String> = BTreeMap::new();
+    let mut operations = Vec::new();
+    for page in pages {
+        match page {
+            Page::Operation(page) => {
+                report.operation_pages += 1;
+                if page.encoding == ApiEncoding::DeflatedBase64 {
+                    report.compressed_pages += 1;
+                }
+                operations.push(page);
+            }
+            Page::Tag(tag) => {
+                report.tag_pages += 1;
+                if let Some(description) = tag.description {
+                    tag_descriptions.insert(tag.name, description);
+                }
+            }
+            Page::Info(_) => report.info_pages += 1,
+        }
+    }
+    (operations, tag_descriptions)
+}
+
+/// The placed operations as paths (path → method → operation), where each
+/// came from, and their tags in first-seen order. With servers common to
+/// every page, operations drop their own copy.
+fn into_paths(
+    placed: Vec<Placed>,
+    common_servers: bool,
+) -> (names::Paths, BTreeMap<Route, Origin>, Vec<String>) {
+    let mut origins: BTreeMap<Route, Origin> = BTreeMap::new();
+    let mut paths: names::Paths = BTreeMap::new();
+    let mut tags: Vec<String> = Vec::new();
+    for Placed {
+        origin,
+        route,
+        mut op,
+    } in placed
+    {
+        if common_servers {
+            op.remove("servers");
+        }
+        for tag in op
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !tags.iter().any(|t| t == tag) {
+                tags.push(tag.to_owned());
+            }
+        }
+        paths
+            .entry(route.path.clone())
+            .or_default()
+            .insert(route.method.clone(), op);
+        origins.insert(route, origin);
+    }
+    (paths, origins, tags)
+}
+
+/// Records in the document which upstream bugs it was repaired for (on the
+/// pages it kept), so that a later extraction can tell when upstream fixed
+/// one: the fixup had hidden the bug, the spec itself would not change.
+fn record_fixups(document: &mut Value, origins: &BTreeMap<Route, Origin>, report: &Report) {
     let kept: BTreeSet<&str> = origins.values().map(|o| o.source.as_str()).collect();
     let repaired: BTreeSet<(&str, String)> = report
         .fixups
@@ -472,16 +501,16 @@ fn assemble_quarantining(
             )
         })
         .collect();
-    if !repaired.is_empty() {
-        let list: Vec<Value> = repaired
-            .into_iter()
-            .map(|(fixup, page)| serde_json::json!({"fixup": fixup, "page": page}))
-            .collect();
-        if let Value::Object(doc) = &mut document {
-            doc.insert(FIXUPS_EXTENSION.into(), Value::Array(list));
-        }
+    if repaired.is_empty() {
+        return;
     }
-    Ok(Extraction { document, report })
+    let list: Vec<Value> = repaired
+        .into_iter()
+        .map(|(fixup, page)| serde_json::json!({"fixup": fixup, "page": page}))
+        .collect();
+    if let Value::Object(doc) = document {
+        doc.insert(FIXUPS_EXTENSION.into(), Value::Array(list));
+    }
 }
 
 /// Applies the fixups to each operation page and places it; a page that is

@@ -822,49 +822,78 @@ pub fn restore_names(
         message,
     };
     let mut chosen = Names::default();
-
-    // 1. The names file.
-    {
-        let operations: BTreeMap<String, &Map<String, Value>> = paths
-            .values()
-            .flat_map(|methods| methods.values())
-            .filter_map(|op| Some((op.get("operationId")?.as_str()?.to_owned(), op)))
-            .collect();
-        for (name, location) in &names.entries {
-            let found = operations
-                .get(&location.operation_id)
-                .and_then(|op| op_pointer(op, &location.pointer));
-            match found {
-                Some(schema) if schema.is_object() && schema.get("$ref").is_none() => {
-                    let h = shape_hash(schema);
-                    if chosen.taken.contains(name) {
-                        if chosen.by_hash.get(&h) != Some(name) {
-                            return Err(names_error(format!(
-                                "`{name}` names two different schemas"
-                            )));
-                        }
-                    } else if !chosen.by_hash.contains_key(&h) {
-                        chosen.give(h, name);
-                    }
-                }
-                Some(_) => report.warnings.push(format!(
-                    "names file entry `{name}` points at {}#{}, which is not an inline schema",
-                    location.operation_id, location.pointer
-                )),
-                None => report.warnings.push(format!(
-                    "names file entry `{name}` points at {}#{}, which no page has (stale entry?)",
-                    location.operation_id, location.pointer
-                )),
-            }
-        }
-    }
-
-    // 2. Survey every operation (on every core): titled and repeated shapes.
+    names_from_file(paths, names, &mut chosen, &mut report).map_err(names_error)?;
     let mut ops: Vec<&mut Map<String, Value>> = paths
         .values_mut()
         .flat_map(|methods| methods.values_mut())
         .collect();
-    let survey = openapi_model::par_chunks_mut(&mut ops, |offset, chunk| {
+    let mut survey = survey_operations(&mut ops);
+    names_from_titles(&mut survey, names, &mut chosen, &mut report);
+    names_from_lock(&mut ops, &survey, names, &mut chosen);
+    derived_names(&survey, &mut chosen);
+    let components = replace_named_shapes(&mut ops, &chosen).map_err(names_error)?;
+    report.lock = chosen
+        .by_hash
+        .iter()
+        .filter(|(_, name)| components.contains_key(*name))
+        .map(|(h, name)| {
+            let place = survey
+                .repeated
+                .get(h)
+                .and_then(|o| o.min_place.clone())
+                .unwrap_or_default();
+            (name.clone(), (*h, place))
+        })
+        .collect();
+    report.uses = uses(paths, &components);
+    Ok((components, report))
+}
+
+/// Step 1: the names file. A name for two different shapes is an error; an
+/// entry that points at nothing (or at a reference) is a warning.
+fn names_from_file(
+    paths: &Paths,
+    names: &NamesFile,
+    chosen: &mut Names,
+    report: &mut NamingReport,
+) -> Result<(), String> {
+    let operations: BTreeMap<String, &Map<String, Value>> = paths
+        .values()
+        .flat_map(|methods| methods.values())
+        .filter_map(|op| Some((op.get("operationId")?.as_str()?.to_owned(), op)))
+        .collect();
+    for (name, location) in &names.entries {
+        let found = operations
+            .get(&location.operation_id)
+            .and_then(|op| op_pointer(op, &location.pointer));
+        match found {
+            Some(schema) if schema.is_object() && schema.get("$ref").is_none() => {
+                let h = shape_hash(schema);
+                if chosen.taken.contains(name) {
+                    if chosen.by_hash.get(&h) != Some(name) {
+                        return Err(format!("`{name}` names two different schemas"));
+                    }
+                } else if !chosen.by_hash.contains_key(&h) {
+                    chosen.give(h, name);
+                }
+            }
+            Some(_) => report.warnings.push(format!(
+                "names file entry `{name}` points at {}#{}, which is not an inline schema",
+                location.operation_id, location.pointer
+            )),
+            None => report.warnings.push(format!(
+                "names file entry `{name}` points at {}#{}, which no page has (stale entry?)",
+                location.operation_id, location.pointer
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// Step 2: survey every operation (on every core): titled and repeated
+/// shapes.
+fn survey_operations(ops: &mut [&mut Map<String, Value>]) -> Survey {
+    openapi_model::par_chunks_mut(ops, |offset, chunk| {
         let mut survey = Survey::default();
         for (i, op) in chunk.iter_mut().enumerate() {
             survey.operation(offset + i, op);
@@ -876,12 +905,18 @@ pub fn restore_names(
         all.merge(part);
         all
     })
-    .unwrap_or_default();
+    .unwrap_or_default()
+}
 
-    // 3. Titles (a title two different shapes share: `Title`, `Title2` in
-    //    document order).
-    let mut titled: Vec<(Pos, u64, String)> = survey
-        .titled
+/// Step 3: titles (a title two different shapes share: `Title`, `Title2` in
+/// document order), then names borrowed from another document, by shape.
+fn names_from_titles(
+    survey: &mut Survey,
+    names: &NamesFile,
+    chosen: &mut Names,
+    report: &mut NamingReport,
+) {
+    let mut titled: Vec<(Pos, u64, String)> = std::mem::take(&mut survey.titled)
         .into_iter()
         .map(|(h, (pos, name))| (pos, h, name))
         .collect();
@@ -897,7 +932,6 @@ pub fn restore_names(
             ));
         }
     }
-    // Names borrowed from another document, by shape.
     let mut borrowed: Vec<(&String, &u64)> = names.borrowed.iter().collect();
     borrowed.sort();
     for (name, h) in borrowed {
@@ -908,9 +942,16 @@ pub fn restore_names(
             chosen.give(*h, name);
         }
     }
+}
 
-    // 4. Names kept from the lock: a shape keeps the name it had; a shape
-    //    that changed keeps it when it is found at the old one's place.
+/// Step 4: names kept from the lock: a shape keeps the name it had; a
+/// shape that changed keeps it when it is found at the old one's place.
+fn names_from_lock(
+    ops: &mut [&mut Map<String, Value>],
+    survey: &Survey,
+    names: &NamesFile,
+    chosen: &mut Names,
+) {
     let mut locked: Vec<(&String, &(u64, String))> = names.lock.iter().collect();
     locked.sort();
     let mut unmatched = Vec::new();
@@ -924,49 +965,46 @@ pub fn restore_names(
             unmatched.push((name, place));
         }
     }
-    if !unmatched.is_empty() {
-        // Where each shape worth a name is now, at every one of its places.
-        let wanted: std::collections::HashSet<&str> =
-            unmatched.iter().map(|(_, place)| place.as_str()).collect();
-        let mut at_place: HashMap<String, u64> = HashMap::new();
-        for op in ops.iter_mut() {
-            op_top_schemas(op, &mut |schema, hint| {
-                shape_walk(
-                    schema,
-                    Mode::Schema,
-                    hint,
-                    true,
-                    &mut |_, h, flags, hint| {
-                        if flags.worth && !flags.has_ref {
-                            let place = place_text(hint);
-                            if wanted.contains(place.as_str()) {
-                                at_place.insert(place, h);
-                            }
+    if unmatched.is_empty() {
+        return;
+    }
+    // Where each shape worth a name is now, at every one of its places.
+    let wanted: std::collections::HashSet<&str> =
+        unmatched.iter().map(|(_, place)| place.as_str()).collect();
+    let mut at_place: HashMap<String, u64> = HashMap::new();
+    for op in ops.iter_mut() {
+        op_top_schemas(op, &mut |schema, hint| {
+            shape_walk(
+                schema,
+                Mode::Schema,
+                hint,
+                true,
+                &mut |_, h, flags, hint| {
+                    if flags.worth && !flags.has_ref {
+                        let place = place_text(hint);
+                        if wanted.contains(place.as_str()) {
+                            at_place.insert(place, h);
                         }
-                    },
-                );
-            });
-        }
-        for (name, place) in unmatched {
-            let found = at_place.get(place.as_str()).copied();
-            if let Some(h) = found.filter(|h| !chosen.by_hash.contains_key(h)) {
-                if !chosen.taken.contains(name) {
-                    chosen.give(h, name);
-                }
+                    }
+                },
+            );
+        });
+    }
+    for (name, place) in unmatched {
+        let found = at_place.get(place.as_str()).copied();
+        if let Some(h) = found.filter(|h| !chosen.by_hash.contains_key(h)) {
+            if !chosen.taken.contains(name) {
+                chosen.give(h, name);
             }
         }
     }
+}
 
-    let survey_places: HashMap<u64, String> = survey
-        .repeated
-        .iter()
-        .filter_map(|(h, o)| Some((*h, o.min_place.clone()?)))
-        .collect();
-
-    // 5. Derived names for the other repeated shapes, from the roles of
-    //    their places (see `role`); shapes that want the same name take
-    //    their parents' too, then numbers in the order of their hashes. No
-    //    step depends on the order of the operations.
+/// Step 5: derived names for the other repeated shapes, from the roles of
+/// their places (see `role`); shapes that want the same name take their
+/// parents' too, then numbers in the order of their hashes. No step
+/// depends on the order of the operations.
+fn derived_names(survey: &Survey, chosen: &mut Names) {
     let mut wanted: BTreeMap<String, Vec<(u64, &Occurrences)>> = BTreeMap::new();
     for (h, occurrences) in &survey.repeated {
         if occurrences.count > 1 && !chosen.by_hash.contains_key(h) {
@@ -1017,46 +1055,41 @@ pub fn restore_names(
             chosen.give(h, deepest);
         }
     }
+}
 
-    // 6. Replace (on every core); the first occurrence of each shape is its body.
-    let bodies = {
-        let chosen = &chosen;
-        let parts = openapi_model::par_chunks_mut(&mut ops, |offset, chunk| {
-            replace_named(chunk, offset, chosen)
-        });
-        let mut bodies: BTreeMap<String, (Pos, Value)> = BTreeMap::new();
-        for part in parts {
-            for (name, (pos, body)) in part.map_err(names_error)? {
-                match bodies.get(&name) {
-                    Some((_, existing)) if *existing != body => {
-                        return Err(names_error(format!(
-                            "two different schemas hash alike as `{name}` (a 64-bit collision); please report this site"
-                        )))
-                    }
-                    Some((first, _)) if *first <= pos => {}
-                    _ => {
-                        bodies.insert(name, (pos, body));
-                    }
+/// Step 6: replaces every named shape with a reference (on every core);
+/// the first occurrence of each shape is its component's body.
+fn replace_named_shapes(
+    ops: &mut [&mut Map<String, Value>],
+    chosen: &Names,
+) -> Result<BTreeMap<String, Value>, String> {
+    let parts =
+        openapi_model::par_chunks_mut(ops, |offset, chunk| replace_named(chunk, offset, chosen));
+    let mut bodies: BTreeMap<String, (Pos, Value)> = BTreeMap::new();
+    for part in parts {
+        for (name, (pos, body)) in part? {
+            match bodies.get(&name) {
+                Some((_, existing)) if *existing != body => {
+                    return Err(format!(
+                        "two different schemas hash alike as `{name}` (a 64-bit collision); please report this site"
+                    ))
+                }
+                Some((first, _)) if *first <= pos => {}
+                _ => {
+                    bodies.insert(name, (pos, body));
                 }
             }
         }
-        bodies
-    };
-    let components: BTreeMap<String, Value> = bodies
+    }
+    Ok(bodies
         .into_iter()
         .map(|(name, (_, body))| (name, body))
-        .collect();
-    report.lock = chosen
-        .by_hash
-        .iter()
-        .filter(|(_, name)| components.contains_key(*name))
-        .map(|(h, name)| {
-            let place = survey_places.get(h).cloned().unwrap_or_default();
-            (name.clone(), (*h, place))
-        })
-        .collect();
+        .collect())
+}
 
-    // What refers to what, in the document as it now is.
+/// What refers to what, in the document as it now is: component name →
+/// how many references.
+fn uses(paths: &Paths, components: &BTreeMap<String, Value>) -> BTreeMap<String, usize> {
     let mut refs = Vec::new();
     for methods in paths.values() {
         for op in methods.values() {
@@ -1067,10 +1100,11 @@ pub fn restore_names(
     components
         .values()
         .for_each(|body| openapi_model::schema_refs(body, &mut refs));
+    let mut uses = BTreeMap::new();
     for name in refs {
-        *report.uses.entry(name).or_default() += 1;
+        *uses.entry(name).or_default() += 1;
     }
-    Ok((components, report))
+    uses
 }
 
 fn op_pointer<'a>(op: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {

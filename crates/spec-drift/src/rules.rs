@@ -662,7 +662,9 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Compares two schemas at `at`, following `$ref`s.
+    /// Compares two schemas at `at`, following `$ref`s, step by step: the
+    /// type's name, its type and format, nullability, direction, enum
+    /// values, properties, and the schemas it holds.
     fn schema(
         &mut self,
         at: &str,
@@ -685,25 +687,31 @@ impl<'a> Walker<'a> {
             Some(b) => self.component.replace((b.clone(), at.to_owned())),
             None => self.component.clone(),
         };
-        self.schema_inner(at, old, new, dir, seen, optional, &on, &nn);
+        if self.type_name(at, &on, &nn, seen) {
+            let o = flatten(self.old_doc, Self::resolve(self.old_doc, old));
+            let n = flatten(self.new_doc, Self::resolve(self.new_doc, new));
+            self.type_and_format(at, &o, &n, dir);
+            self.nullability(at, &o, &n, dir, optional);
+            self.access(at, &o, &n);
+            self.enums(at, &o, &n, dir);
+            self.properties(at, &o, &n, dir, seen);
+            self.held_schemas(at, &o, &n, dir, seen);
+        }
         self.component = outer;
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn schema_inner(
+    /// A named type renamed; `false` when the pair was compared already
+    /// (a recursive schema), so the walk stops.
+    fn type_name(
         &mut self,
         at: &str,
-        old: &Value,
-        new: &Value,
-        dir: Dir,
-        seen: &mut HashSet<(String, String)>,
-        optional: bool,
         on: &Option<String>,
         nn: &Option<String>,
-    ) {
+        seen: &mut HashSet<(String, String)>,
+    ) -> bool {
         if let (Some(a), Some(b)) = (on, nn) {
             if !seen.insert((a.clone(), b.clone())) {
-                return; // recursive schema, already compared
+                return false;
             }
             if a != b {
                 // The rename itself is a change of the place that names it.
@@ -718,13 +726,14 @@ impl<'a> Walker<'a> {
                 self.component = inner;
             }
         }
-        let o = flatten(self.old_doc, Self::resolve(self.old_doc, old));
-        let n = flatten(self.new_doc, Self::resolve(self.new_doc, new));
-        let field = |v: &Value, k: &str| v.get(k).cloned();
+        true
+    }
 
-        // Type and format, as the generated code maps them to Rust types.
-        let (ot, nt) = (field(&o, "type"), field(&n, "type"));
-        let (of, nf) = (field(&o, "format"), field(&n, "format"));
+    /// Type and format, as the generated code maps them to Rust types.
+    fn type_and_format(&mut self, at: &str, o: &Value, n: &Value, dir: Dir) {
+        let field = |v: &Value, k: &str| v.get(k).cloned();
+        let (ot, nt) = (field(o, "type"), field(n, "type"));
+        let (of, nf) = (field(o, "format"), field(n, "format"));
         if ot != nt {
             let show = |t: &Option<Value>, f: &Option<Value>| {
                 let t = t.as_ref().map(text).unwrap_or_else(|| "any".into());
@@ -792,9 +801,12 @@ impl<'a> Walker<'a> {
                 format!("format changed from {} to {}", show(&of), show(&nf)),
             );
         }
-        // Nullability and direction flags.
+    }
+
+    /// Nullability, as `Option<_>` in the generated code.
+    fn nullability(&mut self, at: &str, o: &Value, n: &Value, dir: Dir, optional: bool) {
         let flag = |v: &Value, k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
-        match (flag(&o, "nullable"), flag(&n, "nullable")) {
+        match (flag(o, "nullable"), flag(n, "nullable")) {
             (false, true) if dir == Dir::Response && optional => self.push(
                 at,
                 Kind::NullableChanged,
@@ -835,9 +847,14 @@ impl<'a> Walker<'a> {
             ),
             _ => {}
         }
+    }
+
+    /// `readOnly` and `writeOnly`: which way a field travels.
+    fn access(&mut self, at: &str, o: &Value, n: &Value) {
+        let flag = |v: &Value, k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
         for key in ["readOnly", "writeOnly"] {
-            if flag(&o, key) != flag(&n, key) {
-                let now = if flag(&n, key) { "now" } else { "no longer" };
+            if flag(o, key) != flag(n, key) {
+                let now = if flag(n, key) { "now" } else { "no longer" };
                 self.push(
                     at,
                     Kind::AccessChanged,
@@ -847,8 +864,18 @@ impl<'a> Walker<'a> {
                 );
             }
         }
-        self.enums(at, &o, &n, dir);
-        self.properties(at, &o, &n, dir, seen);
+    }
+
+    /// The schemas a schema holds: `items`, `additionalProperties`,
+    /// `oneOf` and `anyOf` variants.
+    fn held_schemas(
+        &mut self,
+        at: &str,
+        o: &Value,
+        n: &Value,
+        dir: Dir,
+        seen: &mut HashSet<(String, String)>,
+    ) {
         if let (Some(oi), Some(ni)) = (o.get("items"), n.get("items")) {
             self.schema(&format!("{at}.items"), oi, ni, dir, seen);
         }
@@ -871,7 +898,7 @@ impl<'a> Walker<'a> {
             _ => {}
         }
         for key in ["oneOf", "anyOf"] {
-            self.variants(at, key, &o, &n, dir, seen);
+            self.variants(at, key, o, n, dir, seen);
         }
     }
 

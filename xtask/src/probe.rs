@@ -211,6 +211,17 @@ pub fn probe_dependencies(root: &Path) -> Result<String> {
     Ok(text)
 }
 
+/// The probe crate's features: every API area, all on by default, so that
+/// every gated operation and type is compiled.
+fn features_section(areas: &std::collections::BTreeSet<String>) -> String {
+    let list: Vec<String> = areas.iter().map(|a| format!("{a:?}")).collect();
+    let mut text = format!("default = [{}]\n", list.join(", "));
+    for area in areas {
+        text.push_str(&format!("{area:?} = []\n"));
+    }
+    text
+}
+
 /// The module name for a spec file: its stem in snake case.
 fn module_name(spec_path: &Path) -> String {
     let stem = spec_path
@@ -244,6 +255,8 @@ pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
     let mut specs = Vec::new();
     let mut modules = String::new();
     let mut files = Vec::new();
+    // Every API area of every spec: features of the probe crate, all on.
+    let mut areas: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for spec_path in spec_paths {
         let text = std::fs::read_to_string(spec_path)
             .with_context(|| format!("reading {}", spec_path.display()))?;
@@ -253,6 +266,11 @@ pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
         while specs.iter().any(|s: &SpecProbe| s.module == module) {
             module.push('_');
         }
+        areas.extend(
+            sailpoint_codegen::areas::areas(&spec)
+                .into_iter()
+                .map(|a| a.feature),
+        );
         let client_path = format!("crate::{module}");
         let (generated, mock) = match sailpoint_codegen::generate_with_httpmock(&text, &client_path)
         {
@@ -302,7 +320,8 @@ pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
     write_atomically(
         &crate_dir.join("Cargo.toml"),
         &format!(
-            "[package]\nname = \"probe-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{}",
+            "[package]\nname = \"probe-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[features]\n{}\n[dependencies]\n{}",
+            features_section(&areas),
             probe_dependencies(&root)?
         ),
     )?;

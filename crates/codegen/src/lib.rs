@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod adaptations;
+pub mod areas;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -162,6 +163,8 @@ fn client_code(
     let mut file: syn::File = syn::parse2(tokens)?;
     let mut adaptations = prepared.adaptations.clone();
     adaptations.extend(no_api_version_header(&mut file)?);
+    adaptations.extend(areas::areas_as_features(&mut file, &prepared.json)?);
+    adaptations.extend(doc_code_is_text(&mut file));
     let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
     // Every operation id the generated code names, found in one pass.
     let named: std::collections::HashSet<&str> = code
@@ -371,6 +374,8 @@ fn regex_escape(text: &str) -> String {
 /// A spec checked and adapted, with the quirks table for the runtime.
 struct Prepared {
     spec: openapiv3::OpenAPI,
+    /// The adapted spec as JSON (operations' tags, for the areas).
+    json: Value,
     adaptations: Vec<AppliedAdaptation>,
     quirks: (TokenStream, Vec<String>),
 }
@@ -382,9 +387,11 @@ fn prepare(spec_json: &str, with: &[adaptations::Adaptation]) -> Result<Prepared
     <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&spec).map_err(Error::OpenApi)?;
     let adaptations = adaptations::adapt_with(&mut spec, with);
     let quirks = quirks_table(&spec);
+    let json = spec.clone();
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(Error::OpenApi)?;
     Ok(Prepared {
         spec,
+        json,
         adaptations,
         quirks,
     })
@@ -499,6 +506,103 @@ fn bisect_operations(spec: &Value, panics: &dyn Fn(&Value) -> bool) -> Option<St
         Some(id) => format!("operation `{id}` ({route})"),
         None => format!("operation {route}"),
     })
+}
+
+/// An adaptation of progenitor's output: `doc_code_is_text`. The docs'
+/// descriptions become doc comments, and a code block in them that names
+/// no language (a bare fence before a JSON example, or an example indented
+/// four spaces) is a Rust doctest to rustdoc, which fails to compile. Such
+/// a block becomes a `text` fence.
+fn doc_code_is_text(file: &mut syn::File) -> Option<AppliedAdaptation> {
+    struct Fences(usize);
+    impl syn::visit_mut::VisitMut for Fences {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            let syn::Meta::NameValue(nv) = &mut attr.meta else {
+                return;
+            };
+            if !nv.path.is_ident("doc") {
+                return;
+            }
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) = &nv.value
+            else {
+                return;
+            };
+            let (marked, n) = fences_as_text(&text.value());
+            if n > 0 {
+                self.0 += n;
+                nv.value = syn::parse_quote!(#marked);
+            }
+        }
+    }
+    let mut fences = Fences(0);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut fences, file);
+    (fences.0 > 0).then(|| AppliedAdaptation {
+        adaptation: "doc_code_is_text",
+        change: format!(
+            "{} code block(s) without a language in the docs made `text` fences",
+            fences.0
+        ),
+    })
+}
+
+/// `text` with every code block rustdoc would compile as a Rust doctest
+/// (a fence with no language, an indented block) made a `text` fence; and
+/// how many were. The blocks are found by pulldown-cmark, the Markdown
+/// parser rustdoc itself uses.
+fn fences_as_text(text: &str) -> (String, usize) {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut inside: Option<(std::ops::Range<usize>, String)> = None;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let bare = match &kind {
+                    CodeBlockKind::Indented => true,
+                    CodeBlockKind::Fenced(info) => info.trim().is_empty(),
+                };
+                if bare {
+                    // An indented block's range starts after its first
+                    // line's indentation: take the whole line.
+                    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                    let start = if text[line_start..range.start].trim().is_empty() {
+                        line_start
+                    } else {
+                        range.start
+                    };
+                    inside = Some((start..range.end, String::new()));
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, content)) = &mut inside {
+                    content.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((range, content)) = inside.take() {
+                    let mut block = String::from("```text\n");
+                    block.push_str(&content);
+                    if !content.ends_with('\n') {
+                        block.push('\n');
+                    }
+                    block.push_str("```");
+                    if text[range.clone()].ends_with('\n') {
+                        block.push('\n');
+                    }
+                    edits.push((range, block));
+                }
+            }
+            _ => {}
+        }
+    }
+    let count = edits.len();
+    let mut out = text.to_owned();
+    for (range, block) in edits.into_iter().rev() {
+        out.replace_range(range, &block);
+    }
+    (out, count)
 }
 
 /// An adaptation of progenitor's output, not of the spec:
@@ -631,7 +735,7 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
     let mut content_types = Vec::new();
     let mut empty_as_null = Vec::new();
     let mut success_statuses: Vec<(String, Vec<u16>)> = Vec::new();
-    let mut error_bodies: Vec<(String, String)> = Vec::new();
+    let mut error_bodies: Vec<(String, String, Vec<String>)> = Vec::new();
     for operation in openapi_model::operations(spec) {
         let op = operation.op;
         let Some(id) = operation.id() else {
@@ -648,7 +752,7 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
             empty_as_null.push(name.clone());
         }
         if let Some(body) = op.get(adaptations::ERROR_BODY_EXT).and_then(Value::as_str) {
-            error_bodies.push((name.clone(), body.to_owned()));
+            error_bodies.push((name.clone(), body.to_owned(), areas::operation_features(op)));
         }
         if let Some(codes) = documented_successes(op) {
             success_statuses.push((name, codes));
@@ -661,14 +765,20 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
     let mut ids: Vec<String> = content_types.iter().map(|(n, _)| n.clone()).collect();
     ids.extend(empty_as_null.iter().cloned());
     ids.extend(success_statuses.iter().map(|(n, _)| n.clone()));
-    ids.extend(error_bodies.iter().map(|(n, _)| n.clone()));
+    ids.extend(error_bodies.iter().map(|(n, _, _)| n.clone()));
     let ct = content_types.iter().map(|(n, c)| quote!((#n, #c)));
     let ss = success_statuses
         .iter()
         .map(|(n, codes)| quote!((#n, &[#(#codes),*])));
-    let eb = error_bodies.iter().map(|(n, ty)| {
+    let eb = error_bodies.iter().map(|(n, ty, features)| {
         let ty = quote::format_ident!("{}", ty);
-        quote!((#n, ::sailpoint_runtime::hooks::decodes::<types::#ty>))
+        let gate = (!features.is_empty())
+            .then(|| areas::cfg_any(&features.iter().cloned().collect()))
+            .flatten();
+        quote! {
+            #gate
+            #n => Some(::sailpoint_runtime::hooks::decodes::<types::#ty>(body)),
+        }
     });
     let tokens = quote! {
         /// What the code generator's adaptations changed that the runtime
@@ -679,8 +789,18 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
             request_content_types: &[#(#ct),*],
             empty_success_as_null: &[#(#empty_as_null),*],
             success_statuses: &[#(#ss),*],
-            error_bodies: &[#(#eb),*],
+            error_body_decodes: quirks_error_body_decodes,
         };
+        /// Whether `body` decodes as `operation`'s error type (`None`:
+        /// the operation has none, or its area is not compiled in).
+        #[allow(unused_variables)] // with no area compiled in
+        fn quirks_error_body_decodes(operation: &str, body: &[u8]) -> Option<bool> {
+            #[allow(unreachable_patterns)]
+            match operation {
+                #(#eb)*
+                _ => None,
+            }
+        }
     };
     (tokens, ids)
 }
@@ -688,6 +808,21 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_rustdoc_would_compile_becomes_text_and_other_code_stays() {
+        let (out, n) = fences_as_text("a\n\n```\n{\"x\": 1}\n```\n\n```json\n{}\n```\n");
+        assert_eq!(n, 1);
+        assert_eq!(out, "a\n\n```text\n{\"x\": 1}\n```\n\n```json\n{}\n```\n");
+        // An indented block (four spaces or a tab) is code to Markdown too.
+        let (out, n) = fences_as_text("__Example__\n\n    data: \"x\",\n    \tnested\n\nafter");
+        assert_eq!(n, 1);
+        assert_eq!(
+            out,
+            "__Example__\n\n```text\ndata: \"x\",\n\tnested\n```\n\nafter"
+        );
+        assert_eq!(fences_as_text("no code"), ("no code".into(), 0));
+    }
 
     fn file(code: &str) -> syn::File {
         syn::parse_str(code).unwrap()

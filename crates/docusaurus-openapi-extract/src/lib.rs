@@ -840,7 +840,9 @@ fn merge_shared(page: &page::OperationPage, shared: &mut Shared, report: &mut Re
             shared.servers_agree = true;
             shared.first_servers_page = Some(origin.clone());
         }
-        (first, this) if first.as_ref() != this => shared.servers_agree = false,
+        // A page without servers says nothing about them (its operation
+        // takes the document's): only two different lists disagree.
+        (Some(first), Some(this)) if first != this => shared.servers_agree = false,
         _ => {}
     }
     if let Some(Value::Object(schemes)) = api.get("securitySchemes") {

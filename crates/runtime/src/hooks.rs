@@ -26,7 +26,7 @@ pub const EXPERIMENTAL_HEADER: HeaderName = HeaderName::from_static("x-sailpoint
 /// runtime must undo on the wire, and what it must know of each operation,
 /// by method name. Generated as `QUIRKS` beside each client and handed to
 /// the runtime when the client is built; every table is sorted by operation.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Quirks {
     /// Operations whose request body is sent with another Content-Type than
     /// the generated code sets (`application/json-patch+json`,
@@ -41,14 +41,18 @@ pub struct Quirks {
     /// documented one, rather than let it become an "unexpected response".
     pub success_statuses: &'static [(&'static str, &'static [u16])],
     /// Whether a body decodes as the operation's error type (see
-    /// [`decodes`]): an error answer's body that does not is handed to the
-    /// generated code in the client's own field for a raw body
-    /// ([`openapi_model::error_body`]), so that it always decodes.
-    pub error_bodies: &'static [(&'static str, Decodes)],
+    /// [`decodes`]; `None`: the operation has none): an error answer's
+    /// body that does not is handed to the generated code in the client's
+    /// own field for a raw body ([`openapi_model::error_body`]), so that it
+    /// always decodes.
+    pub error_body_decodes: fn(&str, &[u8]) -> Option<bool>,
 }
 
-/// Whether a body decodes as a given type (see [`decodes`]).
-pub type Decodes = fn(&[u8]) -> bool;
+impl Default for Quirks {
+    fn default() -> Self {
+        Quirks::NONE
+    }
+}
 
 /// Whether `body` decodes as `T`: the generated quirks table names each
 /// operation's error type with it.
@@ -63,19 +67,13 @@ impl Quirks {
         request_content_types: &[],
         empty_success_as_null: &[],
         success_statuses: &[],
-        error_bodies: &[],
+        error_body_decodes: |_, _| None,
     };
 
     /// Whether `body` decodes as `operation`'s error type; `true` when the
     /// table does not name one (the generated code then does not decode).
     fn error_body_decodes(&self, operation: &str, body: &[u8]) -> bool {
-        match self
-            .error_bodies
-            .binary_search_by(|(op, _)| (*op).cmp(operation))
-        {
-            Ok(i) => (self.error_bodies[i].1)(body),
-            Err(_) => true,
-        }
+        (self.error_body_decodes)(operation, body).unwrap_or(true)
     }
 
     fn content_type(&self, operation: &str) -> Option<&'static str> {

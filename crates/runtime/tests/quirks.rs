@@ -15,7 +15,7 @@ const QUIRKS: Quirks = Quirks {
         ("maybe_thing", &[200, 204]),
         ("notify_thing", &[204]),
     ],
-    error_bodies: &[],
+    error_body_decodes: |_, _| None,
 };
 
 fn parts(tenant: &FakeTenant) -> Parts {

@@ -14,6 +14,7 @@
 
 pub mod adaptations;
 pub mod areas;
+mod paginated;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -29,6 +30,24 @@ pub const HEADER: &str = "\
 // adaptations of crates/codegen. To change this file, change those and run
 // `cargo xtask regen`.
 ";
+
+/// The header line of the generated client that records which spec it was
+/// generated from (followed by [`spec_digest`]): build.rs uses the committed
+/// client only when it was generated from the spec beside it.
+pub const DIGEST_PREFIX: &str = "// Spec digest (FNV-1a 64 of spec/openapi.json): ";
+
+/// A digest of the spec's text: 64-bit FNV-1a, in hex. It tells whether a
+/// committed client was generated from this spec, not a security measure.
+/// (build.rs has a copy of these lines, so that a user's build needs no
+/// code generator; `tests/generated_snapshot.rs` holds them equal.)
+pub fn spec_digest(spec_json: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in spec_json.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
@@ -163,9 +182,14 @@ fn client_code(
     let mut file: syn::File = syn::parse2(tokens)?;
     let mut adaptations = prepared.adaptations.clone();
     adaptations.extend(no_api_version_header(&mut file)?);
+    adaptations.extend(paginated::paginated_lists(&mut file, &prepared.json));
     adaptations.extend(areas::areas_as_features(&mut file, &prepared.json)?);
     adaptations.extend(doc_code_is_text(&mut file));
-    let code = format!("{HEADER}\n{}", prettyplease::unparse(&file));
+    let code = format!(
+        "{HEADER}{DIGEST_PREFIX}{}\n\n{}",
+        spec_digest(&prepared.text),
+        prettyplease::unparse(&file)
+    );
     // Every operation id the generated code names, found in one pass.
     let named: std::collections::HashSet<&str> = code
         .split("operation_id: \"")
@@ -373,6 +397,8 @@ fn regex_escape(text: &str) -> String {
 
 /// A spec checked and adapted, with the quirks table for the runtime.
 struct Prepared {
+    /// The spec's text as given (for its digest).
+    text: String,
     spec: openapiv3::OpenAPI,
     /// The adapted spec as JSON (operations' tags, for the areas).
     json: Value,
@@ -390,6 +416,7 @@ fn prepare(spec_json: &str, with: &[adaptations::Adaptation]) -> Result<Prepared
     let json = spec.clone();
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(Error::OpenApi)?;
     Ok(Prepared {
+        text: spec_json.to_owned(),
         spec,
         json,
         adaptations,

@@ -13,6 +13,8 @@
 //!   `detailCode` and messages, convertible from every generated error;
 //! - **configuration**: SailPoint's `SAIL_BASE_URL`, `SAIL_CLIENT_ID`,
 //!   `SAIL_CLIENT_SECRET` and `config.json` ([`ClientBuilder`]);
+//! - **pagination**: every list operation as a stream of its items over
+//!   `offset`/`limit` ([`pagination`]);
 //! - **observability**: a `tracing` span per call.
 
 #![warn(missing_docs)]
@@ -22,6 +24,7 @@ pub mod config;
 pub mod error;
 mod handover;
 pub mod hooks;
+pub mod pagination;
 pub mod retry;
 pub mod secret;
 mod token;

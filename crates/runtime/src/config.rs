@@ -32,7 +32,24 @@ type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// Settings for a SailPoint client. Build one with [`ClientBuilder::new`]
 /// (explicit settings only) or [`ClientBuilder::from_env`] (explicit, then
-/// `SAIL_*` environment variables, then `./config.json`).
+/// `SAIL_*` environment variables, then `./config.json`), and hand it to the
+/// client crate's `Client::from_builder`.
+///
+/// ```
+/// use std::time::Duration;
+/// use sailpoint_runtime::{ClientBuilder, RetryStrategy};
+///
+/// let builder = ClientBuilder::from_env()
+///     .tenant("acme") // https://acme.api.identitynow.com
+///     .client_credentials("my-client-id", "my-client-secret")
+///     .timeout(Duration::from_secs(20))
+///     .retry_strategy(RetryStrategy::default().max_attempts(6))
+///     .max_error_body_size(64 * 1024)
+///     .user_agent_suffix("my-app/1.0");
+/// // Secrets never show.
+/// assert!(!format!("{builder:?}").contains("my-client-secret"));
+/// // let client = sailpoint_beta::Client::from_builder(builder)?;
+/// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
     tenant: Option<String>,

@@ -8,6 +8,35 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Everything a call through a SailPoint client can fail with.
+///
+/// Every generated method returns progenitor's error; `?` (or
+/// `Error::from`) makes it this one:
+///
+/// ```
+/// use sailpoint_runtime::{ApiError, Error};
+/// use reqwest::StatusCode;
+///
+/// // What a 429 with SailPoint's body and `Retry-After: 5` becomes.
+/// let body = br#"{"message": "Rate limit exceeded", "trackingId": "1f4a"}"#;
+/// let error = Error::from(ApiError::from_parts(
+///     StatusCode::TOO_MANY_REQUESTS,
+///     Some(std::time::Duration::from_secs(5)),
+///     body,
+/// ));
+/// match &error {
+///     Error::Api(api) if api.status().as_u16() == 429 => {
+///         assert_eq!(api.tracking_id.as_deref(), Some("1f4a"));
+///         assert_eq!(api.retry_after.map(|d| d.as_secs()), Some(5));
+///     }
+///     Error::Auth(e) => eprintln!("no token: {e}"),
+///     other => eprintln!("{other}"),
+/// }
+/// assert!(error.is_retryable());
+/// assert_eq!(
+///     error.to_string(),
+///     "429 Too Many Requests: Rate limit exceeded (trackingId 1f4a) (retry after 5s)"
+/// );
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -124,7 +153,25 @@ impl Error {
 /// `Display` reads like
 /// `400 Bad Request: 400.1 Bad Request Content: The request was syntactically
 /// correct but its content is semantically invalid. (trackingId e7eab609...)`.
+///
+/// ```
+/// use sailpoint_runtime::ApiError;
+///
+/// let body = br#"{
+///     "detailCode": "400.1 Bad Request Content",
+///     "trackingId": "e7eab60924f64aa284175b9fa3309599",
+///     "messages": [{"locale": "en-US", "text": "The request was syntactically correct but its content is semantically invalid."}]
+/// }"#;
+/// let api = ApiError::from_parts(reqwest::StatusCode::BAD_REQUEST, None, body);
+/// assert_eq!(api.tracking_id.as_deref(), Some("e7eab60924f64aa284175b9fa3309599"));
+/// assert_eq!(api.detail_code.as_deref(), Some("400.1 Bad Request Content"));
+/// assert!(!api.retryable);
+/// // A body that is not SailPoint's JSON is kept as text.
+/// let html = ApiError::from_parts(reqwest::StatusCode::BAD_GATEWAY, None, b"<html>502</html>");
+/// assert_eq!(html.raw_body.as_deref(), Some("<html>502</html>"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status code.
     pub status: u16,
@@ -331,6 +378,7 @@ impl std::error::Error for ApiError {}
 
 /// The token endpoint did not give a token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum AuthError {
     /// The token endpoint refused the credentials (4xx).
     #[error("token endpoint {token_url} refused the credentials ({status}): {error}{}", .description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
@@ -398,6 +446,7 @@ impl AuthError {
 /// A setting is missing or malformed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{setting}: {problem} (looked in {looked_in})")]
+#[non_exhaustive]
 pub struct ConfigError {
     /// Which setting.
     pub setting: String,

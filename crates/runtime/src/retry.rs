@@ -142,6 +142,8 @@ impl RetryStrategy {
     /// How long to wait before the next attempt, or `None` to stop.
     /// `attempts` is how many were made so far; `waited` the time already
     /// spent waiting in this call.
+    // Public for the hooks and the benches; a user configures the strategy.
+    #[doc(hidden)]
     pub fn next_delay(
         &self,
         method: &Method,

@@ -525,8 +525,57 @@ pub fn describe(regenerated: &Regenerated) -> String {
             .collect();
         out.push_str(&format!("components restored: {}\n", names.join(", ")));
     }
-    for a in &regenerated.adaptations {
-        out.push_str(&format!("adaptation {}: {}\n", a.adaptation, a.change));
+    out.push_str(&describe_adaptations(&regenerated.adaptations));
+    out
+}
+
+/// The adaptations, one line per change, but at most [`SHOWN_CHANGES`] per
+/// adaptation (then how many more): on a whole site one adaptation can
+/// make hundreds of alike changes.
+pub fn describe_adaptations(adaptations: &[sailpoint_codegen::AppliedAdaptation]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < adaptations.len() {
+        let name = adaptations[i].adaptation;
+        let same = adaptations[i..]
+            .iter()
+            .take_while(|a| a.adaptation == name)
+            .count();
+        for a in &adaptations[i..i + same.min(SHOWN_CHANGES)] {
+            out.push_str(&format!("adaptation {}: {}\n", a.adaptation, a.change));
+        }
+        if same > SHOWN_CHANGES {
+            out.push_str(&format!(
+                "adaptation {name}: ... and {} more change(s) ({same} in all)\n",
+                same - SHOWN_CHANGES
+            ));
+        }
+        i += same;
     }
     out
+}
+
+/// How many changes of one adaptation the report lists.
+pub const SHOWN_CHANGES: usize = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_alike_adaptation_changes_are_counted_not_all_listed() {
+        let applied = |adaptation: &'static str, n: usize| {
+            (0..n).map(move |i| sailpoint_codegen::AppliedAdaptation {
+                adaptation,
+                change: format!("change {i}"),
+            })
+        };
+        let all: Vec<_> = applied("a", 2).chain(applied("b", 8)).collect();
+        let text = describe_adaptations(&all);
+        assert_eq!(text.lines().count(), 2 + SHOWN_CHANGES + 1, "{text}");
+        assert!(text.contains("adaptation a: change 1\n"));
+        assert!(text.contains("adaptation b: change 4\n"));
+        assert!(!text.contains("adaptation b: change 5\n"));
+        assert!(text.contains("adaptation b: ... and 3 more change(s) (8 in all)\n"));
+    }
 }

@@ -301,11 +301,23 @@ fn an_upstream_fix_a_fixup_hid_is_reported() {
         "{text}"
     );
     assert!(!outcome.drift.has_breaking(), "{text}");
-    assert_eq!(
-        outcome.changed_paths(),
-        [paths::SPEC],
-        "the client does not change"
-    );
+    // The client's code does not change: only the digest of the spec it
+    // records (build.rs checks it).
+    assert_eq!(outcome.changed_paths(), [paths::SPEC, paths::CLIENT]);
+    let client = outcome
+        .changes
+        .iter()
+        .find(|c| c.path == paths::CLIENT)
+        .unwrap();
+    let differing: Vec<(&str, &str)> = client
+        .old
+        .lines()
+        .zip(client.new.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(differing.len(), 1, "{differing:?}");
+    assert!(differing[0].0.starts_with(sailpoint_codegen::DIGEST_PREFIX));
+    assert_eq!(client.old.lines().count(), client.new.lines().count());
 }
 
 /// A page of the upstream that cannot be kept is drift regen reports: the

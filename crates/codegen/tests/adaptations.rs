@@ -142,6 +142,7 @@ fn generation_is_deterministic_and_headed() {
             "one_success_type_per_operation",
             "one_error_body_per_operation",
             "no_api_version_header",
+            "paginated_lists",
             "areas_as_features",
             "doc_code_is_text"
         ]

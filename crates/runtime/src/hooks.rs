@@ -77,10 +77,18 @@ impl Quirks {
     }
 
     fn content_type(&self, operation: &str) -> Option<&'static str> {
-        self.request_content_types
-            .iter()
-            .find(|(op, _)| *op == operation)
-            .map(|(_, ct)| *ct)
+        let table = self.request_content_types;
+        table
+            .binary_search_by(|(op, _)| (*op).cmp(operation))
+            .ok()
+            .map(|i| table[i].1)
+    }
+
+    /// Whether an empty success body of `operation` is read as `null`.
+    fn empty_success_is_null(&self, operation: &str) -> bool {
+        self.empty_success_as_null
+            .binary_search_by(|op| (*op).cmp(operation))
+            .is_ok()
     }
 
     /// The documented 2xx status to hand an undocumented 2xx as, if any.
@@ -169,9 +177,9 @@ impl Runtime {
         if self.0.experimental {
             headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
         }
-        match self.0.tokens.token().await {
-            Ok(token) => {
-                set_bearer(request, &token);
+        match self.0.tokens.bearer().await {
+            Ok(header) => {
+                request.headers_mut().insert(AUTHORIZATION, header);
                 Ok(())
             }
             Err(e) => {
@@ -500,13 +508,11 @@ impl Runtime {
             response = with_status(response, documented);
         }
         if empty {
-            return Success::Ready(
-                if call.quirks.empty_success_as_null.contains(&call.operation) {
-                    with_body(response, "application/json", b"null".to_vec())
-                } else {
-                    response
-                },
-            );
+            return Success::Ready(if call.quirks.empty_success_is_null(call.operation) {
+                with_body(response, "application/json", b"null".to_vec())
+            } else {
+                response
+            });
         }
         match response.content_length() {
             Some(n) if n > self.0.max_body => Success::OverCap(response),

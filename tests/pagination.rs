@@ -17,6 +17,20 @@ fn profile(n: u64) -> serde_json::Value {
     })
 }
 
+/// Every item of `list_access_profiles` with pages of `limit`.
+async fn all_profiles(
+    client: &sailpoint_beta::Client,
+    limit: i32,
+) -> Vec<sailpoint_beta::types::CreateAccessProfileRequest> {
+    client
+        .list_access_profiles()
+        .limit(limit)
+        .stream()
+        .collect_all()
+        .await
+        .unwrap()
+}
+
 fn page(from: u64, to: u64) -> Reply {
     Reply::json(
         200,
@@ -50,14 +64,7 @@ async fn several_pages_then_a_short_one() {
     tenant.script(page(0, 2));
     tenant.script(page(2, 4));
     tenant.script(page(4, 5));
-    let client = client(&tenant);
-    let all = client
-        .list_access_profiles()
-        .limit(2)
-        .stream()
-        .collect_all()
-        .await
-        .unwrap();
+    let all = all_profiles(&client(&tenant), 2).await;
     let ids: Vec<&str> = all.iter().filter_map(|p| p.id.as_deref()).collect();
     assert_eq!(ids, ["ap-0", "ap-1", "ap-2", "ap-3", "ap-4"]);
     assert_eq!(pages_asked(&tenant), [(0, 2), (2, 2), (4, 2)]);
@@ -68,14 +75,7 @@ async fn an_empty_page_ends_the_list_and_the_total_spares_it() {
     let tenant = FakeTenant::start().await;
     tenant.script(page(0, 2));
     tenant.script(page(2, 2));
-    let client = client(&tenant);
-    let all = client
-        .list_access_profiles()
-        .limit(2)
-        .stream()
-        .collect_all()
-        .await
-        .unwrap();
+    let all = all_profiles(&client(&tenant), 2).await;
     assert_eq!(all.len(), 2);
     assert_eq!(pages_asked(&tenant), [(0, 2), (2, 2)]);
 
@@ -119,14 +119,7 @@ async fn a_page_the_server_refuses_for_a_moment_is_retried() {
     tenant.script(page(0, 2));
     tenant.script(Reply::status(503).header("retry-after", "0"));
     tenant.script(page(2, 3));
-    let client = client(&tenant);
-    let all = client
-        .list_access_profiles()
-        .limit(2)
-        .stream()
-        .collect_all()
-        .await
-        .unwrap();
+    let all = all_profiles(&client(&tenant), 2).await;
     assert_eq!(all.len(), 3);
     assert_eq!(pages_asked(&tenant), [(0, 2), (2, 2), (2, 2)]);
 }

@@ -374,6 +374,15 @@ fn operation_builders(
     file: &syn::File,
     by_method: &HashMap<String, BTreeSet<String>>,
 ) -> HashMap<String, BTreeSet<String>> {
+    method_builders(file)
+        .into_iter()
+        .filter_map(|(method, builder)| Some((builder, by_method.get(&method)?.clone())))
+        .collect()
+}
+
+/// Every `Client` method that returns a builder: method name → the
+/// builder struct's name (`list_access_profiles` → `ListAccessProfiles`).
+pub(crate) fn method_builders(file: &syn::File) -> HashMap<String, String> {
     let mut builders = HashMap::new();
     for item in &file.items {
         let syn::Item::Impl(block) = item else {
@@ -386,13 +395,10 @@ fn operation_builders(
             let syn::ImplItem::Fn(f) = member else {
                 continue;
             };
-            let Some(features) = by_method.get(&f.sig.ident.to_string()) else {
-                continue;
-            };
             if let syn::ReturnType::Type(_, ty) = &f.sig.output {
                 if let syn::Type::Path(p) = &**ty {
                     if let Some(last) = p.path.segments.last() {
-                        builders.insert(last.ident.to_string(), features.clone());
+                        builders.insert(f.sig.ident.to_string(), last.ident.to_string());
                     }
                 }
             }

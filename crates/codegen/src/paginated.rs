@@ -44,30 +44,10 @@ pub(crate) fn paginated_lists(file: &mut syn::File, spec: &Value) -> Option<Appl
     }
     // builder struct → the most its `limit` allows, through the `Client`
     // method that returns it.
-    let mut by_builder: HashMap<String, u64> = HashMap::new();
-    for item in &file.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        if block.trait_.is_some() {
-            continue;
-        }
-        for member in &block.items {
-            let syn::ImplItem::Fn(f) = member else {
-                continue;
-            };
-            let Some(max) = maximum.get(&f.sig.ident.to_string()) else {
-                continue;
-            };
-            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
-                if let syn::Type::Path(p) = &**ty {
-                    if let Some(last) = p.path.segments.last() {
-                        by_builder.insert(last.ident.to_string(), *max);
-                    }
-                }
-            }
-        }
-    }
+    let by_builder: HashMap<String, u64> = crate::areas::method_builders(file)
+        .into_iter()
+        .filter_map(|(method, builder)| Some((builder, *maximum.get(&method)?)))
+        .collect();
     let mut added = 0usize;
     for item in &mut file.items {
         let syn::Item::Mod(module) = item else {

@@ -102,27 +102,24 @@ pub fn areas(spec: &Value) -> Vec<Area> {
     areas.into_values().collect()
 }
 
-/// `#[cfg(...)]` for being there when any of `features` is on; `None` for
-/// no gate.
-pub(crate) fn cfg_any(features: &BTreeSet<String>) -> Option<TokenStream> {
+/// `#[cfg(...)]` for being there when any of `features` is on (never,
+/// for none).
+pub(crate) fn cfg_any(features: &BTreeSet<String>) -> TokenStream {
     match features.len() {
-        0 => Some(quote!(#[cfg(any())])),
+        0 => quote!(#[cfg(any())]),
         1 => {
             let f = features.iter().next().expect("one feature");
-            Some(quote!(#[cfg(feature = #f)]))
+            quote!(#[cfg(feature = #f)])
         }
         _ => {
             let fs = features.iter();
-            Some(quote!(#[cfg(any(#(feature = #fs),*))]))
+            quote!(#[cfg(any(#(feature = #fs),*))])
         }
     }
 }
 
 /// Puts the areas' `cfg`s on progenitor's output (see the module docs).
-pub(crate) fn areas_as_features(
-    file: &mut syn::File,
-    spec: &Value,
-) -> Result<Option<AppliedAdaptation>, crate::Error> {
+pub(crate) fn areas_as_features(file: &mut syn::File, spec: &Value) -> Option<AppliedAdaptation> {
     let mut by_method: HashMap<String, BTreeSet<String>> = HashMap::new();
     for operation in openapi_model::operations(spec) {
         let features = operation_features(operation.op);
@@ -131,7 +128,7 @@ pub(crate) fn areas_as_features(
         }
     }
     if by_method.is_empty() {
-        return Ok(None);
+        return None;
     }
     let all: BTreeSet<String> = by_method.values().flatten().cloned().collect();
 
@@ -205,10 +202,9 @@ pub(crate) fn areas_as_features(
         };
         if let Some(gate) = gate {
             gated_types += 1;
-            add_attribute(item, &gate)?;
+            add_attribute(item, &gate);
         }
-        Ok(())
-    })?;
+    });
     let mut gated_methods = 0usize;
     for item in &mut file.items {
         match item {
@@ -217,7 +213,7 @@ pub(crate) fn areas_as_features(
                     if let syn::ImplItem::Fn(f) = member {
                         if let Some(features) = by_method.get(&f.sig.ident.to_string()) {
                             if *features != all {
-                                let attr = cfg_any(features).expect("a gate");
+                                let attr = cfg_any(features);
                                 f.attrs.push(syn::parse_quote!(#attr));
                             }
                             gated_methods += 1;
@@ -232,7 +228,7 @@ pub(crate) fn areas_as_features(
                             .and_then(|owner| builders.get(&owner))
                             .filter(|features| **features != all);
                         if let Some(gate) = gate {
-                            add_attribute(item, gate)?;
+                            add_attribute(item, gate);
                         }
                     }
                 }
@@ -240,13 +236,13 @@ pub(crate) fn areas_as_features(
             _ => {}
         }
     }
-    Ok(Some(AppliedAdaptation {
+    Some(AppliedAdaptation {
         adaptation: "areas_as_features",
         change: format!(
             "{gated_methods} operation(s) in {} area(s) as Cargo features; {gated_types} type item(s) gated by the areas that use them",
             all.len()
         ),
-    }))
+    })
 }
 
 /// A type no operation reaches is there when every reached type it holds
@@ -319,11 +315,8 @@ fn for_each_type_item(file: &syn::File, f: &mut dyn FnMut(Option<String>, &syn::
     }
 }
 
-/// What [`map_type_items`] calls with each item and its owner.
-type ItemFn<'a> = dyn FnMut(Option<String>, &mut syn::Item) -> Result<(), crate::Error> + 'a;
-
-/// Like [`for_each_type_item`], mutably, stopping at the first error.
-fn map_type_items(file: &mut syn::File, f: &mut ItemFn<'_>) -> Result<(), crate::Error> {
+/// Like [`for_each_type_item`], mutably.
+fn map_type_items(file: &mut syn::File, f: &mut dyn FnMut(Option<String>, &mut syn::Item)) {
     for item in &mut file.items {
         let syn::Item::Mod(types) = item else {
             continue;
@@ -337,15 +330,14 @@ fn map_type_items(file: &mut syn::File, f: &mut ItemFn<'_>) -> Result<(), crate:
                     if matches!(m.ident.to_string().as_str(), "builder" | "defaults") =>
                 {
                     for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
-                        f(item_owner(inner), inner)?;
+                        f(item_owner(inner), inner);
                     }
                 }
                 syn::Item::Mod(_) => {}
-                other => f(item_owner(other), other)?,
+                other => f(item_owner(other), other),
             }
         }
     }
-    Ok(())
 }
 
 /// The type an item defines or implements for: a struct's or enum's name,
@@ -431,11 +423,9 @@ fn named_types(tokens: &TokenStream, types: &HashSet<String>) -> BTreeSet<String
 }
 
 /// Adds the gate's `cfg` to an item.
-fn add_attribute(item: &mut syn::Item, gate: &BTreeSet<String>) -> Result<(), crate::Error> {
-    let attr: syn::Attribute = match cfg_any(gate) {
-        Some(tokens) => syn::parse_quote!(#tokens),
-        None => return Ok(()),
-    };
+fn add_attribute(item: &mut syn::Item, gate: &BTreeSet<String>) {
+    let tokens = cfg_any(gate);
+    let attr: syn::Attribute = syn::parse_quote!(#tokens);
     let attrs = match item {
         syn::Item::Struct(s) => &mut s.attrs,
         syn::Item::Enum(e) => &mut e.attrs,
@@ -447,10 +437,9 @@ fn add_attribute(item: &mut syn::Item, gate: &BTreeSet<String>) -> Result<(), cr
         syn::Item::Mod(m) => &mut m.attrs,
         syn::Item::Trait(t) => &mut t.attrs,
         syn::Item::Use(u) => &mut u.attrs,
-        _ => return Ok(()),
+        _ => return,
     };
     attrs.push(attr);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -183,7 +183,7 @@ fn client_code(
     let mut adaptations = prepared.adaptations.clone();
     adaptations.extend(no_api_version_header(&mut file)?);
     adaptations.extend(paginated::paginated_lists(&mut file, &prepared.json));
-    adaptations.extend(areas::areas_as_features(&mut file, &prepared.json)?);
+    adaptations.extend(areas::areas_as_features(&mut file, &prepared.json));
     adaptations.extend(doc_code_is_text(&mut file));
     let code = format!(
         "{HEADER}{DIGEST_PREFIX}{}\n\n{}",
@@ -799,9 +799,8 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
         .map(|(n, codes)| quote!((#n, &[#(#codes),*])));
     let eb = error_bodies.iter().map(|(n, ty, features)| {
         let ty = quote::format_ident!("{}", ty);
-        let gate = (!features.is_empty())
-            .then(|| areas::cfg_any(&features.iter().cloned().collect()))
-            .flatten();
+        let gate =
+            (!features.is_empty()).then(|| areas::cfg_any(&features.iter().cloned().collect()));
         quote! {
             #gate
             #n => Some(::sailpoint_runtime::hooks::decodes::<types::#ty>(body)),

@@ -303,15 +303,22 @@ impl ApiError {
 /// in the error's fields.
 pub const MAX_DISPLAYED_BODY: usize = 512;
 
+/// The largest index at most `max` (and at most `text`'s length) where
+/// `text` can be cut without splitting a character.
+pub(crate) fn char_boundary_at_most(text: &str, max: usize) -> usize {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
 /// `text` cut to about `max` bytes at a character boundary, with an ellipsis.
 pub(crate) fn shortened(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     if text.len() <= max {
         return text.into();
     }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = char_boundary_at_most(text, max);
     format!("{}… ({} bytes in all)", &text[..end], text.len()).into()
 }
 

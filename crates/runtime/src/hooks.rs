@@ -246,7 +246,6 @@ impl Runtime {
         let context = Context {
             span: &span,
             operation,
-            quirks: self.0.quirks,
             started,
         };
         let Some(copy) = request.try_clone() else {
@@ -496,7 +495,8 @@ impl Runtime {
         }
         tracing::info!(status = status.as_u16(), "done");
         let empty = matches!(status.as_u16(), 204 | 205) || response.content_length() == Some(0);
-        if let Some(documented) = call
+        if let Some(documented) = self
+            .0
             .quirks
             .documented_success(call.operation, status, empty)
         {
@@ -508,7 +508,7 @@ impl Runtime {
             response = with_status(response, documented);
         }
         if empty {
-            return Success::Ready(if call.quirks.empty_success_is_null(call.operation) {
+            return Success::Ready(if self.0.quirks.empty_success_is_null(call.operation) {
                 with_body(response, "application/json", b"null".to_vec())
             } else {
                 response
@@ -546,7 +546,7 @@ impl Runtime {
         // unprocessed), or when the method may be repeated.
         let retry_safe =
             matches!(status.as_u16(), 408 | 429) || self.0.retry.may_repeat(call.method);
-        let decodes = |b: &[u8]| call.quirks.error_body_decodes(call.operation, b);
+        let decodes = |b: &[u8]| self.0.quirks.error_body_decodes(call.operation, b);
         let secrets: Vec<&Secret> = secrets.iter().collect();
         let (body, tracking_id) = annotated(
             &read,
@@ -658,11 +658,7 @@ fn annotated(read: &crate::body::Capped, rules: &ErrorBodyRules<'_>) -> (Vec<u8>
     let mut text = redact_all(&text, rules.secrets);
     let mut truncated = read.truncated;
     if text.len() > rules.cap {
-        let mut end = rules.cap;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
+        text.truncate(crate::error::char_boundary_at_most(&text, rules.cap));
         truncated = true;
     }
     if !text.trim().is_empty() {
@@ -719,7 +715,6 @@ enum Finished {
 struct Context<'a> {
     span: &'a tracing::Span,
     operation: &'a str,
-    quirks: &'a Quirks,
     started: Instant,
 }
 
@@ -728,7 +723,6 @@ impl<'a> Context<'a> {
         Call {
             span: self.span,
             operation: self.operation,
-            quirks: self.quirks,
             method,
             started: self.started,
             spare,
@@ -740,7 +734,6 @@ impl<'a> Context<'a> {
 struct Call<'a> {
     span: &'a tracing::Span,
     operation: &'a str,
-    quirks: &'a Quirks,
     method: &'a Method,
     started: Instant,
     /// A copy of the request as last sent, when it could be copied.

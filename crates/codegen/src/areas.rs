@@ -18,8 +18,8 @@
 //! - anything else in the types module that names types (typify's default
 //!   value functions): there when every type it names is.
 //!
-//! The quirks table names error body types per operation in `match` arms
-//! that carry the same `cfg` (see `quirks_table`).
+//! The quirks table's entry for an operation (which names its error body
+//! type) carries the same `cfg` (see `quirks_table`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 

@@ -14,6 +14,7 @@
 
 pub mod adaptations;
 pub mod areas;
+mod call_path;
 mod paginated;
 
 use proc_macro2::TokenStream;
@@ -182,6 +183,9 @@ fn client_code(
     let mut file: syn::File = syn::parse2(tokens)?;
     let mut adaptations = prepared.adaptations.clone();
     adaptations.extend(no_api_version_header(&mut file)?);
+    adaptations.extend(call_path::urls_by_concatenation(&mut file)?);
+    adaptations.extend(call_path::error_answers_boxed(&mut file)?);
+    adaptations.extend(call_path::answers_keep_their_headers(&mut file)?);
     adaptations.extend(paginated::paginated_lists(&mut file, &prepared.json));
     adaptations.extend(areas::areas_as_features(&mut file, &prepared.json));
     adaptations.extend(doc_code_is_text(&mut file));
@@ -637,8 +641,11 @@ fn fences_as_text(text: &str) -> (String, usize) {
 /// adds to every request (with the spec's `info.version`). SailPoint
 /// versions its API by path (`/beta`, `/v3`) and documents no such header;
 /// sending it, and building it on every call (its name is validated at run
-/// time), was pure cost. Fails loudly when progenitor no longer emits it for
-/// every operation, so that the adaptation is dropped, not kept as dead code.
+/// time), was pure cost. Where no header parameter is left, the header map
+/// is not built at all (progenitor allocates one per call and merges it
+/// into the request). Fails loudly when progenitor no longer emits the
+/// header for every operation, so that the adaptation is dropped, not kept
+/// as dead code.
 fn no_api_version_header(file: &mut syn::File) -> Result<Option<AppliedAdaptation>, Error> {
     /// `header_map.append(...)`: its arguments, when `stmt` is one.
     fn header_append(
@@ -652,8 +659,25 @@ fn no_api_version_header(file: &mut syn::File) -> Result<Option<AppliedAdaptatio
         };
         (call.method == "append" && receiver.path.is_ident("header_map")).then_some(&call.args)
     }
-    /// Removed headers, and operations (progenitor's `OperationInfo`s).
-    struct Strip(usize, usize);
+    /// `.headers(header_map)` replaced by what it is called on.
+    struct NoHeaderMap(usize);
+    impl syn::visit_mut::VisitMut for NoHeaderMap {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let syn::Expr::MethodCall(call) = expr {
+                let passes_the_map = call.method == "headers"
+                    && call.args.len() == 1
+                    && matches!(&call.args[0], syn::Expr::Path(p) if p.path.is_ident("header_map"));
+                if passes_the_map {
+                    *expr = (*call.receiver).clone();
+                    self.0 += 1;
+                }
+            }
+        }
+    }
+    /// Removed headers, operations (progenitor's `OperationInfo`s), and
+    /// header maps no longer built.
+    struct Strip(usize, usize, usize);
     impl syn::visit_mut::VisitMut for Strip {
         fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
             if expr
@@ -679,24 +703,40 @@ fn no_api_version_header(file: &mut syn::File) -> Result<Option<AppliedAdaptatio
             });
             let removed = before - block.stmts.len();
             self.0 += removed;
-            // Where nothing else adds a header, the map need not be `mut`.
+            // Where nothing else adds a header, the map is not built: its
+            // statement goes, and so does the request builder's
+            // `.headers(header_map)`, its one use.
             if removed > 0 && !block.stmts.iter().any(|s| header_append(s).is_some()) {
-                for stmt in &mut block.stmts {
-                    if let syn::Stmt::Local(syn::Local {
-                        pat: syn::Pat::Ident(ident),
-                        ..
-                    }) = stmt
-                    {
-                        if ident.ident == "header_map" {
-                            ident.mutability = None;
-                        }
-                    }
+                let is_map = |stmt: &syn::Stmt| {
+                    matches!(stmt, syn::Stmt::Local(syn::Local {
+                        pat: syn::Pat::Ident(ident), ..
+                    }) if ident.ident == "header_map")
+                };
+                let mut uses = NoHeaderMap(0);
+                for stmt in block.stmts.iter_mut().filter(|s| !is_map(s)) {
+                    syn::visit_mut::VisitMut::visit_stmt_mut(&mut uses, stmt);
+                }
+                let still_named = block
+                    .stmts
+                    .iter()
+                    .filter(|s| !is_map(s))
+                    .any(|s| quote!(#s).to_string().contains("header_map"));
+                if uses.0 > 0 && !still_named {
+                    block.stmts.retain(|s| !is_map(s));
+                    self.2 += 1;
+                } else if let Some(syn::Stmt::Local(syn::Local {
+                    pat: syn::Pat::Ident(ident),
+                    ..
+                })) = block.stmts.iter_mut().find(|s| is_map(s))
+                {
+                    // Still used some other way: kept, and not `mut`.
+                    ident.mutability = None;
                 }
             }
             syn::visit_mut::visit_block_mut(self, block);
         }
     }
-    let mut strip = Strip(0, 0);
+    let mut strip = Strip(0, 0, 0);
     syn::visit_mut::VisitMut::visit_file_mut(&mut strip, file);
     let operations = strip.1;
     if strip.0 != operations {
@@ -709,7 +749,11 @@ fn no_api_version_header(file: &mut syn::File) -> Result<Option<AppliedAdaptatio
     }
     Ok((operations > 0).then(|| AppliedAdaptation {
         adaptation: "no_api_version_header",
-        change: format!("progenitor's api-version header removed from {operations} operation(s)"),
+        change: format!(
+            "progenitor's api-version header removed from {operations} operation(s); \
+             the header map not built in {} of them (no header parameter)",
+            strip.2
+        ),
     }))
 }
 
@@ -757,76 +801,67 @@ fn documented_successes(op: &Value) -> Option<Vec<u16>> {
 
 /// The `QUIRKS` table the runtime reads: what the adaptations changed in the
 /// spec copy that the runtime must undo on the wire, and each operation's
-/// error body type. The client hands it to the runtime when it is built.
+/// error body type, one entry per operation that has any, sorted by method
+/// name (the runtime looks an operation up once per call, by binary
+/// search). An entry carries its operation's area `cfg`, so that a client
+/// built without the area has neither the entry nor the error type it
+/// names. The client hands the table to the runtime when it is built.
 fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
-    let mut content_types = Vec::new();
-    let mut empty_as_null = Vec::new();
-    let mut success_statuses: Vec<(String, Vec<u16>)> = Vec::new();
-    let mut error_bodies: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut entries: Vec<(String, TokenStream)> = Vec::new();
     for operation in openapi_model::operations(spec) {
         let op = operation.op;
         let Some(id) = operation.id() else {
             continue;
         };
         let name = method_name(id);
-        if let Some(ct) = op
+        let content_type = op
             .get(adaptations::REQUEST_CONTENT_TYPE_EXT)
-            .and_then(Value::as_str)
+            .and_then(Value::as_str);
+        let empty_as_null =
+            op.get(adaptations::EMPTY_SUCCESS_AS_NULL_EXT) == Some(&Value::Bool(true));
+        let error_body = op.get(adaptations::ERROR_BODY_EXT).and_then(Value::as_str);
+        let successes = documented_successes(op).unwrap_or_default();
+        if content_type.is_none() && !empty_as_null && error_body.is_none() && successes.is_empty()
         {
-            content_types.push((name.clone(), ct.to_owned()));
+            continue;
         }
-        if op.get(adaptations::EMPTY_SUCCESS_AS_NULL_EXT) == Some(&Value::Bool(true)) {
-            empty_as_null.push(name.clone());
-        }
-        if let Some(body) = op.get(adaptations::ERROR_BODY_EXT).and_then(Value::as_str) {
-            error_bodies.push((name.clone(), body.to_owned(), areas::operation_features(op)));
-        }
-        if let Some(codes) = documented_successes(op) {
-            success_statuses.push((name, codes));
-        }
-    }
-    content_types.sort();
-    empty_as_null.sort();
-    success_statuses.sort();
-    error_bodies.sort();
-    let mut ids: Vec<String> = content_types.iter().map(|(n, _)| n.clone()).collect();
-    ids.extend(empty_as_null.iter().cloned());
-    ids.extend(success_statuses.iter().map(|(n, _)| n.clone()));
-    ids.extend(error_bodies.iter().map(|(n, _, _)| n.clone()));
-    let ct = content_types.iter().map(|(n, c)| quote!((#n, #c)));
-    let ss = success_statuses
-        .iter()
-        .map(|(n, codes)| quote!((#n, &[#(#codes),*])));
-    let eb = error_bodies.iter().map(|(n, ty, features)| {
-        let ty = quote::format_ident!("{}", ty);
+        let content_type = match content_type {
+            Some(ct) => quote!(Some(#ct)),
+            None => quote!(None),
+        };
+        let error_body = match error_body {
+            Some(ty) => {
+                let ty = quote::format_ident!("{}", ty);
+                quote!(Some(::sailpoint_runtime::hooks::decodes::<types::#ty>))
+            }
+            None => quote!(None),
+        };
+        let features = areas::operation_features(op);
         let gate =
             (!features.is_empty()).then(|| areas::cfg_any(&features.iter().cloned().collect()));
-        quote! {
+        let entry = quote! {
             #gate
-            #n => Some(::sailpoint_runtime::hooks::decodes::<types::#ty>(body)),
-        }
-    });
+            ::sailpoint_runtime::OperationQuirks {
+                operation: #name,
+                request_content_type: #content_type,
+                empty_success_as_null: #empty_as_null,
+                success_statuses: &[#(#successes),*],
+                error_body_decodes: #error_body,
+            }
+        };
+        entries.push((name, entry));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let ids: Vec<String> = entries.iter().map(|(n, _)| n.clone()).collect();
+    let entries = entries.iter().map(|(_, e)| e);
     let tokens = quote! {
         /// What the code generator's adaptations changed that the runtime
         /// undoes on the wire, and each operation's error body type (see
-        /// crates/codegen, adaptations). Handed to the runtime when the
-        /// client is built.
+        /// crates/codegen, adaptations), sorted by operation. Handed to the
+        /// runtime when the client is built.
         pub const QUIRKS: ::sailpoint_runtime::Quirks = ::sailpoint_runtime::Quirks {
-            request_content_types: &[#(#ct),*],
-            empty_success_as_null: &[#(#empty_as_null),*],
-            success_statuses: &[#(#ss),*],
-            error_body_decodes: quirks_error_body_decodes,
+            operations: &[#(#entries),*],
         };
-        /// Whether `body` decodes as `operation`'s error type (`None`:
-        /// the operation has none, or its area is not compiled in).
-        #[allow(unused_variables)] // with no area compiled in
-        fn quirks_error_body_decodes(operation: &str, body: &[u8]) -> Option<bool> {
-            #[allow(unreachable_patterns)]
-            match operation {
-                #(#eb)*
-                _ => None,
-            }
-        }
     };
     (tokens, ids)
 }
@@ -856,19 +891,37 @@ mod tests {
 
     #[test]
     fn no_api_version_header_fails_loudly_when_progenitor_s_output_changes() {
-        // One operation, its header built: removed, and the map made immutable.
+        // One operation, its header built: removed, and the map, left
+        // empty, not built at all.
         let mut one = file(
             r#"fn send() {
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
                 header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ::reqwest::header::HeaderValue::from_static(super::Client::api_version()));
+                let mut request = client.client.post(url).header(ACCEPT, v).json(&body).headers(header_map).build()?;
                 let info = OperationInfo { operation_id: "send" };
             }"#,
         );
         let applied = no_api_version_header(&mut one).unwrap().unwrap();
         assert_eq!(applied.adaptation, "no_api_version_header");
+        assert!(applied
+            .change
+            .ends_with("not built in 1 of them (no header parameter)"));
         let text = quote!(#one).to_string();
         assert!(!text.contains("api-version"), "{text}");
-        assert!(!text.contains("let mut header_map"), "{text}");
+        assert!(!text.contains("header_map"), "{text}");
+        assert!(text.contains(". json (& body) . build () ?"), "{text}");
+        // An empty map used some other way is kept, not `mut`.
+        let mut other = file(
+            r#"fn send() {
+                let mut header_map = HeaderMap::with_capacity(1usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
+                let request = client.client.post(url).headers(header_map.clone()).build()?;
+                let info = OperationInfo { operation_id: "send" };
+            }"#,
+        );
+        no_api_version_header(&mut other).unwrap();
+        let text = quote!(#other).to_string();
+        assert!(text.contains("let header_map"), "{text}");
         // A header parameter still appended keeps the map `mut`.
         let mut kept = file(
             r#"fn send() {

@@ -320,6 +320,8 @@ impl ClientBuilder {
         sdk: &str,
         quirks: &'static Quirks,
     ) -> Result<Parts, ConfigError> {
+        // The generator writes the table sorted; the lookup relies on it.
+        debug_assert!(quirks.is_sorted(), "the quirks table is not sorted");
         let settings = Settings::new(&self);
         let host = self.host(&settings, api_prefix)?;
         let http = http_client(&self, sdk)?;

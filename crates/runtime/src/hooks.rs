@@ -23,29 +23,42 @@ pub const SDK_HEADER: HeaderName = HeaderName::from_static("x-sailpoint-sdk");
 pub const EXPERIMENTAL_HEADER: HeaderName = HeaderName::from_static("x-sailpoint-experimental");
 
 /// What the code generator changed in its copy of the spec that the
-/// runtime must undo on the wire, and what it must know of each operation,
-/// by method name. Generated as `QUIRKS` beside each client and handed to
-/// the runtime when the client is built; every table is sorted by operation.
+/// runtime must undo on the wire, and what it must know of each operation.
+/// Generated as `QUIRKS` beside each client and handed to the runtime when
+/// the client is built.
 #[derive(Debug, Clone, Copy)]
 pub struct Quirks {
-    /// Operations whose request body is sent with another Content-Type than
-    /// the generated code sets (`application/json-patch+json`,
+    /// One entry per operation that has something to say, sorted by
+    /// operation (the method name progenitor gives it, which is also its
+    /// `OperationInfo::operation_id`); an operation without an entry has
+    /// [`OperationQuirks::NONE`]. Entries of an API area that is not
+    /// compiled in are not there.
+    pub operations: &'static [OperationQuirks],
+}
+
+/// What the runtime must know of one operation (see [`Quirks`]). Looked up
+/// once per call.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationQuirks {
+    /// The operation: the generated method's name.
+    pub operation: &'static str,
+    /// The Content-Type its request body is sent with, when it is not the
+    /// one the generated code sets (`application/json-patch+json`,
     /// `multipart/form-data`, ...).
-    pub request_content_types: &'static [(&'static str, &'static str)],
-    /// Operations whose success type is nullable because some 2xx has no
-    /// body: an empty success body is read as `null`.
-    pub empty_success_as_null: &'static [&'static str],
-    /// The 2xx statuses each operation documents (operations that document
-    /// a `2XX` range or a `default` answer are not listed). Another 2xx is
-    /// still success: the runtime hands it to the generated code as the
-    /// documented one, rather than let it become an "unexpected response".
-    pub success_statuses: &'static [(&'static str, &'static [u16])],
-    /// Whether a body decodes as the operation's error type (see
-    /// [`decodes`]; `None`: the operation has none): an error answer's
-    /// body that does not is handed to the generated code in the client's
-    /// own field for a raw body ([`openapi_model::error_body`]), so that it
-    /// always decodes.
-    pub error_body_decodes: fn(&str, &[u8]) -> Option<bool>,
+    pub request_content_type: Option<&'static str>,
+    /// Whether its success type is nullable because some 2xx has no body:
+    /// an empty success body is then read as `null`.
+    pub empty_success_as_null: bool,
+    /// The 2xx statuses it documents (empty when it documents a `2XX`
+    /// range or a `default` answer). Another 2xx is still success: the
+    /// runtime hands it to the generated code as the documented one,
+    /// rather than let it become an "unexpected response".
+    pub success_statuses: &'static [u16],
+    /// Whether a body decodes as its error type (see [`decodes`]; `None`:
+    /// it has none). An error answer's body that does not is handed to the
+    /// generated code in the client's own field for a raw body
+    /// ([`openapi_model::error_body`]), so that it always decodes.
+    pub error_body_decodes: Option<fn(&[u8]) -> bool>,
 }
 
 impl Default for Quirks {
@@ -63,46 +76,68 @@ pub fn decodes<T: serde::de::DeserializeOwned>(body: &[u8]) -> bool {
 impl Quirks {
     /// No quirks: a client whose spec needed no adaptation the runtime
     /// undoes (and tests of the runtime alone).
-    pub const NONE: Quirks = Quirks {
-        request_content_types: &[],
-        empty_success_as_null: &[],
+    pub const NONE: Quirks = Quirks { operations: &[] };
+
+    /// What `operation` needs. A binary search, remembered per thread for
+    /// the last operation looked up: calls of one operation in a row (a
+    /// loop, a pager, a burst) find it without searching. `operation` is
+    /// `'static` (progenitor's `OperationInfo::operation_id`), so its
+    /// address names it for as long as the program runs.
+    pub(crate) fn of(&'static self, operation: &'static str) -> &'static OperationQuirks {
+        use std::cell::Cell;
+        thread_local! {
+            /// (table, operation's address, its length, the entry's index
+            /// or `usize::MAX` for none).
+            static LAST: Cell<(usize, usize, usize, usize)> =
+                const { Cell::new((0, 0, 0, usize::MAX)) };
+        }
+        let key = (
+            self.operations.as_ptr() as usize,
+            operation.as_ptr() as usize,
+            operation.len(),
+        );
+        let remembered = LAST.with(|last| {
+            let (table, ptr, len, index) = last.get();
+            ((table, ptr, len) == key).then_some(index)
+        });
+        let index = remembered.unwrap_or_else(|| {
+            let index = self
+                .operations
+                .binary_search_by(|entry| entry.operation.cmp(operation))
+                .unwrap_or(usize::MAX);
+            LAST.with(|last| last.set((key.0, key.1, key.2, index)));
+            index
+        });
+        self.operations.get(index).unwrap_or(&OperationQuirks::NONE)
+    }
+
+    /// Whether the table is sorted by operation, as the lookup needs.
+    pub(crate) fn is_sorted(&self) -> bool {
+        self.operations
+            .windows(2)
+            .all(|pair| pair[0].operation < pair[1].operation)
+    }
+}
+
+impl OperationQuirks {
+    /// An operation the runtime has nothing to undo for.
+    pub const NONE: OperationQuirks = OperationQuirks {
+        operation: "",
+        request_content_type: None,
+        empty_success_as_null: false,
         success_statuses: &[],
-        error_body_decodes: |_, _| None,
+        error_body_decodes: None,
     };
 
-    /// Whether `body` decodes as `operation`'s error type; `true` when the
-    /// table does not name one (the generated code then does not decode).
-    fn error_body_decodes(&self, operation: &str, body: &[u8]) -> bool {
-        (self.error_body_decodes)(operation, body).unwrap_or(true)
-    }
-
-    fn content_type(&self, operation: &str) -> Option<&'static str> {
-        let table = self.request_content_types;
-        table
-            .binary_search_by(|(op, _)| (*op).cmp(operation))
-            .ok()
-            .map(|i| table[i].1)
-    }
-
-    /// Whether an empty success body of `operation` is read as `null`.
-    fn empty_success_is_null(&self, operation: &str) -> bool {
-        self.empty_success_as_null
-            .binary_search_by(|op| (*op).cmp(operation))
-            .is_ok()
+    /// Whether `body` decodes as the operation's error type; `true` when it
+    /// has none (the generated code then does not decode).
+    fn error_body_decodes(&self, body: &[u8]) -> bool {
+        self.error_body_decodes.is_none_or(|decodes| decodes(body))
     }
 
     /// The documented 2xx status to hand an undocumented 2xx as, if any.
-    fn documented_success(
-        &self,
-        operation: &str,
-        status: StatusCode,
-        empty: bool,
-    ) -> Option<StatusCode> {
-        let documented = self
-            .success_statuses
-            .binary_search_by(|(op, _)| (*op).cmp(operation))
-            .ok()
-            .map(|i| self.success_statuses[i].1)?;
+    fn documented_success(&self, status: StatusCode, empty: bool) -> Option<StatusCode> {
+        let documented = self.success_statuses;
         if documented.is_empty() || documented.contains(&status.as_u16()) {
             return None;
         }
@@ -135,6 +170,43 @@ pub(crate) struct RuntimeInner {
     pub(crate) quirks: &'static Quirks,
 }
 
+/// The future of [`Runtime::pre`]: ready at once when the token is fresh
+/// (every call but those that fetch or wait for one), and sixteen bytes of
+/// every call's future.
+pub struct Pre<'a, E> {
+    /// Fetching a token; `Err` is the key of the handed-over error.
+    #[allow(clippy::type_complexity)]
+    slow: Option<Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>>,
+    error: std::marker::PhantomData<fn() -> E>,
+}
+
+// The output is progenitor's.
+#[allow(clippy::result_large_err)]
+impl<E> Future for Pre<'_, E> {
+    type Output = Result<(), progenitor_client::Error<E>>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        match &mut self.slow {
+            None => std::task::Poll::Ready(Ok(())),
+            Some(slow) => slow
+                .as_mut()
+                .poll(cx)
+                .map(|done| done.map_err(progenitor_client::Error::Custom)),
+        }
+    }
+}
+
+impl<E> std::fmt::Debug for Pre<'_, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pre")
+            .field("fetching_a_token", &self.slow.is_some())
+            .finish()
+    }
+}
+
 /// A failure the generated code cannot express (a request that may have
 /// been carried out and got no answer), kept on a stand-in response for
 /// [`Runtime::post`], which hands it to the caller through progenitor's
@@ -163,31 +235,37 @@ impl Runtime {
     /// [`Error::Auth`].
     // Public for `impl_client_hooks!` only: a user calls the generated methods.
     #[doc(hidden)]
-    #[allow(clippy::result_large_err)] // the signature is progenitor's
-    pub async fn pre<E>(
-        &self,
-        request: &mut Request,
-        operation: &str,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if let Some(content_type) = self.0.quirks.content_type(operation) {
-            set_content_type(request, content_type);
-        }
+    pub fn pre<'r, E>(&self, request: &'r mut Request, operation: &'static str) -> Pre<'r, E> {
         let headers = request.headers_mut();
         headers.insert(SDK_HEADER, self.0.sdk_header.clone());
         if self.0.experimental {
             headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
         }
-        match self.0.tokens.bearer().await {
-            Ok(header) => {
-                request.headers_mut().insert(AUTHORIZATION, header);
-                Ok(())
-            }
-            Err(e) => {
-                tracing::warn!(operation, error = %e, "no access token");
-                Err(progenitor_client::Error::Custom(
-                    crate::handover::hand_over(Error::Auth(e)),
-                ))
-            }
+        if let Some(header) = self.0.tokens.fresh_bearer() {
+            headers.insert(AUTHORIZATION, header);
+            return Pre {
+                slow: None,
+                error: std::marker::PhantomData,
+            };
+        }
+        // No fresh token: fetched (or waited for) in a future of its own,
+        // boxed, so that every call's future does not carry its state; it
+        // holds the runtime (a reference count), not a borrow of it.
+        let runtime = self.clone();
+        Pre {
+            slow: Some(Box::pin(async move {
+                match runtime.0.tokens.bearer().await {
+                    Ok(header) => {
+                        request.headers_mut().insert(AUTHORIZATION, header);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        tracing::warn!(operation, error = %e, "no access token");
+                        Err(crate::handover::hand_over(Error::Auth(e)))
+                    }
+                }
+            })),
+            error: std::marker::PhantomData,
         }
     }
 
@@ -206,7 +284,7 @@ impl Runtime {
         &'a self,
         http: &'a reqwest::Client,
         request: Request,
-        operation: &'a str,
+        operation: &'static str,
     ) -> Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>> {
         let span = tracing::info_span!(
             "sailpoint.call",
@@ -235,20 +313,25 @@ impl Runtime {
     async fn exec_inner(
         &self,
         http: &reqwest::Client,
-        request: Request,
-        operation: &str,
+        mut request: Request,
+        operation: &'static str,
         span: tracing::Span,
     ) -> reqwest::Result<Response> {
-        let started = Instant::now();
-        if !span.is_disabled() {
-            span.record("attempt", 1u32);
+        let quirks = self.0.quirks.of(operation);
+        if let Some(content_type) = quirks.request_content_type {
+            set_content_type(&mut request, content_type);
         }
+        // Timed only when the span records it.
+        let started = (!span.is_disabled()).then(|| {
+            span.record("attempt", 1u32);
+            Instant::now()
+        });
         let context = Context {
             span: &span,
-            operation,
+            quirks,
             started,
         };
-        let Some(copy) = request.try_clone() else {
+        let Some(copy) = copy_of(&request) else {
             // A streaming body cannot be copied: sent once, as it is.
             let method = request.method().clone();
             let result = http.execute(request).await;
@@ -377,7 +460,7 @@ impl Runtime {
             if traced {
                 span.record("attempt", attempts);
             }
-            result = match request.try_clone() {
+            result = match copy_of(&request) {
                 Some(copy) => http.execute(copy).await,
                 // Copied once already, so this does not happen; were it to,
                 // the request goes as it is, and this is its last attempt.
@@ -478,7 +561,9 @@ impl Runtime {
         if span.is_disabled() {
             return;
         }
-        span.record("elapsed_ms", call.started.elapsed().as_millis() as u64);
+        if let Some(started) = call.started {
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        }
         if let Some(status) = status {
             span.record("status", status.as_u16());
         }
@@ -495,11 +580,7 @@ impl Runtime {
         }
         tracing::info!(status = status.as_u16(), "done");
         let empty = matches!(status.as_u16(), 204 | 205) || response.content_length() == Some(0);
-        if let Some(documented) = self
-            .0
-            .quirks
-            .documented_success(call.operation, status, empty)
-        {
+        if let Some(documented) = call.quirks.documented_success(status, empty) {
             tracing::debug!(
                 status = status.as_u16(),
                 documented = documented.as_u16(),
@@ -508,7 +589,7 @@ impl Runtime {
             response = with_status(response, documented);
         }
         if empty {
-            return Success::Ready(if self.0.quirks.empty_success_is_null(call.operation) {
+            return Success::Ready(if call.quirks.empty_success_as_null {
                 with_body(response, "application/json", b"null".to_vec())
             } else {
                 response
@@ -546,7 +627,7 @@ impl Runtime {
         // unprocessed), or when the method may be repeated.
         let retry_safe =
             matches!(status.as_u16(), 408 | 429) || self.0.retry.may_repeat(call.method);
-        let decodes = |b: &[u8]| self.0.quirks.error_body_decodes(call.operation, b);
+        let decodes = |b: &[u8]| call.quirks.error_body_decodes(b);
         let secrets: Vec<&Secret> = secrets.iter().collect();
         let (body, tracking_id) = annotated(
             &read,
@@ -714,15 +795,16 @@ enum Finished {
 /// What every outcome of a call needs to know of it.
 struct Context<'a> {
     span: &'a tracing::Span,
-    operation: &'a str,
-    started: Instant,
+    quirks: &'static OperationQuirks,
+    /// When the call began, when its span records the time.
+    started: Option<Instant>,
 }
 
 impl<'a> Context<'a> {
     fn call(&'a self, method: &'a Method, spare: Option<&'a Request>) -> Call<'a> {
         Call {
             span: self.span,
-            operation: self.operation,
+            quirks: self.quirks,
             method,
             started: self.started,
             spare,
@@ -733,9 +815,9 @@ impl<'a> Context<'a> {
 /// What `finish` needs to know of the call.
 struct Call<'a> {
     span: &'a tracing::Span,
-    operation: &'a str,
+    quirks: &'static OperationQuirks,
     method: &'a Method,
-    started: Instant,
+    started: Option<Instant>,
     /// A copy of the request as last sent, when it could be copied.
     spare: Option<&'a Request>,
 }
@@ -866,6 +948,37 @@ fn set_content_type(request: &mut Request, content_type: &'static str) {
     }
 }
 
+/// The largest body [`copy_of`] copies itself; a larger one is shared with
+/// the copy by `Request::try_clone`.
+const COPIED_BODY_MAX: usize = 64 * 1024;
+
+/// A copy of `request` to send, the original kept for a retry; `None` for a
+/// streaming body, which cannot be copied. `Request::try_clone` builds, and
+/// drops again, a map of extensions for the timeout even where there is
+/// none (three allocations on every call); this copy sets a timeout only
+/// where there is one. reqwest shares a body only through `try_clone`, so a
+/// body up to [`COPIED_BODY_MAX`] is copied (one allocation, as sharing
+/// costs), and a larger one left to `try_clone`.
+fn copy_of(request: &Request) -> Option<Request> {
+    let body = match request.body() {
+        None => None,
+        Some(body) => match body.as_bytes() {
+            Some(bytes) if bytes.len() <= COPIED_BODY_MAX => {
+                Some(reqwest::Body::from(bytes::Bytes::copy_from_slice(bytes)))
+            }
+            _ => return request.try_clone(),
+        },
+    };
+    let mut copy = Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    *copy.body_mut() = body;
+    Some(copy)
+}
+
 fn set_bearer(request: &mut Request, token: &Token) {
     request
         .headers_mut()
@@ -875,6 +988,87 @@ fn set_bearer(request: &mut Request, token: &Token) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const fn entry(operation: &'static str, statuses: &'static [u16]) -> OperationQuirks {
+        OperationQuirks {
+            success_statuses: statuses,
+            operation,
+            ..OperationQuirks::NONE
+        }
+    }
+
+    static ONE: Quirks = Quirks {
+        operations: &[entry("a", &[200]), entry("b", &[201]), entry("c", &[202])],
+    };
+    static OTHER: Quirks = Quirks {
+        operations: &[entry("a", &[204]), entry("d", &[200])],
+    };
+
+    /// The lookup remembers the last operation per thread: the memory must
+    /// never answer for another table, another operation, or a name that
+    /// is not in the table.
+    #[test]
+    fn an_operation_is_found_in_its_own_table_whatever_was_looked_up_before() {
+        let statuses = |q: &'static Quirks, op: &'static str| q.of(op).success_statuses.to_vec();
+        for _ in 0..2 {
+            assert_eq!(statuses(&ONE, "a"), [200]);
+            assert_eq!(statuses(&ONE, "a"), [200]);
+            // The same name, another table.
+            assert_eq!(statuses(&OTHER, "a"), [204]);
+            assert_eq!(statuses(&ONE, "c"), [202]);
+            // Not in the table: nothing, twice in a row.
+            assert_eq!(statuses(&ONE, "d"), Vec::<u16>::new());
+            assert_eq!(statuses(&ONE, "d"), Vec::<u16>::new());
+            assert_eq!(statuses(&OTHER, "d"), [200]);
+            // The same text at another address.
+            let b: &'static str = Box::leak(String::from("b").into_boxed_str());
+            assert_eq!(statuses(&ONE, b), [201]);
+            assert_eq!(statuses(&ONE, "b"), [201]);
+        }
+        assert!(ONE.is_sorted() && OTHER.is_sorted());
+        static UNSORTED: Quirks = Quirks {
+            operations: &[entry("b", &[]), entry("a", &[])],
+        };
+        assert!(!UNSORTED.is_sorted());
+    }
+
+    /// A copy is the request: method, URL, headers, version, timeout and
+    /// body, small or large; a streaming body cannot be copied.
+    #[test]
+    fn a_copy_is_the_request_whatever_its_body() {
+        let url = reqwest::Url::parse("http://127.0.0.1:9/a?b=c").unwrap();
+        for (body, timeout) in [
+            (Some(vec![b'x'; 10]), None),
+            (
+                Some(vec![b'y'; COPIED_BODY_MAX + 1]),
+                Some(Duration::from_secs(3)),
+            ),
+            (None, Some(Duration::from_millis(5))),
+        ] {
+            let mut request = Request::new(Method::PUT, url.clone());
+            let headers = request.headers_mut();
+            headers.insert("x-one", HeaderValue::from_static("1"));
+            headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer t"));
+            *request.version_mut() = reqwest::Version::HTTP_2;
+            *request.timeout_mut() = timeout;
+            *request.body_mut() = body.clone().map(reqwest::Body::from);
+            let copy = copy_of(&request).unwrap();
+            assert_eq!(copy.method(), request.method());
+            assert_eq!(copy.url(), request.url());
+            assert_eq!(copy.headers(), request.headers());
+            assert_eq!(copy.version(), request.version());
+            assert_eq!(copy.timeout(), timeout.as_ref());
+            assert_eq!(
+                copy.body().and_then(reqwest::Body::as_bytes),
+                body.as_deref()
+            );
+        }
+        let mut streaming = Request::new(Method::POST, url);
+        *streaming.body_mut() = Some(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"x"))],
+        )));
+        assert!(copy_of(&streaming).is_none());
+    }
 
     /// The future of the retry loop is boxed once per call; glibc serves
     /// allocations up to 1032 bytes from a per-thread cache and larger ones

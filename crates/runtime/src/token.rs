@@ -77,9 +77,17 @@ impl TokenSource {
         }
     }
 
-    /// The `Authorization` header of a current token: what every call
-    /// needs, without the rest of the token (one reference count, not
-    /// three, on the fast path).
+    /// The `Authorization` header of a token that is still fresh, if there
+    /// is one, without waiting: every call's fast path (one reference
+    /// count, not the whole token).
+    pub(crate) fn fresh_bearer(&self) -> Option<HeaderValue> {
+        match self {
+            TokenSource::Fixed(token) => Some(token.header.clone()),
+            TokenSource::ClientCredentials(cache) => cache.fresh_header(),
+        }
+    }
+
+    /// The `Authorization` header of a current token, fetched if need be.
     pub(crate) async fn bearer(&self) -> Result<HeaderValue, AuthError> {
         match self {
             TokenSource::Fixed(token) => Ok(token.header.clone()),

@@ -2,21 +2,37 @@
 //! (`Quirks`), against a fake tenant on 127.0.0.1.
 
 use fake_tenant::{FakeTenant, Reply};
-use sailpoint_runtime::{ClientBuilder, Parts, Quirks};
+use sailpoint_runtime::{ClientBuilder, OperationQuirks, Parts, Quirks};
 
 const QUIRKS: Quirks = Quirks {
-    request_content_types: &[
-        ("patch_thing", "application/json-patch+json"),
-        ("upload_thing", "multipart/form-data"),
+    operations: &[
+        entry("get_thing", None, false, &[200, 201]),
+        entry("maybe_thing", None, true, &[200, 204]),
+        entry("notify_thing", None, false, &[204]),
+        entry(
+            "patch_thing",
+            Some("application/json-patch+json"),
+            false,
+            &[],
+        ),
+        entry("upload_thing", Some("multipart/form-data"), false, &[]),
     ],
-    empty_success_as_null: &["maybe_thing"],
-    success_statuses: &[
-        ("get_thing", &[200, 201]),
-        ("maybe_thing", &[200, 204]),
-        ("notify_thing", &[204]),
-    ],
-    error_body_decodes: |_, _| None,
 };
+
+const fn entry(
+    operation: &'static str,
+    request_content_type: Option<&'static str>,
+    empty_success_as_null: bool,
+    success_statuses: &'static [u16],
+) -> OperationQuirks {
+    OperationQuirks {
+        operation,
+        request_content_type,
+        empty_success_as_null,
+        success_statuses,
+        error_body_decodes: None,
+    }
+}
 
 fn parts(tenant: &FakeTenant) -> Parts {
     ClientBuilder::new()
@@ -26,7 +42,11 @@ fn parts(tenant: &FakeTenant) -> Parts {
         .unwrap()
 }
 
-async fn send(parts: &Parts, mut request: reqwest::Request, operation: &str) -> reqwest::Response {
+async fn send(
+    parts: &Parts,
+    mut request: reqwest::Request,
+    operation: &'static str,
+) -> reqwest::Response {
     parts
         .runtime
         .pre::<()>(&mut request, operation)

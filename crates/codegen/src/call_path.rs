@@ -1,0 +1,408 @@
+//! Output adaptations for the cost of a call: what progenitor 0.15's
+//! generated `send()` does on every call that a hand-written call would
+//! not, changed in its output without changing what is sent or returned.
+//! Measured against plain reqwest making the same request
+//! (`benches/nginx.sh`); each fails loudly when progenitor's output no
+//! longer has the shape it rewrites, so that it is revisited, not kept as
+//! dead code.
+//!
+//! - `urls_by_concatenation`: progenitor builds each request's URL with
+//!   `format!("{}/path/{}", client.baseurl, encode_path(&id.to_string()))`;
+//!   the formatting machinery, and the reallocation its capacity guess
+//!   causes, cost more than the URL's parts joined:
+//!   `[client.baseurl.as_str(), "/path/", encode_path(..).as_str()].concat()`.
+//! - `error_answers_boxed`: the future of each `send()` holds, inline, the
+//!   future that reads an error answer's body (`ResponseValue::from_response`
+//!   in each error status's arm), which made it 1.7 KiB: moved on every
+//!   call, for a path taken only on errors. Boxed there, the allocation is
+//!   made only for an error answer.
+//! - `answers_keep_their_headers`: progenitor's `ResponseValue::empty`,
+//!   `from_response` and `stream` copy the header map of the response they
+//!   consume; the generated code calls the runtime's `answer::empty`,
+//!   `from_response` and `stream` instead, which take it (the same values
+//!   and errors; see `sailpoint_runtime::answer`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::visit_mut::VisitMut;
+
+use crate::{AppliedAdaptation, Error};
+
+/// Rewrites every `let url = format!(..)` whose arguments are the client's
+/// base URL and encoded path parameters as a concatenation (see the module
+/// docs). Any other shape is left as it is; none rewritten where there are
+/// some is progenitor's output changing, and an error.
+pub(crate) fn urls_by_concatenation(
+    file: &mut syn::File,
+) -> Result<Option<AppliedAdaptation>, Error> {
+    struct Urls {
+        seen: usize,
+        rewritten: usize,
+    }
+    impl VisitMut for Urls {
+        fn visit_local_mut(&mut self, local: &mut syn::Local) {
+            let is_url = matches!(&local.pat, syn::Pat::Ident(i) if i.ident == "url");
+            if let (true, Some(init)) = (is_url, &mut local.init) {
+                if let syn::Expr::Macro(m) = &*init.expr {
+                    if m.mac.path.is_ident("format") {
+                        self.seen += 1;
+                        if let Some(joined) = concatenation(&m.mac.tokens) {
+                            *init.expr = joined;
+                            self.rewritten += 1;
+                        }
+                    }
+                }
+            }
+            syn::visit_mut::visit_local_mut(self, local);
+        }
+    }
+    let mut urls = Urls {
+        seen: 0,
+        rewritten: 0,
+    };
+    urls.visit_file_mut(file);
+    if urls.seen > 0 && urls.rewritten == 0 {
+        return Err(Error::Adaptation(format!(
+            "urls_by_concatenation rewrote none of the {} URLs progenitor formats: its output \
+             changed; revisit the adaptation (crates/codegen/src/call_path.rs)",
+            urls.seen
+        )));
+    }
+    Ok((urls.rewritten > 0).then(|| AppliedAdaptation {
+        adaptation: "urls_by_concatenation",
+        change: if urls.rewritten == urls.seen {
+            format!("{} request URL(s) joined, not formatted", urls.rewritten)
+        } else {
+            format!(
+                "{} of {} request URL(s) joined, not formatted (the others are of another shape)",
+                urls.rewritten, urls.seen
+            )
+        },
+    }))
+}
+
+/// `[a.as_str(), "lit", ...].concat()` for the arguments of a `format!`
+/// whose placeholders are all `{}` and whose arguments are all
+/// `client.baseurl` or `encode_path(..)` (both `String`s); `None` for any
+/// other shape.
+fn concatenation(tokens: &TokenStream) -> Option<syn::Expr> {
+    use syn::parse::Parser as _;
+    let args = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
+        .parse2(tokens.clone())
+        .ok()?;
+    let mut args = args.into_iter();
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(template),
+        ..
+    }) = args.next()?
+    else {
+        return None;
+    };
+    let template = template.value();
+    let literals: Vec<&str> = template.split("{}").collect();
+    if literals.iter().any(|l| l.contains(['{', '}'])) {
+        return None;
+    }
+    let args: Vec<syn::Expr> = args.collect();
+    if args.len() + 1 != literals.len() || !args.iter().all(is_string_part) {
+        return None;
+    }
+    let mut parts: Vec<TokenStream> = Vec::new();
+    for (i, literal) in literals.iter().enumerate() {
+        if i > 0 {
+            let arg = &args[i - 1];
+            parts.push(quote!(#arg.as_str()));
+        }
+        if !literal.is_empty() {
+            parts.push(quote!(#literal));
+        }
+    }
+    syn::parse2(quote!([#(#parts),*].concat())).ok()
+}
+
+/// Whether `expr` is `client.baseurl` or a call of `encode_path`: the two
+/// `String`s progenitor puts in a URL.
+fn is_string_part(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Field(field) => {
+            matches!(&field.member, syn::Member::Named(m) if m == "baseurl")
+                && matches!(&*field.base, syn::Expr::Path(p) if p.path.is_ident("client"))
+        }
+        syn::Expr::Call(call) => matches!(
+            &*call.func,
+            syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "encode_path")
+        ),
+        _ => false,
+    }
+}
+
+/// Boxes the reading of every error answer's body (see the module docs):
+/// `Error::ErrorResponse(ResponseValue::from_response(response).await?)`
+/// becomes `Error::ErrorResponse(Box::pin(ResponseValue::from_response(response)).await?)`.
+/// Where progenitor generated error arms and none has that shape, its
+/// output changed: an error.
+pub(crate) fn error_answers_boxed(
+    file: &mut syn::File,
+) -> Result<Option<AppliedAdaptation>, Error> {
+    struct Boxed {
+        arms: usize,
+        boxed: usize,
+    }
+    impl VisitMut for Boxed {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            let is_error_response = matches!(
+                &*call.func,
+                syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "ErrorResponse")
+            );
+            if is_error_response && call.args.len() == 1 {
+                self.arms += 1;
+                if let Some(syn::Expr::Try(tried)) = call.args.first_mut() {
+                    if let syn::Expr::Await(awaited) = &mut *tried.expr {
+                        if reads_a_response(&awaited.base) {
+                            let base = &awaited.base;
+                            if let Ok(boxed) = syn::parse2(quote!(::std::boxed::Box::pin(#base))) {
+                                *awaited.base = boxed;
+                                self.boxed += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            syn::visit_mut::visit_expr_call_mut(self, call);
+        }
+    }
+    let mut boxed = Boxed { arms: 0, boxed: 0 };
+    boxed.visit_file_mut(file);
+    if boxed.arms > 0 && boxed.boxed == 0 {
+        return Err(Error::Adaptation(format!(
+            "error_answers_boxed found {} error arms and none reading the body with \
+             ResponseValue::from_response: progenitor's output changed; revisit the adaptation \
+             (crates/codegen/src/call_path.rs)",
+            boxed.arms
+        )));
+    }
+    Ok((boxed.boxed > 0).then(|| AppliedAdaptation {
+        adaptation: "error_answers_boxed",
+        change: format!(
+            "the reading of {} error answer(s) boxed, out of every call's future",
+            boxed.boxed
+        ),
+    }))
+}
+
+/// Makes the generated code build its `ResponseValue`s with the runtime's
+/// `answer` functions (see the module docs): `ResponseValue::empty(r)`,
+/// `ResponseValue::from_response(r)` and `ResponseValue::stream(r)` become
+/// `::sailpoint_runtime::answer::empty(r)`, ... . A call of another
+/// `ResponseValue` function, or with explicit type arguments, is left as it
+/// is; none rewritten where there are some is an error.
+pub(crate) fn answers_keep_their_headers(
+    file: &mut syn::File,
+) -> Result<Option<AppliedAdaptation>, Error> {
+    struct Answers {
+        seen: usize,
+        rewritten: usize,
+    }
+    impl VisitMut for Answers {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            let syn::Expr::Path(path) = &mut *call.func else {
+                return;
+            };
+            let segments = &path.path.segments;
+            let n = segments.len();
+            if n < 2 || segments[n - 2].ident != "ResponseValue" {
+                return;
+            }
+            self.seen += 1;
+            let function = &segments[n - 1];
+            let plain = segments.iter().all(|s| s.arguments.is_none());
+            let known = ["empty", "from_response", "stream"]
+                .iter()
+                .any(|f| function.ident == f);
+            if plain && known {
+                let function = function.ident.clone();
+                if let Ok(runtime) = syn::parse2(quote!(::sailpoint_runtime::answer::#function)) {
+                    path.path = runtime;
+                    self.rewritten += 1;
+                }
+            }
+        }
+    }
+    let mut answers = Answers {
+        seen: 0,
+        rewritten: 0,
+    };
+    answers.visit_file_mut(file);
+    if answers.seen > 0 && answers.rewritten == 0 {
+        return Err(Error::Adaptation(format!(
+            "answers_keep_their_headers rewrote none of the {} ResponseValue calls: \
+             progenitor's output changed; revisit the adaptation \
+             (crates/codegen/src/call_path.rs)",
+            answers.seen
+        )));
+    }
+    Ok((answers.rewritten > 0).then(|| AppliedAdaptation {
+        adaptation: "answers_keep_their_headers",
+        change: format!(
+            "{} of {} answer(s) made values by the runtime, their headers taken, not copied",
+            answers.rewritten, answers.seen
+        ),
+    }))
+}
+
+/// Whether `expr` is a call of `ResponseValue::from_response`.
+fn reads_a_response(expr: &syn::Expr) -> bool {
+    let syn::Expr::Call(call) = expr else {
+        return false;
+    };
+    let syn::Expr::Path(p) = &*call.func else {
+        return false;
+    };
+    let segments: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segments.ends_with(&["ResponseValue".to_owned(), "from_response".to_owned()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(code: &str) -> syn::File {
+        syn::parse_str(code).unwrap()
+    }
+
+    fn text(file: &syn::File) -> String {
+        quote!(#file).to_string()
+    }
+
+    #[test]
+    fn urls_are_joined_from_the_base_url_and_encoded_parameters() {
+        let mut f = file(
+            r#"fn a(client: &C, id: &str, b: &str) {
+                let url = format!("{}/sources/{}/schemas/{}", client.baseurl, encode_path(&id.to_string()), encode_path(&b.to_string()),);
+            }
+            fn b(client: &C) { let url = format!("{}/send-test-notification", client.baseurl,); }"#,
+        );
+        let applied = urls_by_concatenation(&mut f).unwrap().unwrap();
+        assert_eq!(applied.change, "2 request URL(s) joined, not formatted");
+        let out = text(&f);
+        assert!(!out.contains("format !"), "{out}");
+        assert!(
+            out.contains(
+                r#"[client . baseurl . as_str () , "/sources/" , encode_path (& id . to_string ()) . as_str () , "/schemas/" , encode_path (& b . to_string ()) . as_str ()] . concat ()"#
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                r#"[client . baseurl . as_str () , "/send-test-notification"] . concat ()"#
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_url_of_another_shape_is_left_formatted_and_none_rewritten_is_an_error() {
+        // An argument that is not one of the two Strings, a placeholder
+        // with a format spec: left as they are.
+        let mut f = file(
+            r#"fn a(client: &C, n: u32) {
+                let url = format!("{}/x/{}", client.baseurl, n);
+                let url = format!("{}/y/{:?}", client.baseurl, encode_path(&n.to_string()));
+                let url = format!("{}/z", client.baseurl);
+            }"#,
+        );
+        let applied = urls_by_concatenation(&mut f).unwrap().unwrap();
+        assert_eq!(
+            applied.change,
+            "1 of 3 request URL(s) joined, not formatted (the others are of another shape)"
+        );
+        assert_eq!(text(&f).matches("format !").count(), 2);
+        // All of another shape: progenitor changed; the adaptation says so.
+        let mut f = file(r#"fn a(client: &C) { let url = format!("{}/x", client.base_url()); }"#);
+        let err = urls_by_concatenation(&mut f).unwrap_err().to_string();
+        assert!(
+            err.contains("urls_by_concatenation rewrote none of the 1"),
+            "{err}"
+        );
+        // No URLs at all (a spec without operations): nothing to say.
+        let mut f = file("fn a() {}");
+        assert!(urls_by_concatenation(&mut f).unwrap().is_none());
+    }
+
+    #[test]
+    fn answers_are_made_values_by_the_runtime() {
+        let mut f = file(
+            r#"async fn send(response: R) -> Result<ResponseValue<T>, Error<E>> {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    204u16 => Ok(ResponseValue::empty(response)),
+                    206u16 => Ok(ResponseValue::stream(response)),
+                    207u16 => Ok(ResponseValue::new(x, s, h)),
+                    208u16 => ResponseValue::<T>::from_response(response).await,
+                    400u16 => Err(Error::ErrorResponse(Box::pin(ResponseValue::from_response(response)).await?)),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }"#,
+        );
+        let applied = answers_keep_their_headers(&mut f).unwrap().unwrap();
+        assert_eq!(
+            applied.change,
+            "4 of 6 answer(s) made values by the runtime, their headers taken, not copied"
+        );
+        let out = text(&f);
+        for call in [
+            "200u16 => :: sailpoint_runtime :: answer :: from_response (response) . await",
+            "Ok (:: sailpoint_runtime :: answer :: empty (response))",
+            "Ok (:: sailpoint_runtime :: answer :: stream (response))",
+            "Box :: pin (:: sailpoint_runtime :: answer :: from_response (response))",
+            // Not one of the three, or with type arguments: left.
+            "ResponseValue :: new (x , s , h)",
+            "ResponseValue :: < T > :: from_response (response)",
+        ] {
+            assert!(out.contains(call), "{call} in {out}");
+        }
+        let mut f = file("fn a() { ResponseValue::upgrade(r); }");
+        let err = answers_keep_their_headers(&mut f).unwrap_err().to_string();
+        assert!(err.contains("rewrote none of the 1"), "{err}");
+    }
+
+    #[test]
+    fn error_answers_are_read_in_a_box_and_success_bodies_are_not() {
+        let mut f = file(
+            r#"async fn send(response: R) -> Result<ResponseValue<T>, Error<E>> {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }"#,
+        );
+        let applied = error_answers_boxed(&mut f).unwrap().unwrap();
+        assert_eq!(
+            applied.change,
+            "the reading of 1 error answer(s) boxed, out of every call's future"
+        );
+        let out = text(&f);
+        assert!(out.contains("Error :: ErrorResponse (:: std :: boxed :: Box :: pin (ResponseValue :: from_response (response)) . await ?)"), "{out}");
+        assert!(
+            out.contains("200u16 => ResponseValue :: from_response (response) . await"),
+            "{out}"
+        );
+        // Error arms that read their body otherwise: progenitor changed.
+        let mut f = file(
+            "async fn send(r: R) { Err(Error::ErrorResponse(ResponseValue::read(r).await?)) }",
+        );
+        let err = error_answers_boxed(&mut f).unwrap_err().to_string();
+        assert!(
+            err.contains("error_answers_boxed found 1 error arms"),
+            "{err}"
+        );
+    }
+}

@@ -61,24 +61,20 @@ pub(crate) fn urls_by_concatenation(
         rewritten: 0,
     };
     urls.visit_file_mut(file);
-    if urls.seen > 0 && urls.rewritten == 0 {
-        return Err(Error::Adaptation(format!(
-            "urls_by_concatenation rewrote none of the {} URLs progenitor formats: its output \
-             changed; revisit the adaptation (crates/codegen/src/call_path.rs)",
-            urls.seen
-        )));
-    }
-    Ok((urls.rewritten > 0).then(|| AppliedAdaptation {
-        adaptation: "urls_by_concatenation",
-        change: if urls.rewritten == urls.seen {
-            format!("{} request URL(s) joined, not formatted", urls.rewritten)
-        } else {
-            format!(
-                "{} of {} request URL(s) joined, not formatted (the others are of another shape)",
-                urls.rewritten, urls.seen
-            )
-        },
-    }))
+    let change = if urls.rewritten == urls.seen {
+        format!("{} request URL(s) joined, not formatted", urls.rewritten)
+    } else {
+        format!(
+            "{} of {} request URL(s) joined, not formatted (the others are of another shape)",
+            urls.rewritten, urls.seen
+        )
+    };
+    outcome(
+        "urls_by_concatenation",
+        "URLs progenitor formats",
+        (urls.seen, urls.rewritten),
+        change,
+    )
 }
 
 /// `[a.as_str(), "lit", ...].concat()` for the arguments of a `format!`
@@ -174,21 +170,16 @@ pub(crate) fn error_answers_boxed(
     }
     let mut boxed = Boxed { arms: 0, boxed: 0 };
     boxed.visit_file_mut(file);
-    if boxed.arms > 0 && boxed.boxed == 0 {
-        return Err(Error::Adaptation(format!(
-            "error_answers_boxed found {} error arms and none reading the body with \
-             ResponseValue::from_response: progenitor's output changed; revisit the adaptation \
-             (crates/codegen/src/call_path.rs)",
-            boxed.arms
-        )));
-    }
-    Ok((boxed.boxed > 0).then(|| AppliedAdaptation {
-        adaptation: "error_answers_boxed",
-        change: format!(
-            "the reading of {} error answer(s) boxed, out of every call's future",
-            boxed.boxed
-        ),
-    }))
+    let change = format!(
+        "the reading of {} error answer(s) boxed, out of every call's future",
+        boxed.boxed
+    );
+    outcome(
+        "error_answers_boxed",
+        "error arms (none reads its body with ResponseValue::from_response)",
+        (boxed.arms, boxed.boxed),
+        change,
+    )
 }
 
 /// Makes the generated code build its `ResponseValue`s with the runtime's
@@ -235,21 +226,35 @@ pub(crate) fn answers_keep_their_headers(
         rewritten: 0,
     };
     answers.visit_file_mut(file);
-    if answers.seen > 0 && answers.rewritten == 0 {
+    let change = format!(
+        "{} of {} answer(s) made values by the runtime, their headers taken, not copied",
+        answers.rewritten, answers.seen
+    );
+    outcome(
+        "answers_keep_their_headers",
+        "ResponseValue calls",
+        (answers.seen, answers.rewritten),
+        change,
+    )
+}
+
+/// What an adaptation of this module reports, from how many places of its
+/// shape it found (`seen`) and how many it rewrote (`done`): nothing when
+/// there was nothing to do; an error when it found places and rewrote none
+/// (progenitor's output changed, and the adaptation must be revisited).
+fn outcome(
+    adaptation: &'static str,
+    places: &str,
+    (seen, done): (usize, usize),
+    change: String,
+) -> Result<Option<AppliedAdaptation>, Error> {
+    if seen > 0 && done == 0 {
         return Err(Error::Adaptation(format!(
-            "answers_keep_their_headers rewrote none of the {} ResponseValue calls: \
-             progenitor's output changed; revisit the adaptation \
-             (crates/codegen/src/call_path.rs)",
-            answers.seen
+            "{adaptation} rewrote none of the {seen} {places}: progenitor's output changed; \
+             revisit the adaptation (crates/codegen/src/call_path.rs)"
         )));
     }
-    Ok((answers.rewritten > 0).then(|| AppliedAdaptation {
-        adaptation: "answers_keep_their_headers",
-        change: format!(
-            "{} of {} answer(s) made values by the runtime, their headers taken, not copied",
-            answers.rewritten, answers.seen
-        ),
-    }))
+    Ok((done > 0).then_some(AppliedAdaptation { adaptation, change }))
 }
 
 /// Whether `expr` is a call of `ResponseValue::from_response`.
@@ -370,7 +375,10 @@ mod tests {
         }
         let mut f = file("fn a() { ResponseValue::upgrade(r); }");
         let err = answers_keep_their_headers(&mut f).unwrap_err().to_string();
-        assert!(err.contains("rewrote none of the 1"), "{err}");
+        assert!(
+            err.contains("answers_keep_their_headers rewrote none of the 1 ResponseValue calls"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -401,7 +409,7 @@ mod tests {
         );
         let err = error_answers_boxed(&mut f).unwrap_err().to_string();
         assert!(
-            err.contains("error_answers_boxed found 1 error arms"),
+            err.contains("error_answers_boxed rewrote none of the 1 error arms"),
             "{err}"
         );
     }

@@ -175,6 +175,8 @@ pub(crate) struct RuntimeInner {
 /// The future of [`Runtime::pre`]: ready at once when the token is fresh
 /// (every call but those that fetch or wait for one), and sixteen bytes of
 /// every call's future.
+// Public as the return type of `Runtime::pre` (plumbing, like it).
+#[doc(hidden)]
 pub struct Pre<'a, E> {
     /// Fetching a token; `Err` is the key of the handed-over error.
     #[allow(clippy::type_complexity)]

@@ -34,7 +34,7 @@ mod token;
 
 pub use config::{ClientBuilder, Parts};
 pub use error::{ApiError, AuthError, ConfigError, Error};
-pub use hooks::{OperationQuirks, Pre, Quirks, Runtime};
+pub use hooks::{OperationQuirks, Quirks, Runtime};
 pub use retry::{RetryBudget, RetryStrategy};
 pub use secret::Secret;
 

@@ -1043,6 +1043,78 @@ mod tests {
         assert!(!UNSORTED.is_sorted());
     }
 
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn leak<T>(value: T) -> &'static T {
+            Box::leak(Box::new(value))
+        }
+
+        /// A table of `names` (sorted, without repeats), each entry's
+        /// statuses naming the table and the entry, so that a wrong answer
+        /// shows.
+        fn table(names: &[String], which: u16) -> &'static Quirks {
+            let mut names: Vec<&String> = names.iter().collect();
+            names.sort();
+            names.dedup();
+            let entries: Vec<OperationQuirks> = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| OperationQuirks {
+                    operation: Box::leak(name.as_str().into()),
+                    success_statuses: Box::leak(vec![which, i as u16].into_boxed_slice()),
+                    ..OperationQuirks::NONE
+                })
+                .collect();
+            leak(Quirks {
+                operations: Box::leak(entries.into_boxed_slice()),
+            })
+        }
+
+        proptest! {
+            /// Whatever the tables and the order of lookups (the same
+            /// table, another one, a name not in it, the same text at
+            /// another address), a lookup answers what a search of the
+            /// table from scratch answers.
+            #[test]
+            fn a_lookup_answers_what_a_fresh_search_does(
+                a in proptest::collection::vec("[a-e]{1,3}", 0..12),
+                b in proptest::collection::vec("[a-e]{1,3}", 0..12),
+                extra in proptest::collection::vec("[a-e]{1,3}", 0..3),
+                lookups in proptest::collection::vec((0usize..3, any::<prop::sample::Index>(), any::<bool>()), 1..60),
+            ) {
+                // Names looked up: those of the tables, and a few others.
+                let pool: Vec<String> = a.iter().chain(&b).chain(&extra).cloned().collect();
+                prop_assume!(!pool.is_empty());
+                let first = table(&a, 1);
+                let second = table(&b, 2);
+                // The start of the first table: the same address, fewer entries.
+                let start = leak(Quirks {
+                    operations: &first.operations[..first.operations.len() / 2],
+                });
+                let tables = [first, second, start];
+                let mut names: std::collections::HashMap<String, &'static str> =
+                    std::collections::HashMap::new();
+                for (which, pick, same_address) in lookups {
+                    let name = pool[pick.index(pool.len())].clone();
+                    let name: &'static str = if same_address {
+                        names.entry(name.clone()).or_insert_with(|| Box::leak(name.into()))
+                    } else {
+                        Box::leak(name.into_boxed_str())
+                    };
+                    let table = tables[which];
+                    let expected = table
+                        .operations
+                        .iter()
+                        .find(|entry| entry.operation == name)
+                        .map_or(&[][..], |entry| entry.success_statuses);
+                    prop_assert_eq!(table.of(name).success_statuses, expected);
+                }
+            }
+        }
+    }
+
     /// A copy is the request: method, URL, headers, version, timeout and
     /// body, small or large; a streaming body cannot be copied.
     #[test]

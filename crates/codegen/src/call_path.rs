@@ -201,19 +201,15 @@ pub(crate) fn answers_keep_their_headers(
             let syn::Expr::Path(path) = &mut *call.func else {
                 return;
             };
-            let segments = &path.path.segments;
-            let n = segments.len();
-            if n < 2 || segments[n - 2].ident != "ResponseValue" {
+            let Some(function) = response_value_function(&path.path) else {
                 return;
-            }
+            };
             self.seen += 1;
-            let function = &segments[n - 1];
-            let plain = segments.iter().all(|s| s.arguments.is_none());
+            let plain = path.path.segments.iter().all(|s| s.arguments.is_none());
             let known = ["empty", "from_response", "stream"]
                 .iter()
-                .any(|f| function.ident == f);
+                .any(|f| function == f);
             if plain && known {
-                let function = function.ident.clone();
                 if let Ok(runtime) = syn::parse2(quote!(::sailpoint_runtime::answer::#function)) {
                     path.path = runtime;
                     self.rewritten += 1;
@@ -265,13 +261,14 @@ fn reads_a_response(expr: &syn::Expr) -> bool {
     let syn::Expr::Path(p) = &*call.func else {
         return false;
     };
-    let segments: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    segments.ends_with(&["ResponseValue".to_owned(), "from_response".to_owned()])
+    response_value_function(&p.path).is_some_and(|f| f == "from_response")
+}
+
+/// `f` when `path` is `ResponseValue::f` (with or without a path before it).
+fn response_value_function(path: &syn::Path) -> Option<syn::Ident> {
+    let segments = &path.segments;
+    let n = segments.len();
+    (n >= 2 && segments[n - 2].ident == "ResponseValue").then(|| segments[n - 1].ident.clone())
 }
 
 #[cfg(test)]

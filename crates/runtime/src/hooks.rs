@@ -258,9 +258,9 @@ impl Runtime {
         let runtime = self.clone();
         Pre {
             slow: Some(Box::pin(async move {
-                match runtime.0.tokens.bearer().await {
-                    Ok(header) => {
-                        request.headers_mut().insert(AUTHORIZATION, header);
+                match runtime.0.tokens.token().await {
+                    Ok(token) => {
+                        set_bearer(request, &token);
                         Ok(())
                     }
                     Err(e) => {

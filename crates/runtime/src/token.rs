@@ -87,17 +87,6 @@ impl TokenSource {
         }
     }
 
-    /// The `Authorization` header of a current token, fetched if need be.
-    pub(crate) async fn bearer(&self) -> Result<HeaderValue, AuthError> {
-        match self {
-            TokenSource::Fixed(token) => Ok(token.header.clone()),
-            TokenSource::ClientCredentials(cache) => match cache.fresh_header() {
-                Some(header) => Ok(header),
-                None => cache.token().await.map(|token| token.header),
-            },
-        }
-    }
-
     /// Marks `token` as no longer good (the API answered 401 to it).
     /// Returns whether a new one can be fetched.
     pub(crate) fn invalidate(&self, token: &Token) -> bool {
@@ -201,21 +190,22 @@ impl TokenCache {
         }
     }
 
-    /// The header of the current token, if it is not due for renewal.
-    fn fresh_header(&self) -> Option<HeaderValue> {
+    /// `take` of the current token, if it is not due for renewal.
+    fn if_fresh<T>(&self, take: impl FnOnce(&Token) -> T) -> Option<T> {
         let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
         guard
             .as_ref()
             .filter(|c| Instant::now() < c.refresh_at)
-            .map(|c| c.token.header.clone())
+            .map(|c| take(&c.token))
+    }
+
+    /// The header of the current token, if it is not due for renewal.
+    fn fresh_header(&self) -> Option<HeaderValue> {
+        self.if_fresh(|token| token.header.clone())
     }
 
     fn fresh(&self) -> Option<Token> {
-        let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
-        guard
-            .as_ref()
-            .filter(|c| Instant::now() < c.refresh_at)
-            .map(|c| c.token.clone())
+        self.if_fresh(Token::clone)
     }
 
     async fn token(&self) -> Result<Token, AuthError> {

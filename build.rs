@@ -3,7 +3,7 @@
 //! With the `codegen` feature, by running progenitor on `spec/openapi.json`
 //! with the same function `cargo xtask regen` uses (crates/codegen). Without
 //! it (what a user's build does), from the committed copy
-//! `spec/generated/sailpoint_beta.rs`, which `cargo xtask regen` wrote with
+//! `spec/generated/sailpoint.rs`, which `cargo xtask regen` wrote with
 //! that function from the same spec: its header records the spec's digest,
 //! and a spec that does not match fails the build with the command to run.
 //! A user's build then compiles no code generator (progenitor, typify,
@@ -12,7 +12,7 @@
 use std::path::Path;
 
 const SPEC: &str = "spec/openapi.json";
-const CLIENT: &str = "spec/generated/sailpoint_beta.rs";
+const CLIENT: &str = "spec/generated/sailpoint.rs";
 
 fn main() {
     println!("cargo:rerun-if-changed={SPEC}");

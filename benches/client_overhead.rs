@@ -11,7 +11,7 @@
 //! `BENCH_BASE_URL` set, it is that server instead (another process, where
 //! the client's own cost weighs more): `benches/nginx.sh` starts nginx with
 //! one worker (`POST /oauth/token` → a token `tok-1`, `POST
-//! /beta/send-test-notification` → 204) and runs this bench against it.
+//! /send-test-notification/v1` → 204) and runs this bench against it.
 //! `BENCH_CALLS` (calls per round; 8 in flight makes 5 times as many, so
 //! that a round lasts about as long) and `BENCH_ROUNDS` override the defaults.
 
@@ -19,8 +19,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fake_tenant::FakeTenant;
-use sailpoint_beta::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
-use sailpoint_beta::{Client, ClientBuilder, RetryStrategy};
+use sailpoint::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
+use sailpoint::{Client, ClientBuilder, RetryStrategy};
 
 const CALLS_PER_ROUND: usize = 1000;
 const ROUNDS: usize = 41;
@@ -31,7 +31,7 @@ fn setting(name: &str, default: usize) -> usize {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
-const SDK_HEADER: &str = concat!("rust-sailpoint-beta-", env!("CARGO_PKG_VERSION"));
+const SDK_HEADER: &str = concat!("rust-sailpoint-", env!("CARGO_PKG_VERSION"));
 
 fn body() -> SendTestNotificationRequestDto {
     SendTestNotificationRequestDto {
@@ -41,6 +41,7 @@ fn body() -> SendTestNotificationRequestDto {
             .as_object()
             .unwrap()
             .clone(),
+        ..Default::default()
     }
 }
 
@@ -173,7 +174,7 @@ fn main() {
                 sent["user-agent"].clone()
             }
             None => format!(
-                "sailpoint-beta/{} (rust; sailpoint-runtime/0.1.0)",
+                "sailpoint/{} (rust; sailpoint-runtime/0.1.0)",
                 env!("CARGO_PKG_VERSION")
             ),
         };
@@ -187,7 +188,7 @@ fn main() {
             .connect_timeout(Duration::from_secs(10))
             .build()
             .unwrap();
-        let url = format!("{base_url}/beta/send-test-notification");
+        let url = format!("{base_url}/send-test-notification/v1");
 
         let mut all_pass = true;
         // BENCH_ONLY=ours|plain runs one side alone (for profiling): its

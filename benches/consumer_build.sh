@@ -34,24 +34,24 @@ async fn main() {
         .with_no_client_auth();
     let http = reqwest::Client::builder().tls_backend_preconfigured(tls).build().unwrap();
     let body = serde_json::json!({"key": "k", "medium": "EMAIL"});
-    let _ = http.post("http://127.0.0.1:9/beta/send-test-notification").bearer_auth("t").json(&body).send().await;
+    let _ = http.post("http://127.0.0.1:9/send-test-notification/v1").bearer_auth("t").json(&body).send().await;
 }'
 
 client_main='#[tokio::main]
 async fn main() {
-    let client = sailpoint_beta::Client::from_builder(
-        sailpoint_beta::ClientBuilder::new().base_url("http://127.0.0.1:9").access_token("t"),
+    let client = sailpoint::Client::from_builder(
+        sailpoint::ClientBuilder::new().base_url("http://127.0.0.1:9").access_token("t"),
     )
     .unwrap();
-    let _ = client.send_test_notification().body(sailpoint_beta::types::SendTestNotificationRequestDto::default()).send().await;
+    let _ = client.send_test_notification().body(sailpoint::types::SendTestNotificationRequestDto::default()).send().await;
 }'
-make_crate one_area "sailpoint-beta = { path = \"$root\", default-features = false, features = [\"notifications\"] }
+make_crate one_area "sailpoint = { path = \"$root\", default-features = false, features = [\"notifications\"] }
 $common" "$client_main"
-make_crate all_areas "sailpoint-beta = { path = \"$root\" }
+make_crate all_areas "sailpoint = { path = \"$root\" }
 $common" "$client_main"
 variants=(baseline one_area all_areas)
 if [ -n "${WITH_CODEGEN:-}" ]; then
-  make_crate one_area_codegen "sailpoint-beta = { path = \"$root\", default-features = false, features = [\"notifications\", \"codegen\"] }
+  make_crate one_area_codegen "sailpoint = { path = \"$root\", default-features = false, features = [\"notifications\", \"codegen\"] }
 $common" "$client_main"
   variants+=(one_area_codegen)
 fi

@@ -11,8 +11,8 @@
 use std::time::{Duration, Instant};
 
 use fake_tenant::{FakeTenant, Raw, RawServer, Reply};
-use sailpoint_beta::types::SendTestNotificationRequestDto;
-use sailpoint_beta::{Client, ClientBuilder, RetryStrategy};
+use sailpoint::types::SendTestNotificationRequestDto;
+use sailpoint::{Client, ClientBuilder, RetryStrategy};
 
 fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -31,10 +31,11 @@ fn body() -> SendTestNotificationRequestDto {
         key: Some("cloud_manual_work_item_summary".into()),
         medium: None,
         context: Default::default(),
+        ..Default::default()
     }
 }
 
-async fn call(client: &Client) -> Result<(), sailpoint_beta::Error> {
+async fn call(client: &Client) -> Result<(), sailpoint::Error> {
     client.send_test_notification().body(body()).send().await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The client's cost per call against a server in another process: nginx on
 # 127.0.0.1 with one worker, `POST /oauth/token` → a JSON token and
-# `POST /beta/send-test-notification` → 204, then
+# `POST /send-test-notification/v1` → 204, then
 # `cargo bench --bench client_overhead` against it (20,000 calls per round,
 # 15 paired rounds unless BENCH_CALLS / BENCH_ROUNDS say otherwise). The
 # bench calls one operation: the client is built with its area only, which
@@ -42,7 +42,7 @@ http {
       default_type application/json;
       return 200 '{"access_token":"tok-1","token_type":"bearer","expires_in":86400}';
     }
-    location = /beta/send-test-notification { return 204; }
+    location = /send-test-notification/v1 { return 204; }
   }
 }
 CONF

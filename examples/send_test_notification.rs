@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 
-use sailpoint_beta::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
+use sailpoint::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -29,7 +29,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let client = match sailpoint_beta::Client::from_env() {
+    let client = match sailpoint::Client::from_env() {
         Ok(client) => client,
         Err(e) => {
             eprintln!("configuration: {e}");
@@ -40,6 +40,7 @@ async fn main() -> ExitCode {
         key: Some(key),
         medium: Some(medium),
         context: Default::default(),
+        ..Default::default()
     };
     match client.send_test_notification().body(body).send().await {
         Ok(_) => {
@@ -47,7 +48,7 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let e = sailpoint_beta::Error::from(e);
+            let e = sailpoint::Error::from(e);
             eprintln!("failed: {e}");
             if let Some(id) = e.api().and_then(|api| api.tracking_id.as_deref()) {
                 eprintln!("trackingId: {id} (quote it to SailPoint support)");

@@ -1,24 +1,36 @@
-//! A typed client for SailPoint Identity Security Cloud's beta API,
-//! generated from SailPoint's published API docs.
+//! A typed client for SailPoint Identity Security Cloud's API as it is
+//! today (the API versioned per service, `/accounts/v1`,
+//! `/send-test-notification/v1`), generated from SailPoint's published API
+//! docs.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), sailpoint_beta::Error> {
-//! use sailpoint_beta::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
+//! # async fn run() -> Result<(), sailpoint::Error> {
+//! use sailpoint::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
 //!
-//! // SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, or ./config.json.
-//! let client = sailpoint_beta::Client::from_env()?;
+//! // SAIL_BASE_URL (the tenant's API root, https://{tenant}.api.identitynow.com),
+//! // SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, or ./config.json.
+//! let client = sailpoint::Client::from_env()?;
 //! client
-//!     .send_test_notification()
+//!     .send_test_notification() // POST /send-test-notification/v1
 //!     .body(SendTestNotificationRequestDto {
 //!         key: Some("cloud_manual_work_item_summary".into()),
 //!         medium: Some(SendTestNotificationRequestDtoMedium::Email),
-//!         context: Default::default(),
+//!         recipient_email_list: vec!["test@example.com".into()],
+//!         ..Default::default()
 //!     })
 //!     .send()
 //!     .await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Experimental operations (SailPoint rejects them unless each request
+//! carries `X-SailPoint-Experimental: true`) need the client's opt-in,
+//! [`ClientBuilder::experimental`]; without it, calling one is
+//! [`Error::ExperimentalNotEnabled`] before any request. Deprecated
+//! operations are `#[deprecated]` methods, and an answer SailPoint marks
+//! `X-Deprecated: true` is logged once per operation ([`is_deprecated`]
+//! tells a response).
 //!
 //! Every generated method returns progenitor's error ([`GeneratedError`]);
 //! `?` turns it into [`Error`], which carries the status, SailPoint's
@@ -30,7 +42,13 @@
 // not used: that is expected, not a warning. The doc comments are SailPoint's
 // descriptions as published (stray `</br>`, bare URLs): rustdoc's HTML and
 // URL lints are about their text, not this crate's.
-#[allow(clippy::all, missing_docs, dead_code, unused_imports)]
+#[allow(
+    clippy::all,
+    missing_docs,
+    dead_code,
+    unused_imports,
+    unused_comparisons
+)]
 #[allow(
     rustdoc::invalid_html_tags,
     rustdoc::bare_urls,
@@ -50,15 +68,17 @@ mod generated {
 pub use generated::Error as GeneratedError;
 pub use generated::{builder, prelude, types, ByteStream, Client, ClientInfo, ResponseValue};
 pub use sailpoint_runtime::{
-    ApiError, AuthError, ClientBuilder, ConfigError, Error, RetryBudget, RetryStrategy, Runtime,
-    Secret,
+    is_deprecated, ApiError, AuthError, ClientBuilder, ConfigError, Error, RetryBudget,
+    RetryStrategy, Runtime, Secret,
 };
 
-/// The API version prefix of this client's paths.
-pub const API_PREFIX: &str = "/beta";
+/// The path the client's base URL carries in front of every operation's
+/// path: none, since each operation's path carries its service and version
+/// (`/send-test-notification/v1`) and the base URL is the tenant's API root.
+pub const API_PREFIX: &str = "";
 
 /// How this crate names itself in `User-Agent` and `X-SailPoint-SDK`.
-const SDK: &str = concat!("sailpoint-beta/", env!("CARGO_PKG_VERSION"));
+const SDK: &str = concat!("sailpoint/", env!("CARGO_PKG_VERSION"));
 
 impl Client {
     /// A client configured from `SAIL_BASE_URL`, `SAIL_CLIENT_ID` and

@@ -11,7 +11,7 @@ mod common;
 use common::*;
 use fake_tenant::{FakeTenant, Reply};
 use progenitor_client::Error as Generated;
-use sailpoint_beta::{AuthError, Error};
+use sailpoint::{AuthError, Error};
 
 #[tokio::test]
 async fn an_html_error_page_is_progenitor_s_error_response_with_status_and_text() {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use fake_tenant::{FakeTenant, Raw, RawServer, Reply};
-use sailpoint_beta::{AuthError, Client, ClientBuilder, Error, RetryBudget, RetryStrategy};
+use sailpoint::{AuthError, Client, ClientBuilder, Error, RetryBudget, RetryStrategy};
 
 fn raw_client(server: &RawServer) -> Client {
     Client::from_builder(
@@ -276,11 +276,11 @@ async fn a_post_redirected_with_301_is_an_error_not_the_get_s_success() {
 async fn redirects_to_another_origin_are_errors_and_nothing_goes_there() {
     let tenant = FakeTenant::start().await;
     let elsewhere = FakeTenant::start().await;
-    elsewhere.serve("/beta/send-test-notification", Reply::status(204));
+    elsewhere.serve("/send-test-notification/v1", Reply::status(204));
     for status in [307, 308] {
         tenant.script(Reply::status(status).header(
             "location",
-            &format!("{}/beta/send-test-notification", elsewhere.base_url()),
+            &format!("{}/send-test-notification/v1", elsewhere.base_url()),
         ));
         let err = send(&client(&tenant)).await.unwrap_err();
         assert!(
@@ -294,12 +294,12 @@ async fn redirects_to_another_origin_are_errors_and_nothing_goes_there() {
 #[tokio::test]
 async fn a_same_origin_307_is_followed_with_the_body_and_token() {
     let tenant = FakeTenant::start().await;
-    tenant.serve("/beta/v2/send-test-notification", Reply::status(204));
-    tenant.script(Reply::status(307).header("location", "/beta/v2/send-test-notification"));
+    tenant.serve("/send-test-notification/v2", Reply::status(204));
+    tenant.script(Reply::status(307).header("location", "/send-test-notification/v2"));
     send(&client(&tenant)).await.unwrap();
     let requests = tenant.requests();
     let followed = requests.last().unwrap();
-    assert_eq!(followed.path, "/beta/v2/send-test-notification");
+    assert_eq!(followed.path, "/send-test-notification/v2");
     assert_eq!(followed.method, "POST");
     assert_eq!(
         followed.json(),

@@ -12,8 +12,8 @@ async fn from_env_reads_the_sail_variables() {
     std::env::set_var("SAIL_BASE_URL", tenant.base_url());
     std::env::set_var("SAIL_CLIENT_ID", common::CLIENT_ID);
     std::env::set_var("SAIL_CLIENT_SECRET", common::CLIENT_SECRET);
-    let client = sailpoint_beta::Client::from_env().expect("settings from the environment");
+    let client = sailpoint::Client::from_env().expect("settings from the environment");
     common::send(&client).await.unwrap();
-    assert_eq!(tenant.requests()[0].path, "/beta/send-test-notification");
+    assert_eq!(tenant.requests()[0].path, "/send-test-notification/v1");
     assert_eq!(tenant.token_requests(), 1);
 }

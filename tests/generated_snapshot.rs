@@ -5,11 +5,11 @@
 #[test]
 fn committed_client_is_what_build_rs_generates() {
     let built = include_str!(concat!(env!("OUT_DIR"), "/client.rs"));
-    let committed = std::fs::read_to_string("spec/generated/sailpoint_beta.rs")
-        .expect("spec/generated/sailpoint_beta.rs exists; run `cargo xtask regen`");
+    let committed = std::fs::read_to_string("spec/generated/sailpoint.rs")
+        .expect("spec/generated/sailpoint.rs exists; run `cargo xtask regen`");
     assert!(
         built == committed,
-        "spec/generated/sailpoint_beta.rs differs from what build.rs generates from spec/openapi.json; \
+        "spec/generated/sailpoint.rs differs from what build.rs generates from spec/openapi.json; \
          run `cargo xtask regen` and commit the result"
     );
 }
@@ -21,7 +21,7 @@ fn committed_client_is_what_build_rs_generates() {
 #[test]
 fn the_committed_client_records_the_digest_of_the_spec_beside_it() {
     let spec = std::fs::read_to_string("spec/openapi.json").unwrap();
-    let committed = std::fs::read_to_string("spec/generated/sailpoint_beta.rs").unwrap();
+    let committed = std::fs::read_to_string("spec/generated/sailpoint.rs").unwrap();
     let line = format!(
         "{}{}",
         sailpoint_codegen::DIGEST_PREFIX,

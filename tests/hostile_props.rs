@@ -14,7 +14,7 @@ use std::time::Duration;
 use common::*;
 use fake_tenant::{Raw, RawServer};
 use proptest::prelude::*;
-use sailpoint_beta::{Client, ClientBuilder, RetryStrategy};
+use sailpoint::{Client, ClientBuilder, RetryStrategy};
 
 /// An answer of the API, as the parts it is built from.
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ fn header_text() -> impl Strategy<Value = String> {
 
 fn location() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just("/beta/send-test-notification".to_owned()),
+        Just("/send-test-notification/v1".to_owned()),
         Just("/elsewhere".to_owned()),
         Just("http://127.0.0.2:1/x".to_owned()),
         Just("https://evil.example/steal".to_owned()),
@@ -304,7 +304,7 @@ proptest! {
             let generated = send_expecting_error(&client).await;
             prop_assert_eq!(generated.status().map(|s| s.as_u16()), Some(status), "{:?}", generated);
             let documented = matches!(generated, progenitor_client::Error::ErrorResponse(_));
-            let error = sailpoint_beta::Error::from(generated);
+            let error = sailpoint::Error::from(generated);
             prop_assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
             let api = error.api().expect("an API error");
             let sailpoints_json = body == documented_400().to_string().into_bytes();
@@ -313,7 +313,7 @@ proptest! {
             let decodable = match serde_json::from_slice::<serde_json::Value>(&body) {
                 Ok(serde_json::Value::Object(mut map)) if body.len() <= 512 => {
                     map.retain(|k, _| !k.starts_with("x-sailpoint-"));
-                    serde_json::from_value::<sailpoint_beta::types::ErrorBody>(map.into()).is_ok()
+                    serde_json::from_value::<sailpoint::types::ErrorBody>(map.into()).is_ok()
                 }
                 _ => false,
             };

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use fake_tenant::{FakeTenant, Reply};
-use sailpoint_beta::ClientBuilder;
+use sailpoint::ClientBuilder;
 
 #[tokio::test]
 async fn secrets_never_appear_in_debug_errors_or_logs_and_calls_are_traced() {
@@ -44,7 +44,7 @@ async fn secrets_never_appear_in_debug_errors_or_logs_and_calls_are_traced() {
         "sailpoint.call",
         "operation=\"send_test_notification\"",
         "method=POST",
-        "path=\"/beta/send-test-notification\"",
+        "path=\"/send-test-notification/v1\"",
         "attempt=1",
         "status=400",
         "tracking_id=\"e7eab60924f64aa284175b9fa3309599\"",

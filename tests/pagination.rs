@@ -19,9 +19,9 @@ fn profile(n: u64) -> serde_json::Value {
 
 /// Every item of `list_access_profiles` with pages of `limit`.
 async fn all_profiles(
-    client: &sailpoint_beta::Client,
+    client: &sailpoint::Client,
     limit: i32,
-) -> Vec<sailpoint_beta::types::CreateAccessProfileRequest> {
+) -> Vec<sailpoint::types::AccessProfile> {
     client
         .list_access_profiles()
         .limit(limit)
@@ -43,7 +43,7 @@ fn pages_asked(tenant: &FakeTenant) -> Vec<(u64, u64)> {
     tenant
         .requests()
         .iter()
-        .filter(|r| r.path.starts_with("/beta/access-profiles"))
+        .filter(|r| r.path.starts_with("/access-profiles/v1"))
         .map(|r| {
             let query = r.path.split_once('?').map(|(_, q)| q).unwrap_or("");
             let get = |k: &str| {

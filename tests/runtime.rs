@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use fake_tenant::{FakeTenant, Reply};
-use sailpoint_beta::{AuthError, Client, ClientBuilder, Error, RetryStrategy};
+use sailpoint::{AuthError, Client, ClientBuilder, Error, RetryStrategy};
 
 // ---------------------------------------------------------------- settings
 
@@ -27,14 +27,14 @@ async fn sail_env_variables_point_calls_and_tokens_at_the_base_url() {
     .unwrap();
     send(&client).await.unwrap();
     let request = &tenant.requests()[0];
-    assert_eq!(request.path, "/beta/send-test-notification");
+    assert_eq!(request.path, "/send-test-notification/v1");
     assert_eq!(request.headers["authorization"], "Bearer tok-1");
     assert!(
-        request.headers["user-agent"].starts_with("sailpoint-beta/"),
+        request.headers["user-agent"].starts_with("sailpoint/"),
         "{:?}",
         request.headers
     );
-    assert!(request.headers["x-sailpoint-sdk"].starts_with("rust-sailpoint-beta-"));
+    assert!(request.headers["x-sailpoint-sdk"].starts_with("rust-sailpoint-"));
     assert!(
         !request.headers.contains_key("api-version"),
         "progenitor's api-version header is removed"
@@ -50,14 +50,33 @@ async fn sail_env_variables_point_calls_and_tokens_at_the_base_url() {
     }
 }
 
+/// The base URL is the tenant's API root: a trailing `/` is accepted, and
+/// each operation's path carries its service and version.
 #[tokio::test]
-async fn a_base_url_ending_in_the_api_version_is_accepted() {
+async fn a_base_url_ending_in_a_slash_is_the_api_root() {
     let tenant = FakeTenant::start().await;
     let client =
-        Client::from_builder(builder(&tenant).base_url(format!("{}/beta/", tenant.base_url())))
-            .unwrap();
+        Client::from_builder(builder(&tenant).base_url(format!("{}/", tenant.base_url()))).unwrap();
     send(&client).await.unwrap();
-    assert_eq!(tenant.requests()[0].path, "/beta/send-test-notification");
+    assert_eq!(tenant.requests()[0].path, "/send-test-notification/v1");
+}
+
+/// A base URL written for a legacy API (`.../beta`, `.../v3`) is refused
+/// with what to give instead, before any request.
+#[tokio::test]
+async fn a_base_url_with_a_legacy_version_is_refused() {
+    let tenant = FakeTenant::start().await;
+    for legacy in ["/beta", "/v3", "/v2025"] {
+        let err = Client::from_builder(
+            builder(&tenant).base_url(format!("{}{legacy}", tenant.base_url())),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("give the API host only"),
+            "{legacy}: {err}"
+        );
+    }
+    assert!(tenant.requests().is_empty());
 }
 
 #[tokio::test]
@@ -490,7 +509,7 @@ async fn a_user_agent_suffix_is_appended() {
     send(&client).await.unwrap();
     let agent = &tenant.requests()[0].headers["user-agent"];
     assert!(
-        agent.starts_with("sailpoint-beta/") && agent.ends_with(" my-app/1.2"),
+        agent.starts_with("sailpoint/") && agent.ends_with(" my-app/1.2"),
         "{agent}"
     );
 }
@@ -515,10 +534,10 @@ async fn the_authorization_header_does_not_follow_a_redirect_to_another_host() {
     // has the whole policy): neither the request nor its token go there.
     let tenant = FakeTenant::start().await;
     let elsewhere = FakeTenant::start().await;
-    elsewhere.serve("/beta/send-test-notification", Reply::status(204));
+    elsewhere.serve("/send-test-notification/v1", Reply::status(204));
     tenant.script(Reply::status(307).header(
         "location",
-        &format!("{}/beta/send-test-notification", elsewhere.base_url()),
+        &format!("{}/send-test-notification/v1", elsewhere.base_url()),
     ));
     let err = send(&client(&tenant)).await.unwrap_err();
     assert!(matches!(err, Error::Redirect { .. }), "{err:?}");

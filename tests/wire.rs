@@ -1,12 +1,12 @@
 //! The generated client on the wire, against a fake tenant on 127.0.0.1:
-//! what the docs promise for POST /beta/send-test-notification.
+//! what the docs promise for POST /send-test-notification/v1.
 
 mod common;
 
 use common::*;
 use fake_tenant::{FakeTenant, Reply};
-use sailpoint_beta::types::{LocaleOrigin, LocaleOriginKnown};
-use sailpoint_beta::RetryStrategy;
+use sailpoint::types::{LocaleOrigin, LocaleOriginKnown};
+use sailpoint::RetryStrategy;
 
 #[tokio::test]
 async fn a_204_with_an_empty_body_is_success() {
@@ -30,7 +30,7 @@ async fn the_request_on_the_wire_matches_the_docs_example() {
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.method, "POST");
-    assert_eq!(request.path, "/beta/send-test-notification");
+    assert_eq!(request.path, "/send-test-notification/v1");
     assert_eq!(request.headers["content-type"], "application/json");
     // The example from the page's requestBody.
     let page = std::fs::read_to_string("spec/openapi.json").unwrap();
@@ -64,7 +64,7 @@ async fn a_400_exposes_tracking_id_detail_code_and_message() {
         Some("The request was syntactically correct but its content is semantically invalid.")
     );
     // ... and so does the crate's one error type.
-    let err = sailpoint_beta::Error::from(err);
+    let err = sailpoint::Error::from(err);
     let api = err.api().expect("an API error");
     assert_eq!(
         api.tracking_id.as_deref(),
@@ -94,7 +94,7 @@ async fn a_401_error_text_is_reachable() {
         value.error,
         Some(serde_json::json!("JWT validation failed: JWT is expired"))
     );
-    let err = sailpoint_beta::Error::from(err);
+    let err = sailpoint::Error::from(err);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(
         err.api().unwrap().error.as_deref(),
@@ -105,10 +105,9 @@ async fn a_401_error_text_is_reachable() {
 #[tokio::test]
 async fn a_429_message_status_and_retry_after_are_reachable() {
     let tenant = FakeTenant::start().await;
-    let client = sailpoint_beta::Client::from_builder(
-        builder(&tenant).retry_strategy(RetryStrategy::none()),
-    )
-    .unwrap();
+    let client =
+        sailpoint::Client::from_builder(builder(&tenant).retry_strategy(RetryStrategy::none()))
+            .unwrap();
     tenant.script(
         Reply::json(429, serde_json::json!({"message": " Rate Limit Exceeded "}))
             .header("Retry-After", "7"),

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fake_tenant::FakeTenant;
-use sailpoint_beta::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
-use sailpoint_beta::{Client, ClientBuilder, RetryStrategy};
+use sailpoint::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
+use sailpoint::{Client, ClientBuilder, RetryStrategy};
 
 pub const CLIENT_ID: &str = "test-client-id";
 pub const CLIENT_SECRET: &str = "s3cr3t-value-never-shown";
@@ -41,6 +41,7 @@ pub fn example_body() -> SendTestNotificationRequestDto {
             .as_object()
             .unwrap()
             .clone(),
+        ..Default::default()
     }
 }
 
@@ -48,7 +49,7 @@ pub fn example_body() -> SendTestNotificationRequestDto {
 /// generated code produced it.
 pub async fn send_expecting_error(
     client: &Client,
-) -> progenitor_client::Error<sailpoint_beta::types::ErrorBody> {
+) -> progenitor_client::Error<sailpoint::types::ErrorBody> {
     match client
         .send_test_notification()
         .body(example_body())
@@ -61,7 +62,7 @@ pub async fn send_expecting_error(
 }
 
 /// Sends the example notification; errors converted to the crate's `Error`.
-pub async fn send(client: &Client) -> Result<(), sailpoint_beta::Error> {
+pub async fn send(client: &Client) -> Result<(), sailpoint::Error> {
     client
         .send_test_notification()
         .body(example_body())
@@ -106,7 +107,7 @@ pub fn config_file(name: &str, text: &str) -> std::path::PathBuf {
 }
 
 /// `n` calls of [`send`] at once; their results, in order.
-pub async fn concurrent_sends(client: &Client, n: usize) -> Vec<Result<(), sailpoint_beta::Error>> {
+pub async fn concurrent_sends(client: &Client, n: usize) -> Vec<Result<(), sailpoint::Error>> {
     let calls: Vec<_> = (0..n)
         .map(|_| {
             let client = client.clone();

@@ -124,7 +124,7 @@ pub fn probe_target_dir_from(user: Option<std::ffi::OsString>, root: &Path) -> P
 
 /// The client crates whose dependencies a probe takes, as the workspace
 /// declares them (versions, default features, features, paths).
-const CLIENT_PACKAGES: [&str; 2] = ["sailpoint-beta", "sailpoint-beta-httpmock"];
+const CLIENT_PACKAGES: [&str; 2] = ["sailpoint", "sailpoint-httpmock"];
 
 /// What clients of other sites need beyond this one's: typify maps formats
 /// to `chrono` and `uuid` types and checks patterns with `regress`.

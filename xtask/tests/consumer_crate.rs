@@ -8,7 +8,7 @@ use std::process::Command;
 
 const CONSUMER_TEST: &str = r#"
 use fake_tenant::{FakeTenant, Reply};
-use sailpoint_beta::{types::SendTestNotificationRequestDto, Client, ClientBuilder};
+use sailpoint::{types::SendTestNotificationRequestDto, Client, ClientBuilder};
 
 fn template(n: u32) -> serde_json::Value {
     serde_json::json!({"key": format!("k{n}"), "locale": "en", "medium": "EMAIL", "name": format!("Template {n}")})
@@ -45,7 +45,7 @@ async fn one_area_sends_and_pages() {
     let keys: Vec<&str> = templates.iter().map(|t| t.key.as_str()).collect();
     assert_eq!(keys, ["k1", "k2", "k3"]);
     let paths: Vec<String> = tenant.requests().iter().map(|r| r.path.clone()).collect();
-    assert_eq!(paths[0], "/beta/send-test-notification");
+    assert_eq!(paths[0], "/send-test-notification/v1");
     assert!(paths[1].contains("offset=0") && paths[2].contains("offset=2"), "{paths:?}");
 }
 "#;
@@ -70,7 +70,7 @@ publish = false
 [workspace]
 
 [dependencies]
-sailpoint-beta = {{ path = "{root}", default-features = false, features = ["notifications"] }}
+sailpoint = {{ path = "{root}", default-features = false, features = ["notifications"] }}
 
 [dev-dependencies]
 fake-tenant = {{ path = "{root}/crates/fake-tenant" }}

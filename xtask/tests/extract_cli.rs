@@ -90,7 +90,7 @@ fn bad_input_exits_non_zero_with_the_page_named() {
 fn a_quarantined_page_fails_the_command_unless_accepted() {
     let dir = std::env::temp_dir().join(format!("xtask-extract-q-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let seed = xtask::workspace_root().join("spec/upstream/send-test-notification.api.mdx");
+    let seed = xtask::workspace_root().join("../shared/seed/send-test-notification.api.mdx");
     std::fs::copy(&seed, dir.join("send-test-notification.api.mdx")).unwrap();
     std::fs::write(
         dir.join("broken.api.mdx"),
@@ -207,7 +207,7 @@ fn probe_dependencies_come_from_the_workspace() {
         "{schemars}"
     );
     assert!(
-        !deps.contains("sailpoint-beta"),
+        !deps.contains("sailpoint"),
         "the client itself is generated, not a dependency"
     );
 }

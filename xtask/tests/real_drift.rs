@@ -69,7 +69,7 @@ fn later_seed(seed: &str) -> String {
 
 #[test]
 fn the_later_seed_page_breaks_nothing_for_this_client() {
-    let seed_path = workspace_root().join("spec/upstream/send-test-notification.api.mdx");
+    let seed_path = workspace_root().join("../shared/seed/send-test-notification.api.mdx");
     let seed = std::fs::read_to_string(&seed_path).unwrap();
     let dir = std::env::temp_dir().join(format!("later-seed-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

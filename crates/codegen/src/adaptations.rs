@@ -36,9 +36,39 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: titles_do_not_name_types,
     },
     Adaptation {
+        name: "method_names_are_stable",
+        summary: "a service's v1 operations get methods without `_v1` (other versions keep their suffix), and operationIds that would give one method name are made distinct",
+        apply: crate::names::method_names_are_stable,
+    },
+    Adaptation {
+        name: "type_names_are_unique",
+        summary: "components get readable Rust names (`accessprofilebulkdeleterequest` → `AccessProfileBulkDeleteRequest`, words from the API's own vocabulary) that are unique case aside (`Role` and `role`); typify would emit two items of one name",
+        apply: crate::names::type_names_are_unique,
+    },
+    Adaptation {
+        name: "field_names_are_unique",
+        summary: "properties of one object that would be one Rust field (`_type` and `type`) become one typed field and an untyped other property; typify would declare the field twice",
+        apply: crate::names::field_names_are_unique,
+    },
+    Adaptation {
+        name: "enum_beside_subschemas",
+        summary: "a string enum that also has `oneOf`/`anyOf`/`allOf`/`not` keeps only its values; typify would make a constrained newtype whose JsonSchema impl is written against schemars 0.8",
+        apply: enum_beside_subschemas,
+    },
+    Adaptation {
+        name: "null_in_enum_is_nullable",
+        summary: "`null` among an enum's values (`[DEFAULT, REQUEST, null]`) becomes `nullable: true`; typify would define the enum's name twice",
+        apply: null_in_enum_is_nullable,
+    },
+    Adaptation {
         name: "enum_values_without_names",
         summary: "a string enum whose values give no distinct Rust names (`==`, `!=`) becomes a string; typify would panic",
         apply: enum_values_without_names,
+    },
+    Adaptation {
+        name: "experimental_header_is_a_setting",
+        summary: "the `X-SailPoint-Experimental` header parameter is not a method argument: the operation is marked experimental and the runtime sends the header once the client opts in",
+        apply: crate::lifecycle::experimental_header_is_a_setting,
     },
     Adaptation {
         name: "deep_object_parameters",
@@ -104,6 +134,71 @@ pub fn adapt_with(spec: &mut Value, adaptations: &[Adaptation]) -> Vec<AppliedAd
         }
     }
     applied
+}
+
+/// A schema with string `enum` values and subschemas besides
+/// (`{type: string, enum: [IN, EQUALS], oneOf: [{$ref}, {pattern}]}`, on
+/// the v1 site's `createprivilegecriteriarequest`) sends typify down its
+/// "typed enum" path: a newtype over the subschemas' type restricted to the
+/// values, whose `JsonSchema` impl calls schemars 0.8 (`schemars::gen`),
+/// and whose derives need traits the inner type lacks: the client does not
+/// compile (or typify panics). The values are what a client can send and
+/// read: the schema keeps them and loses the subschemas, and typify makes a
+/// plain string enum.
+pub fn enum_beside_subschemas(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    visit_schemas(spec, &mut |at, schema| {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        let string_values = map
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_string));
+        if !string_values {
+            return;
+        }
+        let dropped: Vec<&str> = ["oneOf", "anyOf", "allOf", "not"]
+            .into_iter()
+            .filter(|key| map.remove(*key).is_some())
+            .collect();
+        if dropped.is_empty() {
+            return;
+        }
+        map.entry("type").or_insert_with(|| json!("string"));
+        changes.push(format!(
+            "{at}: a string enum with `{}` beside it keeps its values only",
+            dropped.join("`, `")
+        ));
+    });
+    changes
+}
+
+/// An enum that lists `null` among its values (SailPoint's v1 site:
+/// `localeorigin` is `[DEFAULT, REQUEST, null]`, on 45 enums) says the value
+/// may be null: what OpenAPI 3.0 writes `nullable: true`. typify 0.8 makes
+/// such an enum two items of one name (E0428). The values lose `null` and
+/// the schema says `nullable: true`: the same values, an `Option` of the
+/// enum in Rust.
+pub fn null_in_enum_is_nullable(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    visit_schemas(spec, &mut |at, schema| {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        let Some(Value::Array(values)) = map.get_mut("enum") else {
+            return;
+        };
+        if !values.iter().any(Value::is_null) || values.iter().all(Value::is_null) {
+            return;
+        }
+        values.retain(|v| !v.is_null());
+        map.insert("nullable".into(), Value::Bool(true));
+        changes.push(format!(
+            "{at}: `null` among the enum's values is `nullable`"
+        ));
+    });
+    changes
 }
 
 /// typify names a type after its schema's `title`. Extraction already made
@@ -338,7 +433,10 @@ pub fn non_string_enums(spec: &mut Value) -> Vec<String> {
         let Some(Value::Array(values)) = map.get("enum") else {
             return;
         };
-        if values.is_empty() || values.iter().all(Value::is_string) {
+        // Strings, with `null` for a nullable enum, are a string enum.
+        let strings = values.iter().any(Value::is_string)
+            && values.iter().all(|v| v.is_string() || v.is_null());
+        if values.is_empty() || strings {
             return;
         }
         let listed = enum_into_description(map);
@@ -362,10 +460,15 @@ pub fn non_string_enums(spec: &mut Value) -> Vec<String> {
 /// `GetRulesParamId`), and refers to it.
 pub fn inline_names_do_not_collide(spec: &mut Value) -> Vec<String> {
     use heck::ToPascalCase as _;
+    // Rust names, case aside: what typify makes of each component's name.
     let mut taken: std::collections::BTreeSet<String> = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
+        .map(|m| {
+            m.keys()
+                .map(|k| crate::names::rust_type_name(k).to_lowercase())
+                .collect()
+        })
         .unwrap_or_default();
     if taken.is_empty() {
         return Vec::new();
@@ -399,7 +502,7 @@ pub fn inline_names_do_not_collide(spec: &mut Value) -> Vec<String> {
                 ),
                 _ => return,
             };
-            if !taken.contains(&derived) {
+            if !taken.contains(&derived.to_lowercase()) {
                 return;
             }
             // The same shape moved before (another media type or status of
@@ -414,11 +517,11 @@ pub fn inline_names_do_not_collide(spec: &mut Value) -> Vec<String> {
             }
             let mut name = fresh;
             let mut n = 2;
-            while taken.contains(&name) {
+            while taken.contains(&name.to_lowercase()) {
                 name = format!("{}{n}", name.trim_end_matches(|c: char| c.is_ascii_digit()));
                 n += 1;
             }
-            taken.insert(name.clone());
+            taken.insert(name.to_lowercase());
             changes.push(format!(
                 "{route} {place}: its type would be named `{derived}`, a component's name; now component `{name}`"
             ));
@@ -455,11 +558,14 @@ pub fn open_enums(spec: &mut Value) -> Vec<String> {
         }
         let mut known = map.clone();
         let mut open = Map::new();
-        for key in ["description", "example", "title", "nullable"] {
+        for key in ["description", "example", "title"] {
             if let Some(value) = known.remove(key) {
                 open.insert(key.into(), value);
             }
         }
+        // Not on the `oneOf` (typify would define its name twice): a null
+        // in an optional property is `None` all the same.
+        known.remove("nullable");
         if let Some(name) = at.strip_prefix("components.schemas.") {
             if !name.contains('.') {
                 known.insert("title".into(), format!("{name}Known").into());
@@ -997,7 +1103,7 @@ fn for_each_operation(spec: &Value, mut f: impl FnMut(String, &Value)) {
 /// Calls `f(place, schema)` on every schema of the spec, nested ones
 /// included, parents first: components, then every place of every
 /// operation (see [`openapi_model::operation_schemas_mut`]).
-fn visit_schemas(spec: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
+pub(crate) fn visit_schemas(spec: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
     if let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") {
         for (name, schema) in schemas.iter_mut() {
             visit_schema(&format!("components.schemas.{name}"), schema, f);

@@ -1,14 +1,24 @@
-//! API areas as Cargo features: each tag of the docs (`Notifications`,
-//! `Sources`, `Access Profiles`) is a feature (`notifications`, `sources`,
-//! `access-profiles`), so that a user who needs one area compiles one area.
+//! API areas as Cargo features, following the API's own unit of
+//! versioning and ownership, so that a user who needs one area compiles one
+//! area:
+//!
+//! - an API versioned per service (SailPoint's since 2026-06:
+//!   `/accounts/v1/...`, `/send-test-notification/v1`, a few `/sources/v2`):
+//!   one feature per service, the path's first segment (`accounts`,
+//!   `send-test-notification`; `.well-known` → `well-known`). A service is
+//!   what SailPoint versions, owns and deprecates as one unit; 25 of the v1
+//!   site's 114 tags span several services. [`Unit::Service`]
+//! - an API versioned as a whole (`/beta`, `/v3` in the server URL): one
+//!   feature per docs tag (`Access Profiles` → `access-profiles`).
+//!   [`Unit::Tag`]
 //!
 //! progenitor generates one client for the whole spec; this output
 //! adaptation (`areas_as_features`) puts `#[cfg(feature = ...)]` on what
 //! belongs to areas, in progenitor's output:
 //!
 //! - each operation's `Client` method and its `builder` struct and impls: the
-//!   features of its tags (an operation with two tags is there when either
-//!   area is; one without tags is always there);
+//!   features of its area (by tag, an operation with two tags is there when
+//!   either area is; one without tags is always there);
 //! - each type (with its impls and its typify builder): the features of
 //!   every operation that reaches it, through its signature, body or error
 //!   types and the types those hold; shared types are generated once, there
@@ -29,19 +39,61 @@ use serde_json::Value;
 
 use crate::{method_name, AppliedAdaptation};
 
-/// One area of the API: a docs tag and the Cargo feature it is.
+/// One area of the API: a service (or docs tag) and the Cargo feature it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Area {
     /// The Cargo feature (`access-profiles`).
     pub feature: String,
-    /// The docs tag (`Access Profiles`).
-    pub tag: String,
+    /// The service (`access-profiles`, `.well-known`) or docs tag
+    /// (`Access Profiles`) it stands for.
+    pub name: String,
     /// How many operations it has.
     pub operations: usize,
 }
 
-/// The feature a tag is: lower case, every run of other characters a `-`
-/// (`IAI Role Mining` → `iai-role-mining`, `SP-Config` → `sp-config`).
+/// What an area of the API is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A service: the first segment of paths versioned per service
+    /// (`/accounts/v1/...`).
+    Service,
+    /// A docs tag.
+    Tag,
+}
+
+impl Unit {
+    /// The unit of a document: services when at least 90% of its
+    /// operations' paths have a version segment (`v1`, `v2`) right after
+    /// their first segment, else tags.
+    pub fn of(spec: &Value) -> Unit {
+        let (mut versioned, mut all) = (0usize, 0usize);
+        for operation in openapi_model::operations(spec) {
+            all += 1;
+            versioned += usize::from(service_version(operation.path).is_some());
+        }
+        if all > 0 && versioned * 10 >= all * 9 {
+            Unit::Service
+        } else {
+            Unit::Tag
+        }
+    }
+}
+
+/// `/accounts/v1/{id}` → `("accounts", "v1")`; `None` when the second
+/// segment is not a version.
+pub fn service_version(path: &str) -> Option<(&str, &str)> {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let service = segments.next().filter(|s| !s.is_empty())?;
+    let version = segments.next()?;
+    let is_version = version
+        .strip_prefix('v')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    is_version.then_some((service, version))
+}
+
+/// The feature a service or tag is: lower case, every run of other
+/// characters a `-` (`IAI Role Mining` → `iai-role-mining`, `SP-Config` →
+/// `sp-config`, `.well-known` → `well-known`).
 pub fn feature_name(tag: &str) -> String {
     let mut out = String::new();
     for c in tag.chars() {
@@ -58,18 +110,41 @@ pub fn feature_name(tag: &str) -> String {
     }
 }
 
-/// The features of an operation's tags, sorted, without repeats.
-pub fn operation_features(op: &Value) -> Vec<String> {
-    let features: BTreeSet<String> = op
-        .get("tags")
-        .and_then(Value::as_array)
+/// The features of an operation, sorted, without repeats: its service's
+/// (the path's first segment) with [`Unit::Service`], its tags' with
+/// [`Unit::Tag`].
+pub fn operation_features(unit: Unit, path: &str, op: &Value) -> Vec<String> {
+    operation_areas(unit, path, op)
         .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(feature_name)
-        .filter(|f| !RESERVED.contains(&f.as_str()))
-        .collect();
-    features.into_iter().collect()
+        .map(|(feature, _)| feature)
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect()
+}
+
+/// (feature, service or tag) of each area an operation is in.
+fn operation_areas<'a>(unit: Unit, path: &'a str, op: &'a Value) -> Vec<(String, &'a str)> {
+    let names: Vec<&str> = match unit {
+        Unit::Service => path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .into_iter()
+            .collect(),
+        Unit::Tag => op
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect(),
+    };
+    names
+        .into_iter()
+        .map(|name| (feature_name(name), name))
+        .filter(|(f, _)| !RESERVED.contains(&f.as_str()))
+        .collect()
 }
 
 /// Feature names the crate uses for other things.
@@ -77,23 +152,13 @@ pub const RESERVED: &[&str] = &["default", "full", "codegen"];
 
 /// Every area of a spec, by feature.
 pub fn areas(spec: &Value) -> Vec<Area> {
+    let unit = Unit::of(spec);
     let mut areas: BTreeMap<String, Area> = BTreeMap::new();
     for operation in openapi_model::operations(spec) {
-        let tags = operation
-            .op
-            .get("tags")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str);
-        for tag in tags {
-            let feature = feature_name(tag);
-            if RESERVED.contains(&feature.as_str()) {
-                continue;
-            }
+        for (feature, name) in operation_areas(unit, operation.path, operation.op) {
             let area = areas.entry(feature.clone()).or_insert_with(|| Area {
                 feature,
-                tag: tag.to_owned(),
+                name: name.to_owned(),
                 operations: 0,
             });
             area.operations += 1;
@@ -120,9 +185,10 @@ pub(crate) fn cfg_any(features: &BTreeSet<String>) -> TokenStream {
 
 /// Puts the areas' `cfg`s on progenitor's output (see the module docs).
 pub(crate) fn areas_as_features(file: &mut syn::File, spec: &Value) -> Option<AppliedAdaptation> {
+    let unit = Unit::of(spec);
     let mut by_method: HashMap<String, BTreeSet<String>> = HashMap::new();
     for operation in openapi_model::operations(spec) {
-        let features = operation_features(operation.op);
+        let features = operation_features(unit, operation.path, operation.op);
         if let (Some(id), false) = (operation.id(), features.is_empty()) {
             by_method.insert(method_name(id), features.into_iter().collect());
         }
@@ -355,7 +421,7 @@ fn item_owner(item: &syn::Item) -> Option<String> {
     }
 }
 
-fn is_client_impl(block: &syn::ItemImpl) -> bool {
+pub(crate) fn is_client_impl(block: &syn::ItemImpl) -> bool {
     block.trait_.is_none()
         && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
 }

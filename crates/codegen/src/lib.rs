@@ -15,7 +15,11 @@
 pub mod adaptations;
 pub mod areas;
 mod call_path;
+pub mod gates;
+pub mod lifecycle;
+pub mod names;
 mod paginated;
+pub mod words;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -159,7 +163,7 @@ pub fn generate_with_httpmock(
 /// `MockServerExt` method with a typed `When` (path, query, headers, body)
 /// and `Then` (one method per documented response, with its body type).
 /// `client_crate` is the path the generated code imports the client's
-/// types from (`sailpoint_beta`).
+/// types from (`sailpoint`).
 pub fn generate_httpmock(spec_json: &str, client_crate: &str) -> Result<String, Error> {
     generate_with_httpmock(spec_json, client_crate).map(|(_, mock)| mock)
 }
@@ -187,6 +191,7 @@ fn client_code(
     adaptations.extend(call_path::error_answers_boxed(&mut file)?);
     adaptations.extend(call_path::answers_keep_their_headers(&mut file)?);
     adaptations.extend(paginated::paginated_lists(&mut file, &prepared.json));
+    adaptations.extend(lifecycle::deprecated_methods(&mut file, &prepared.json));
     adaptations.extend(areas::areas_as_features(&mut file, &prepared.json));
     adaptations.extend(doc_code_is_text(&mut file));
     let code = format!(
@@ -703,34 +708,48 @@ fn no_api_version_header(file: &mut syn::File) -> Result<Option<AppliedAdaptatio
             });
             let removed = before - block.stmts.len();
             self.0 += removed;
-            // Where nothing else adds a header, the map is not built: its
+            // Where nothing else uses the map (an optional header parameter
+            // appends to it inside an `if let`), it is not built: its
             // statement goes, and so does the request builder's
             // `.headers(header_map)`, its one use.
-            if removed > 0 && !block.stmts.iter().any(|s| header_append(s).is_some()) {
+            if removed > 0 {
                 let is_map = |stmt: &syn::Stmt| {
                     matches!(stmt, syn::Stmt::Local(syn::Local {
                         pat: syn::Pat::Ident(ident), ..
                     }) if ident.ident == "header_map")
                 };
-                let mut uses = NoHeaderMap(0);
-                for stmt in block.stmts.iter_mut().filter(|s| !is_map(s)) {
-                    syn::visit_mut::VisitMut::visit_stmt_mut(&mut uses, stmt);
-                }
-                let still_named = block
+                let used_otherwise = block.stmts.iter().filter(|s| !is_map(s)).any(|s| {
+                    let mut without_headers_call = s.clone();
+                    syn::visit_mut::VisitMut::visit_stmt_mut(
+                        &mut NoHeaderMap(0),
+                        &mut without_headers_call,
+                    );
+                    quote!(#without_headers_call)
+                        .to_string()
+                        .contains("header_map")
+                });
+                if !used_otherwise {
+                    let mut uses = NoHeaderMap(0);
+                    for stmt in block.stmts.iter_mut().filter(|s| !is_map(s)) {
+                        syn::visit_mut::VisitMut::visit_stmt_mut(&mut uses, stmt);
+                    }
+                    if uses.0 > 0 {
+                        block.stmts.retain(|s| !is_map(s));
+                        self.2 += 1;
+                    }
+                } else if !block
                     .stmts
                     .iter()
-                    .filter(|s| !is_map(s))
-                    .any(|s| quote!(#s).to_string().contains("header_map"));
-                if uses.0 > 0 && !still_named {
-                    block.stmts.retain(|s| !is_map(s));
-                    self.2 += 1;
-                } else if let Some(syn::Stmt::Local(syn::Local {
-                    pat: syn::Pat::Ident(ident),
-                    ..
-                })) = block.stmts.iter_mut().find(|s| is_map(s))
+                    .any(|s| quote!(#s).to_string().contains("header_map . append"))
                 {
-                    // Still used some other way: kept, and not `mut`.
-                    ident.mutability = None;
+                    // Still used, but nothing appends to it: not `mut`.
+                    if let Some(syn::Stmt::Local(syn::Local {
+                        pat: syn::Pat::Ident(ident),
+                        ..
+                    })) = block.stmts.iter_mut().find(|s| is_map(s))
+                    {
+                        ident.mutability = None;
+                    }
                 }
             }
             syn::visit_mut::visit_block_mut(self, block);
@@ -774,10 +793,16 @@ pub fn method_name(operation_id: &str) -> String {
         })
         .collect();
     let out = cleaned.to_snake_case();
-    match out.chars().next() {
+    let out = match out.chars().next() {
         None => "x".into(),
         Some(c) if c.is_alphabetic() || c == '_' => out,
         Some(_) => format!("_{out}"),
+    };
+    // A keyword (`move`, `type`, `match`) gets progenitor's `_` after it.
+    if typify::accept_as_ident(&out) {
+        out
+    } else {
+        format!("{out}_")
     }
 }
 
@@ -807,6 +832,7 @@ fn documented_successes(op: &Value) -> Option<Vec<u16>> {
 /// built without the area has neither the entry nor the error type it
 /// names. The client hands the table to the runtime when it is built.
 fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
+    let unit = areas::Unit::of(spec);
     let mut entries: Vec<(String, TokenStream)> = Vec::new();
     for operation in openapi_model::operations(spec) {
         let op = operation.op;
@@ -821,7 +847,14 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
             op.get(adaptations::EMPTY_SUCCESS_AS_NULL_EXT) == Some(&Value::Bool(true));
         let error_body = op.get(adaptations::ERROR_BODY_EXT).and_then(Value::as_str);
         let successes = documented_successes(op).unwrap_or_default();
-        if content_type.is_none() && !empty_as_null && error_body.is_none() && successes.is_empty()
+        let experimental = lifecycle::is_experimental(op);
+        let deprecated = lifecycle::is_deprecated(op);
+        if content_type.is_none()
+            && !empty_as_null
+            && error_body.is_none()
+            && successes.is_empty()
+            && !experimental
+            && !deprecated
         {
             continue;
         }
@@ -836,7 +869,7 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
             }
             None => quote!(None),
         };
-        let features = areas::operation_features(op);
+        let features = areas::operation_features(unit, operation.path, op);
         let gate =
             (!features.is_empty()).then(|| areas::cfg_any(&features.iter().cloned().collect()));
         let entry = quote! {
@@ -847,6 +880,8 @@ fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
                 empty_success_as_null: #empty_as_null,
                 success_statuses: &[#(#successes),*],
                 error_body_decodes: #error_body,
+                experimental: #experimental,
+                deprecated: #deprecated,
             }
         };
         entries.push((name, entry));
@@ -933,6 +968,23 @@ mod tests {
         );
         no_api_version_header(&mut kept).unwrap();
         assert!(quote!(#kept).to_string().contains("let mut header_map"));
+        // An optional header parameter appends inside an `if let`: the map
+        // is kept, `mut`, and still passed to the request.
+        let mut optional = file(
+            r#"fn send() {
+                let mut header_map = HeaderMap::with_capacity(2usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
+                if let Some(value) = accept_language {
+                    header_map.append("Accept-Language", value.to_string().try_into()?);
+                }
+                let request = client.client.get(url).headers(header_map).build()?;
+                let info = OperationInfo { operation_id: "send" };
+            }"#,
+        );
+        no_api_version_header(&mut optional).unwrap();
+        let text = quote!(#optional).to_string();
+        assert!(text.contains("let mut header_map"), "{text}");
+        assert!(text.contains(". headers (header_map)"), "{text}");
         // An operation whose header progenitor no longer emits: an error.
         let mut changed =
             file(r#"fn send() { let info = OperationInfo { operation_id: "send" }; }"#);

@@ -76,6 +76,14 @@ pub(crate) fn paginated_lists(file: &mut syn::File, spec: &Value) -> Option<Appl
             let Some(item_type) = list_item_type(items, &s.ident) else {
                 continue;
             };
+            // The parameters' own types (`i32`, `NonZeroU32`, ...): the
+            // pager's numbers are converted to them, not handed over as
+            // `u64` (no `u64: TryInto<NonZeroU32>`).
+            let (Some(offset_type), Some(limit_type)) =
+                (field_value_type(s, "offset"), field_value_type(s, "limit"))
+            else {
+                continue;
+            };
             let name = &s.ident;
             let doc = format!(
                 "Every item of the list, page by page over `offset`/`limit`, as a stream: pages of `limit` items when it is set (at most {max}, the API's maximum), else of {max}, from `offset` when it is set. Each page is one call through the client (its retries and re-authentication apply). See [`sailpoint_runtime::pagination`]."
@@ -98,7 +106,10 @@ pub(crate) fn paginated_lists(file: &mut syn::File, spec: &Value) -> Option<Appl
                             .and_then(|n| u64::try_from(n).ok())
                             .unwrap_or(0);
                         ::sailpoint_runtime::pagination::items(size, start, move |offset, limit| {
-                            let page = self.clone().offset(offset).limit(limit);
+                            let page = self
+                                .clone()
+                                .offset(<#offset_type as ::sailpoint_runtime::pagination::PageNumber>::saturating_from(offset))
+                                .limit(<#limit_type as ::sailpoint_runtime::pagination::PageNumber>::saturating_from(limit));
                             async move {
                                 let response = page.send().await?;
                                 Ok(::sailpoint_runtime::pagination::Page::from_response(response))
@@ -119,6 +130,16 @@ pub(crate) fn paginated_lists(file: &mut syn::File, spec: &Value) -> Option<Appl
 
 /// The item type of a builder's list: `T` of its `send()`'s
 /// `Result<ResponseValue<Vec<T>>, _>`.
+/// `T` of a builder field `name: Result<Option<T>, String>`.
+fn field_value_type(s: &syn::ItemStruct, name: &str) -> Option<syn::Type> {
+    let field = s
+        .fields
+        .iter()
+        .find(|f| f.ident.as_ref().is_some_and(|i| i == name))?;
+    let result = generic_args(&field.ty, "Result")?;
+    generic_args(result.first()?, "Option")?.first().cloned()
+}
+
 fn list_item_type(items: &[syn::Item], builder: &syn::Ident) -> Option<syn::Type> {
     for item in items {
         let syn::Item::Impl(block) = item else {

@@ -194,6 +194,7 @@ pub const FIXUPS: &[Fixup] = &[
             "arm-2022-08/swagger-arm2",
             "arm-2022-08/swagger-public",
             "arm-2022-08/swagger-utilization-tracking",
+            "isc-v1-2026-08",
         ],
     },
     Fixup {
@@ -204,61 +205,119 @@ pub const FIXUPS: &[Fixup] = &[
             "arm-2022-08/swagger-authentication",
             "arm-2022-08/swagger-jobs",
             "arm-2022-08/swagger-rulebook",
+            "isc-v1-2026-08",
         ],
     },
     Fixup {
         name: "no_content_response_has_no_body",
         summary: "a 204 or 205 response declares content; such responses have no body",
         apply: Apply::Operation(no_content_response_has_no_body),
-        inputs: &["seed", "sailpoint-beta-2022-08"],
+        inputs: &[
+            "seed",
+            "sailpoint-beta-2022-08",
+            "sailpoint-beta-2024-03",
+            "isc-v1-2026-08",
+        ],
     },
     Fixup {
         name: "undefined_security_scheme",
-        summary: "a security requirement names a scheme no page defines (`bearerAuth`)",
+        summary: "a security requirement names a scheme no page defines (`bearerAuth`, `UserContextAuth`)",
         apply: Apply::Operation(undefined_security_scheme),
-        inputs: &["sailpoint-beta-2022-08"],
+        inputs: &[
+            "sailpoint-beta-2022-08",
+            "sailpoint-v3-2024-03",
+            "isc-v1-2026-08",
+        ],
     },
     Fixup {
         name: "path_parameters_match_template",
-        summary: "path parameters are named differently from the path template, or missing from it",
+        summary: "path parameters are named differently from the path template, missing from it, or not declared at all",
         apply: Apply::Operation(path_parameters_match_template),
-        inputs: &["sailpoint-beta-2022-08"],
+        inputs: &[
+            "sailpoint-beta-2022-08",
+            "sailpoint-beta-2024-03",
+            "sailpoint-v3-2024-03",
+            "nerm-2024-03",
+            "isc-v1-2026-08",
+        ],
+    },
+    Fixup {
+        name: "duplicate_parameters",
+        summary: "a parameter is declared twice (same name and location)",
+        apply: Apply::Operation(duplicate_parameters),
+        inputs: &[
+            "nerm-2024-03",
+        ],
     },
     Fixup {
         name: "boolean_required_in_schema",
         summary: "a property says `required: true` inside itself instead of in its parent's `required` list",
         apply: Apply::Schema(boolean_required_in_schema),
-        inputs: &["nerm-2023-05", "nerm-ids-2023-10"],
+        inputs: &[
+            "nerm-2023-05",
+            "nerm-ids-2023-10",
+            "nerm-2024-03",
+        ],
     },
     Fixup {
         name: "nonstandard_schema_keyword",
         summary: "a schema has a keyword OpenAPI 3.0 does not define (`readonly` for `readOnly`, `summary`)",
         apply: Apply::Schema(nonstandard_schema_keyword),
-        inputs: &["nerm-2023-05", "nerm-ids-2023-10"],
+        inputs: &[
+            "nerm-2023-05",
+            "nerm-ids-2023-10",
+            "nerm-2024-03",
+        ],
     },
     Fixup {
         name: "invalid_schema_type",
         summary: "a schema's `type` is not one of OpenAPI 3.0's six types",
         apply: Apply::Schema(invalid_schema_type),
-        inputs: &["nerm-ids-2023-10"],
+        inputs: &[
+            "nerm-ids-2023-10",
+            "nerm-2024-03",
+        ],
     },
     Fixup {
         name: "default_null_on_non_nullable",
         summary: "`default: null` on a schema that is not nullable",
         apply: Apply::Schema(default_null_on_non_nullable),
-        inputs: &["sailpoint-beta-2022-08"],
+        inputs: &[
+            "sailpoint-beta-2022-08",
+            "sailpoint-beta-2024-03",
+            "sailpoint-v3-2024-03",
+            "isc-v1-2026-08",
+        ],
     },
     Fixup {
         name: "default_does_not_match_type",
         summary: "a `default` of the wrong type (`\"false\"` for a boolean) or outside the enum",
         apply: Apply::Schema(default_does_not_match_type),
-        inputs: &["sailpoint-beta-2022-08"],
+        inputs: &[
+            "sailpoint-beta-2022-08",
+            "sailpoint-beta-2024-03",
+            "isc-v1-2026-08",
+        ],
+    },
+    Fixup {
+        name: "discriminator_mapping_inlined",
+        summary: "a discriminator `mapping` value is an inline schema (the plugin dereferenced the `$ref` string)",
+        apply: Apply::Schema(discriminator_mapping_inlined),
+        inputs: &[
+            "sailpoint-v3-2024-03",
+            "isc-v1-2026-08",
+        ],
     },
     Fixup {
         name: "nonstandard_format",
         summary: "a `format` that is not a format (`UUID`, `comma-separated`, `uuid (if ...)`)",
         apply: Apply::Schema(nonstandard_format),
-        inputs: &["sailpoint-beta-2022-08"],
+        inputs: &[
+            "sailpoint-beta-2022-08",
+            "sailpoint-beta-2024-03",
+            "sailpoint-v3-2024-03",
+            "isc-v1-2026-08",
+        ],
     },
 ];
 
@@ -425,24 +484,108 @@ pub fn no_content_response_has_no_body(op: &mut Map<String, Value>, _: &Context)
     changes
 }
 
-/// SailPoint's 2022 beta pages require `bearerAuth` on 119 operations, but
-/// every page defines only `oauth2`, whose own description says it is an
-/// "OAuth2 Bearer token (JWT)": the same credential under an old name. The
-/// fix renames the requirement to the one bearer-style scheme the site
-/// defines (an `oauth2` or `http`/`bearer` scheme), keeping its scopes.
+/// A security requirement names a scheme the site does not define.
+/// SailPoint's 2022 beta pages require `bearerAuth` on 119 operations while
+/// every page defines only `oauth2` (whose own description says it is an
+/// "OAuth2 Bearer token (JWT)"); the v1 site's four role-metadata pages
+/// require `UserContextAuth`, the v3-era name of what the site now calls
+/// `userAuth`; other sites require `oauth2` beside two oauth2 schemes.
 ///
-/// It never widens access: when the site has no single such scheme, the
-/// requirement is left as the page wrote it (and validation quarantines
-/// the page, saying which scheme is missing), never dropped, because an
-/// operation whose requirements are all gone (`security: []`) would
-/// declare that it needs no authentication at all.
+/// The fix puts in its place the schemes that stand for it, keeping its
+/// scopes: a defined scheme whose name's words are all words of the
+/// undefined one (`userAuth` for `UserContextAuth`, `OAuth2` for `oauth2`),
+/// else, for a name that says it is a bearer token (`bearerAuth`, `oauth2`,
+/// `jwt`), every bearer-style scheme of the site (an `oauth2` or `http`/
+/// `bearer` scheme). Several stand-ins become alternative requirements (a
+/// list of requirements means "any one of them"), so the operation still
+/// takes any token the page meant.
+///
+/// It never widens access: when nothing stands in, the requirement is left
+/// as the page wrote it (and validation quarantines the page, saying which
+/// scheme is missing), never dropped, because an operation whose
+/// requirements are all gone (`security: []`) would declare that it needs
+/// no authentication at all.
 pub fn undefined_security_scheme(op: &mut Map<String, Value>, ctx: &Context) -> Vec<String> {
     let mut changes = Vec::new();
     let Some(Value::Array(requirements)) = op.get_mut("security") else {
         return changes;
     };
-    let bearer: Vec<&String> = ctx
-        .security_schemes
+    let mut repaired = Vec::with_capacity(requirements.len());
+    for requirement in requirements.drain(..) {
+        let Value::Object(map) = requirement else {
+            repaired.push(requirement);
+            continue;
+        };
+        // Each requirement becomes the product of its schemes' stand-ins.
+        let mut alternatives: Vec<Map<String, Value>> = vec![Map::new()];
+        for (name, scopes) in map {
+            let stand_ins = if ctx.security_schemes.contains_key(&name) {
+                vec![name.clone()]
+            } else {
+                let stand_ins = stand_ins_for(&name, &ctx.security_schemes);
+                if stand_ins.is_empty() {
+                    vec![name.clone()]
+                } else {
+                    changes.push(format!(
+                        "security requirement `{name}` → {} ({})",
+                        stand_ins
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                        if stand_ins.len() == 1 {
+                            "the site's scheme of that name"
+                        } else {
+                            "the site's bearer schemes, any one of them"
+                        }
+                    ));
+                    stand_ins
+                }
+            };
+            let mut product = Vec::with_capacity(alternatives.len() * stand_ins.len());
+            for alternative in &alternatives {
+                for stand_in in &stand_ins {
+                    let mut alternative = alternative.clone();
+                    alternative.insert(stand_in.clone(), scopes.clone());
+                    product.push(alternative);
+                }
+            }
+            alternatives = product;
+        }
+        for alternative in alternatives {
+            let alternative = Value::Object(alternative);
+            if !repaired.contains(&alternative) {
+                repaired.push(alternative);
+            }
+        }
+    }
+    *requirements = repaired;
+    changes
+}
+
+/// The defined schemes that stand for the undefined scheme `name`: those
+/// whose name's words are all words of `name` (case aside), else every
+/// bearer-style scheme; in the site's order.
+fn stand_ins_for(name: &str, schemes: &BTreeMap<String, Value>) -> Vec<String> {
+    let words = name_words(name);
+    let by_words: Vec<String> = schemes
+        .keys()
+        .filter(|defined| name_words(defined).iter().all(|w| words.contains(w)))
+        .cloned()
+        .collect();
+    if !by_words.is_empty() {
+        return by_words;
+    }
+    // Only a name that says it is a bearer token stands for the site's
+    // bearer schemes (`bearerAuth`, `oauth2`, `jwt`); `apiKeyAuth` does not.
+    let bearer_words = ["bearer", "jwt", "token"];
+    if !words
+        .iter()
+        .any(|w| bearer_words.contains(&w.as_str()) || w.starts_with("oauth"))
+    {
+        return Vec::new();
+    }
+    schemes
         .iter()
         .filter(|(_, s)| {
             let kind = s.get("type").and_then(Value::as_str);
@@ -450,33 +593,79 @@ pub fn undefined_security_scheme(op: &mut Map<String, Value>, ctx: &Context) -> 
                 || (kind == Some("http")
                     && s.get("scheme")
                         .and_then(Value::as_str)
-                        .map(str::to_lowercase)
-                        .as_deref()
-                        == Some("bearer"))
+                        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer")))
         })
-        .map(|(name, _)| name)
-        .collect();
-    let [only] = bearer.as_slice() else {
-        return changes;
-    };
-    for requirement in requirements.iter_mut() {
-        let Some(map) = requirement.as_object_mut() else {
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// `UserContextAuth` → `[user, context, auth]`; `user_auth`, `user-auth`
+/// and `userAuth` → `[user, auth]`; `OAuth2` → `[oauth2]` (a run of capitals
+/// and the digits after it is one word).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev = None;
             continue;
-        };
-        let undefined: Vec<String> = map
-            .keys()
-            .filter(|k| !ctx.security_schemes.contains_key(*k))
-            .cloned()
-            .collect();
-        for name in undefined {
-            let scopes = map.remove(&name).unwrap_or(Value::Array(Vec::new()));
-            changes.push(format!(
-                "security requirement `{name}` → `{only}` (the site's bearer scheme)"
-            ));
-            map.insert((*only).clone(), scopes);
         }
+        let boundary = c.is_uppercase()
+            && prev.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit())
+            && !current.is_empty();
+        if boundary {
+            words.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+        prev = Some(c);
     }
-    changes
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// A discriminator's `mapping` maps each value of the property to a
+/// reference (`Human: '#/components/schemas/intelidentityaggregate'`); the
+/// docs plugin dereferences every `$ref`, these strings included, so the
+/// page holds the member's whole schema where a string belongs (the v1
+/// site's `intelidentityenvelope` and `identityaccess`, on 4 pages).
+///
+/// The inline schema is the `oneOf`/`anyOf` member it named, equal to it
+/// JSON for JSON. Naming (`names::restore_names`) reads such values as
+/// schema places, so the member and its mapping value become references
+/// to one component, and then writes each back as the reference string:
+/// the mapping the spec's authors wrote. This fixup says so per value; a
+/// value naming cannot make a reference stays inline, and validation then
+/// quarantines the page with the reason.
+pub fn discriminator_mapping_inlined(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let Some(Value::Object(mapping)) = schema.get("discriminator").and_then(|d| d.get("mapping"))
+    else {
+        return;
+    };
+    let members: Vec<&Value> = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|key| schema.get(*key).and_then(Value::as_array))
+        .flatten()
+        .collect();
+    for (value, inline) in mapping {
+        if !inline.is_object() {
+            continue;
+        }
+        let member = members
+            .iter()
+            .position(|m| *m == inline)
+            .map_or("no member equal to it".to_owned(), |i| {
+                format!("member {}", i + 1)
+            });
+        changes.push(format!(
+            "discriminator mapping `{value}` is an inline schema ({member}): it becomes a reference to its component"
+        ));
+    }
 }
 
 /// Some pages name a path parameter differently from the template
@@ -493,6 +682,9 @@ pub fn path_parameters_match_template(op: &mut Map<String, Value>, _: &Context) 
     };
     let in_template: Vec<String> = template_names(&path);
     let templated: BTreeSet<String> = in_template.iter().cloned().collect();
+    if !in_template.is_empty() && !op.contains_key("parameters") {
+        op.insert("parameters".into(), Value::Array(Vec::new()));
+    }
     let Some(Value::Array(params)) = op.get_mut("parameters") else {
         return changes;
     };
@@ -529,9 +721,73 @@ pub fn path_parameters_match_template(op: &mut Map<String, Value>, _: &Context) 
             ));
         }
     }
+    // A template name no declared parameter could take: the parameter the
+    // template itself declares, a required string.
+    for name in missing {
+        changes.push(format!(
+            "path parameter `{name}` of {path} is not declared: added (a required string)"
+        ));
+        params.push(serde_json::json!({
+            "name": name,
+            "in": "path",
+            "required": true,
+            "schema": {"type": "string"},
+        }));
+    }
     if new_path != path {
         op.insert("path".into(), Value::String(new_path));
     }
+    changes
+}
+
+/// A page declares the same parameter (name and location) twice (NERM's
+/// 2024 `GET /profile_types/{profile_type_id}/ne_attributes`, `page` in
+/// query), which OpenAPI forbids and no client can send twice. The fix
+/// keeps one declaration: the first, with what only the later ones say
+/// added to it, so nothing either declaration documents is lost.
+pub fn duplicate_parameters(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
+    let mut changes = Vec::new();
+    let Some(Value::Array(params)) = op.get_mut("parameters") else {
+        return changes;
+    };
+    let key = |p: &Value| -> Option<(String, String)> {
+        Some((
+            p.get("name")?.as_str()?.to_owned(),
+            p.get("in")?.as_str()?.to_owned(),
+        ))
+    };
+    let mut kept: Vec<Value> = Vec::with_capacity(params.len());
+    for param in params.drain(..) {
+        let Some(k) = key(&param) else {
+            kept.push(param);
+            continue;
+        };
+        match kept.iter_mut().find(|p| key(p).as_ref() == Some(&k)) {
+            Some(first) => {
+                let mut added = Vec::new();
+                if let (Some(first), Value::Object(later)) = (first.as_object_mut(), param) {
+                    for (field, value) in later {
+                        if !first.contains_key(&field) {
+                            added.push(field.clone());
+                            first.insert(field, value);
+                        }
+                    }
+                }
+                changes.push(format!(
+                    "parameter `{}` in {} declared twice: one declaration kept{}",
+                    k.0,
+                    k.1,
+                    if added.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", with the later one's {}", added.join(", "))
+                    }
+                ));
+            }
+            None => kept.push(param),
+        }
+    }
+    *params = kept;
     changes
 }
 
@@ -796,25 +1052,67 @@ mod tests {
         assert!(undefined_security_scheme(&mut o, &ctx).is_empty());
     }
 
-    /// With no single bearer scheme to stand in, the requirement stays as
-    /// written: never `security: []`, which would mean "no authentication".
+    /// With no scheme to stand in, the requirement stays as written: never
+    /// `security: []`, which would mean "no authentication".
     #[test]
     fn an_undefined_scheme_is_never_dropped() {
-        for schemes in [
-            BTreeMap::new(),
-            BTreeMap::from([
-                ("a".into(), json!({"type": "oauth2"})),
-                ("b".into(), json!({"type": "http", "scheme": "bearer"})),
+        let ctx = Context::default();
+        let mut o = op(json!({"security": [{"bearerAuth": []}]}));
+        assert!(undefined_security_scheme(&mut o, &ctx).is_empty());
+        assert_eq!(o["security"], json!([{"bearerAuth": []}]));
+    }
+
+    /// `UserContextAuth` on a site with `userAuth` and `applicationAuth`
+    /// (the v1 site): the scheme whose words it carries.
+    #[test]
+    fn an_undefined_scheme_becomes_the_scheme_named_by_its_words() {
+        let ctx = Context {
+            security_schemes: BTreeMap::from([
+                ("applicationAuth".into(), json!({"type": "oauth2"})),
+                ("userAuth".into(), json!({"type": "oauth2"})),
             ]),
-        ] {
-            let ctx = Context {
-                security_schemes: schemes,
-                ..Context::default()
-            };
-            let mut o = op(json!({"security": [{"bearerAuth": []}]}));
-            assert!(undefined_security_scheme(&mut o, &ctx).is_empty());
-            assert_eq!(o["security"], json!([{"bearerAuth": []}]));
-        }
+            ..Context::default()
+        };
+        let mut o = op(json!({"security": [{"UserContextAuth": ["idn:role:update"]}]}));
+        assert_eq!(
+            undefined_security_scheme(&mut o, &ctx),
+            ["security requirement `UserContextAuth` → `userAuth` (the site's scheme of that name)"]
+        );
+        assert_eq!(o["security"], json!([{"userAuth": ["idn:role:update"]}]));
+    }
+
+    /// `oauth2` beside two oauth2 schemes, combined with another scheme:
+    /// one alternative per stand-in, each keeping the scopes and the other
+    /// scheme; a requirement already present is not repeated.
+    #[test]
+    fn several_stand_ins_become_alternatives() {
+        let ctx = Context {
+            security_schemes: BTreeMap::from([
+                ("a".into(), json!({"type": "oauth2"})),
+                ("b".into(), json!({"type": "http", "scheme": "Bearer"})),
+                (
+                    "key".into(),
+                    json!({"type": "apiKey", "in": "header", "name": "k"}),
+                ),
+            ]),
+            ..Context::default()
+        };
+        let mut o =
+            op(json!({"security": [{"oauth2": ["s"], "key": []}, {"a": ["s"], "key": []}]}));
+        assert_eq!(undefined_security_scheme(&mut o, &ctx).len(), 1);
+        assert_eq!(
+            o["security"],
+            json!([{"a": ["s"], "key": []}, {"b": ["s"], "key": []}])
+        );
+    }
+
+    #[test]
+    fn scheme_names_split_into_words() {
+        assert_eq!(name_words("UserContextAuth"), ["user", "context", "auth"]);
+        assert_eq!(name_words("user_auth"), ["user", "auth"]);
+        assert_eq!(name_words("OAuth2"), ["oauth2"]);
+        assert_eq!(name_words("oauth2"), ["oauth2"]);
+        assert_eq!(name_words("bearerAuth"), ["bearer", "auth"]);
     }
 
     #[test]
@@ -830,6 +1128,39 @@ mod tests {
         path_parameters_match_template(&mut o, &Context::default());
         assert_eq!(o["path"], "/entitlements/{id}");
         assert!(path_parameters_match_template(&mut o, &Context::default()).is_empty());
+        // A template name nothing declares (the 2024 beta site's
+        // `/mail-from-attributes/{identity}`, no parameters at all).
+        let mut o = op(json!({"path": "/mail-from-attributes/{identity}"}));
+        assert_eq!(
+            path_parameters_match_template(&mut o, &Context::default()).len(),
+            1
+        );
+        assert_eq!(
+            o["parameters"],
+            json!([{"name": "identity", "in": "path", "required": true, "schema": {"type": "string"}}])
+        );
+        assert!(path_parameters_match_template(&mut o, &Context::default()).is_empty());
+    }
+
+    #[test]
+    fn a_parameter_declared_twice_is_one_with_what_both_say() {
+        let mut o = op(json!({"parameters": [
+            {"name": "page", "in": "query", "schema": {"type": "integer"}},
+            {"name": "page", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "page", "in": "query", "description": "Page number", "schema": {"type": "string"}}
+        ]}));
+        assert_eq!(
+            duplicate_parameters(&mut o, &Context::default()),
+            ["parameter `page` in query declared twice: one declaration kept, with the later one's description"]
+        );
+        assert_eq!(
+            o["parameters"],
+            json!([
+                {"name": "page", "in": "query", "schema": {"type": "integer"}, "description": "Page number"},
+                {"name": "page", "in": "path", "required": true, "schema": {"type": "string"}}
+            ])
+        );
+        assert!(duplicate_parameters(&mut o, &Context::default()).is_empty());
     }
 
     #[test]

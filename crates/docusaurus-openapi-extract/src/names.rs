@@ -209,6 +209,13 @@ enum Mode {
     SchemaMap,
     /// A list whose items are schemas (`allOf`, `oneOf`, `anyOf`).
     SchemaList,
+    /// A `discriminator` object: its `mapping` is read as [`Mode::Mapping`].
+    Discriminator,
+    /// A discriminator's `mapping`: its values are references (strings), or
+    /// schemas where the docs plugin inlined them (see the fixup
+    /// `discriminator_mapping_inlined`); those are read as schemas, so that
+    /// they become references to their components like any other place.
+    Mapping,
 }
 
 fn child_mode(key: &str, child: &Value) -> Mode {
@@ -217,6 +224,7 @@ fn child_mode(key: &str, child: &Value) -> Mode {
         "items" | "not" => Mode::Schema,
         "additionalProperties" if child.is_object() => Mode::Schema,
         "allOf" | "oneOf" | "anyOf" => Mode::SchemaList,
+        "discriminator" if child.is_object() => Mode::Discriminator,
         _ => Mode::Plain,
     }
 }
@@ -443,6 +451,8 @@ fn shape_walk(
                 let child_mode = match mode {
                     Mode::Schema => child_mode(key, child),
                     Mode::SchemaMap => Mode::Schema,
+                    Mode::Discriminator if key == "mapping" => Mode::Mapping,
+                    Mode::Mapping if child.is_object() => Mode::Schema,
                     _ => Mode::Plain,
                 };
                 // The name part of the child's place, built only when needed.
@@ -831,7 +841,13 @@ pub fn restore_names(
     names_from_titles(&mut survey, names, &mut chosen, &mut report);
     names_from_lock(&mut ops, &survey, names, &mut chosen);
     derived_names(&survey, &mut chosen);
-    let components = replace_named_shapes(&mut ops, &chosen).map_err(names_error)?;
+    let mut components = replace_named_shapes(&mut ops, &chosen).map_err(names_error)?;
+    for op in ops.iter_mut() {
+        op.values_mut().for_each(mapping_references_as_strings);
+    }
+    components
+        .values_mut()
+        .for_each(mapping_references_as_strings);
     report.lock = chosen
         .by_hash
         .iter()
@@ -1085,6 +1101,37 @@ fn replace_named_shapes(
         .into_iter()
         .map(|(name, (_, body))| (name, body))
         .collect())
+}
+
+/// A discriminator mapping value that naming made a reference
+/// (`{"$ref": "#/components/schemas/X"}`, where the page had the schema
+/// inline) becomes the reference string OpenAPI wants there, anywhere
+/// under `node`. Values naming left inline stay, and validation names the
+/// page.
+fn mapping_references_as_strings(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::Object(mapping)) = map
+                .get_mut("discriminator")
+                .and_then(|d| d.get_mut("mapping"))
+            {
+                for value in mapping.values_mut() {
+                    let reference = match value {
+                        Value::Object(inner) if inner.len() == 1 => {
+                            inner.get("$ref").and_then(Value::as_str).map(str::to_owned)
+                        }
+                        _ => None,
+                    };
+                    if let Some(reference) = reference {
+                        *value = Value::String(reference);
+                    }
+                }
+            }
+            map.values_mut().for_each(mapping_references_as_strings);
+        }
+        Value::Array(items) => items.iter_mut().for_each(mapping_references_as_strings),
+        _ => {}
+    }
 }
 
 /// What refers to what, in the document as it now is: component name →

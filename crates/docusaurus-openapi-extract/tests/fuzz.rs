@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use docusaurus_openapi_extract::{extract, parse_page, NamesFile, Source};
 
-const SEED: &str = include_str!("../../../spec/upstream/send-test-notification.api.mdx");
+const SEED: &str = include_str!("../../../../shared/seed/send-test-notification.api.mdx");
 
 fn source(text: String) -> Source {
     Source {

@@ -1,5 +1,5 @@
 //! A typed [httpmock](https://docs.rs/httpmock/0.8) layer for the
-//! `sailpoint-beta` client: test the code that calls SailPoint without a
+//! `sailpoint` client: test the code that calls SailPoint without a
 //! tenant and without writing a fake HTTP server.
 //!
 //! For every operation, [`MockServerExt`] has a method with a typed `When`
@@ -14,15 +14,16 @@
 //! A user's function, and its test:
 //!
 //! ```
-//! use sailpoint_beta::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
-//! use sailpoint_beta_httpmock::{MockServerExt as _, MockTenant};
+//! use sailpoint::types::{SendTestNotificationRequestDto, SendTestNotificationRequestDtoMedium};
+//! use sailpoint_httpmock::{MockServerExt as _, MockTenant};
 //!
 //! /// The code under test: asks SailPoint to send a test e-mail.
-//! async fn notify(client: &sailpoint_beta::Client, key: &str) -> Result<(), sailpoint_beta::Error> {
+//! async fn notify(client: &sailpoint::Client, key: &str) -> Result<(), sailpoint::Error> {
 //!     let body = SendTestNotificationRequestDto {
 //!         key: Some(key.into()),
 //!         medium: Some(SendTestNotificationRequestDtoMedium::Email),
 //!         context: Default::default(),
+//!     ..Default::default()
 //!     };
 //!     client.send_test_notification().body(body).send().await?;
 //!     Ok(())
@@ -35,6 +36,7 @@
 //!     key: Some("cloud_manual_work_item_summary".into()),
 //!     medium: Some(SendTestNotificationRequestDtoMedium::Email),
 //!     context: Default::default(),
+//!     ..Default::default()
 //! };
 //! let sent = tenant.server().send_test_notification(|when, then| {
 //!     when.body(&expected);
@@ -51,9 +53,9 @@ use std::time::Duration;
 
 pub use httpmock;
 use httpmock::MockServer;
-use sailpoint_beta::{Client, ClientBuilder, RetryStrategy};
+use sailpoint::{Client, ClientBuilder, RetryStrategy};
 
-#[allow(missing_docs, clippy::all, unused)]
+#[allow(missing_docs, clippy::all, unused, unused_comparisons)]
 mod generated {
     include!("generated.rs");
 }
@@ -132,7 +134,7 @@ impl MockTenant {
     }
 
     /// A client of this tenant (see [`MockTenant::builder`]).
-    pub fn client(&self) -> Result<Client, sailpoint_beta::Error> {
+    pub fn client(&self) -> Result<Client, sailpoint::Error> {
         Client::from_builder(self.builder())
     }
 }

@@ -4,12 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use sailpoint_beta::types::{
+use sailpoint::types::{
     ErrorBody, ErrorMessageDto, LocaleOrigin, LocaleOriginKnown, SendTestNotificationRequestDto,
     SendTestNotificationRequestDtoMedium,
 };
-use sailpoint_beta::{Client, RetryStrategy};
-use sailpoint_beta_httpmock::{MockServerExt as _, MockTenant, ACCESS_TOKEN};
+use sailpoint::{Client, RetryStrategy};
+use sailpoint_httpmock::{MockServerExt as _, MockTenant, ACCESS_TOKEN};
 
 fn body() -> SendTestNotificationRequestDto {
     SendTestNotificationRequestDto {
@@ -19,10 +19,11 @@ fn body() -> SendTestNotificationRequestDto {
             .as_object()
             .unwrap()
             .clone(),
+        ..Default::default()
     }
 }
 
-async fn send(client: &Client) -> Result<(), sailpoint_beta::Error> {
+async fn send(client: &Client) -> Result<(), sailpoint::Error> {
     client.send_test_notification().body(body()).send().await?;
     Ok(())
 }

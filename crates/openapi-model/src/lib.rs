@@ -650,10 +650,14 @@ pub const OPEN_ENUM_PHRASES: &[&str] = &[
 /// ("Additional values may be added in the future"). The generated client
 /// accepts any other string for such an enum; every other enum is closed.
 pub fn is_open_enum(schema: &Value) -> bool {
+    // Strings, and `null` for a nullable one (`[DEFAULT, REQUEST, null]`).
     let is_string_enum = schema
         .get("enum")
         .and_then(Value::as_array)
-        .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_string));
+        .is_some_and(|values| {
+            values.iter().any(Value::is_string)
+                && values.iter().all(|v| v.is_string() || v.is_null())
+        });
     is_string_enum
         && schema
             .get("description")

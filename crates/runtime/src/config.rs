@@ -48,7 +48,7 @@ type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 ///     .user_agent_suffix("my-app/1.0");
 /// // Secrets never show.
 /// assert!(!format!("{builder:?}").contains("my-client-secret"));
-/// // let client = sailpoint_beta::Client::from_builder(builder)?;
+/// // let client = sailpoint::Client::from_builder(builder)?;
 /// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
@@ -275,8 +275,26 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends `X-SailPoint-Experimental: true`, which SailPoint's newer API
-    /// versions require for experimental endpoints.
+    /// Lets the client call SailPoint's experimental operations (default:
+    /// off). SailPoint refuses a call of an experimental operation that
+    /// does not carry `X-SailPoint-Experimental: true`; with `true`, the
+    /// client sends that header with every call of an operation the API
+    /// marks experimental (its entry in the generated quirks table says
+    /// [`experimental`](crate::OperationQuirks::experimental)). Calls of
+    /// other operations never carry it, opted in or not.
+    ///
+    /// Without it (or with `false`), calling an experimental operation
+    /// fails before any request is sent, and before any token is fetched,
+    /// with [`Error::ExperimentalNotEnabled`](crate::Error::ExperimentalNotEnabled),
+    /// which names the operation. It is set here only: no environment
+    /// variable or `config.json` key sets it.
+    ///
+    /// ```
+    /// use sailpoint_runtime::ClientBuilder;
+    ///
+    /// let builder = ClientBuilder::from_env().experimental(true);
+    /// // let client = sailpoint::Client::from_builder(builder)?;
+    /// ```
     pub fn experimental(mut self, yes: bool) -> Self {
         self.experimental = yes;
         self
@@ -615,8 +633,13 @@ fn normalize_base(url: &str, api_prefix: &str) -> Result<String, String> {
     }
     let path = parsed.path().trim_end_matches('/');
     if !path.is_empty() && path != api_prefix {
+        let accepted = if api_prefix.is_empty() {
+            String::new()
+        } else {
+            format!(" (an ending `{api_prefix}` is accepted)")
+        };
         return Err(format!(
-            "`{shown}` has the path `{path}`; give the API host only (an ending `{api_prefix}` is accepted), e.g. https://acme.api.identitynow.com"
+            "`{shown}` has the path `{path}`; give the API host only{accepted}, e.g. https://acme.api.identitynow.com"
         ));
     }
     // An http(s) URL, so its origin is a scheme, host and port.
@@ -675,6 +698,15 @@ mod tests {
         );
         assert!(normalize_base("http://[::1]:1/", "/beta").is_ok());
         assert!(normalize_base("http://localhost:1", "/beta").is_ok());
+        let err = normalize_base("https://acme.api.identitynow.com/v3", "").unwrap_err();
+        assert!(
+            err.contains("has the path `/v3`; give the API host only, e.g."),
+            "{err}"
+        );
+        assert_eq!(
+            normalize_base("https://acme.api.identitynow.com/", "").unwrap(),
+            "https://acme.api.identitynow.com"
+        );
         let err = normalize_base("http://acme.api.identitynow.com", "/beta").unwrap_err();
         assert!(err.contains("plain http"), "{err}");
         assert!(normalize_base("ftp://x", "/beta").is_err());

@@ -88,6 +88,17 @@ pub enum Error {
         /// The cap, in bytes.
         limit: u64,
     },
+    /// The operation is experimental and the client was not built to call
+    /// experimental operations: nothing was sent, not even a token request.
+    /// SailPoint would refuse the call without `X-SailPoint-Experimental:
+    /// true`; [`ClientBuilder::experimental(true)`](crate::ClientBuilder::experimental)
+    /// sends it with experimental operations' calls. Not retryable: the
+    /// same call fails the same way.
+    #[error("`{operation}` is an experimental SailPoint operation: enable it with ClientBuilder::experimental(true) (sends X-SailPoint-Experimental: true)")]
+    ExperimentalNotEnabled {
+        /// The operation: the generated method's name.
+        operation: String,
+    },
     /// The request was invalid before it was sent (a body field failed to convert).
     #[error("invalid request: {0}")]
     InvalidRequest(String),

@@ -6,10 +6,12 @@
 //! [`From<progenitor_client::Error<E>>`](crate::Error) takes it back, whole:
 //! its variant, its fields and its source. Nothing is serialized.
 //!
-//! Two failures go this way: no access token could be had (the request is
-//! never sent), and a request that may have been carried out got no answer
-//! (the caller must hear that repeating it is not safe, which a
-//! `reqwest::Error` cannot say). An error nobody converts stays until
+//! Three failures go this way: no access token could be had (the request
+//! is never sent), an experimental operation was called by a client that
+//! did not opt in to those ([`Error::ExperimentalNotEnabled`]: nothing is
+//! sent, not even a token request), and a request that may have been
+//! carried out got no answer (the caller must hear that repeating it is
+//! not safe, which a `reqwest::Error` cannot say). An error nobody converts stays until
 //! [`KEPT`] newer ones have come; converted after that, it becomes a
 //! [`Error::Transport`] with its message, not safe to retry.
 

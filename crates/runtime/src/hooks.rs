@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
@@ -19,8 +19,16 @@ use crate::token::{Token, TokenSource};
 /// SailPoint SDKs name themselves in this header. (Header names are
 /// constants, so that no call parses one.)
 pub const SDK_HEADER: HeaderName = HeaderName::from_static("x-sailpoint-sdk");
-/// Opt-in header for SailPoint's experimental endpoints.
+/// The header SailPoint requires, as `true`, on every call of an
+/// experimental operation. The client sends it with the calls of the
+/// operations whose entry says [`OperationQuirks::experimental`], and only
+/// when it was built with
+/// [`ClientBuilder::experimental(true)`](crate::ClientBuilder::experimental);
+/// no other operation's call carries it.
 pub const EXPERIMENTAL_HEADER: HeaderName = HeaderName::from_static("x-sailpoint-experimental");
+/// The header with which SailPoint marks the answers of a deprecated
+/// operation (`X-Deprecated: true`); see [`is_deprecated`].
+pub const DEPRECATED_HEADER: HeaderName = HeaderName::from_static("x-deprecated");
 
 /// What the code generator changed in its copy of the spec that the
 /// runtime must undo on the wire, and what it must know of each operation.
@@ -28,10 +36,12 @@ pub const EXPERIMENTAL_HEADER: HeaderName = HeaderName::from_static("x-sailpoint
 /// the client is built.
 #[derive(Debug, Clone, Copy)]
 pub struct Quirks {
-    /// One entry per operation that has something to say, sorted by
-    /// operation (the method name progenitor gives it, which is also its
-    /// `OperationInfo::operation_id`); an operation without an entry has
-    /// [`OperationQuirks::NONE`]. Entries of an API area that is not
+    /// One entry per operation that has something to say (any field of
+    /// [`OperationQuirks`] other than its default: an entry may be there
+    /// only because its operation is experimental or deprecated), sorted
+    /// by operation (the method name progenitor gives it, which is also
+    /// its `OperationInfo::operation_id`); an operation without an entry
+    /// has [`OperationQuirks::NONE`]. Entries of an API area that is not
     /// compiled in are not there.
     pub operations: &'static [OperationQuirks],
 }
@@ -59,6 +69,20 @@ pub struct OperationQuirks {
     /// generated code in the client's own field for a raw body
     /// ([`openapi_model::error_body`]), so that it always decodes.
     pub error_body_decodes: Option<fn(&[u8]) -> bool>,
+    /// Whether the operation is experimental: SailPoint rejects a call of
+    /// it without [`EXPERIMENTAL_HEADER`]`: true`. A client built with
+    /// [`ClientBuilder::experimental(true)`](crate::ClientBuilder::experimental)
+    /// sends that header with this operation's calls (and with no
+    /// operation's whose entry does not say `experimental`); any other
+    /// client refuses the call before sending anything, not even a token
+    /// request, with [`Error::ExperimentalNotEnabled`].
+    pub experimental: bool,
+    /// Whether SailPoint's docs mark the operation deprecated (its
+    /// generated method carries `#[deprecated]`). Informational: what the
+    /// runtime warns about is an answer carrying SailPoint's
+    /// [`DEPRECATED_HEADER`]`: true` (see [`is_deprecated`]), whatever the
+    /// entry says.
+    pub deprecated: bool,
 }
 
 impl Default for Quirks {
@@ -129,7 +153,22 @@ impl OperationQuirks {
         empty_success_as_null: false,
         success_statuses: &[],
         error_body_decodes: None,
+        experimental: false,
+        deprecated: false,
     };
+
+    /// What a call of the operation does about [`EXPERIMENTAL_HEADER`], on
+    /// a client that opted in to experimental operations (`enabled`) or
+    /// not: the header goes exactly with an experimental operation's calls
+    /// on a client that opted in; an experimental operation's call on one
+    /// that did not is refused.
+    pub(crate) fn experimental_header(&self, enabled: bool) -> ExperimentalHeader {
+        match (self.experimental, enabled) {
+            (false, _) => ExperimentalHeader::Omit,
+            (true, true) => ExperimentalHeader::Send,
+            (true, false) => ExperimentalHeader::Refuse,
+        }
+    }
 
     /// Whether `body` decodes as the operation's error type; `true` when it
     /// has none (the generated code then does not decode).
@@ -152,6 +191,92 @@ impl OperationQuirks {
     }
 }
 
+/// What [`OperationQuirks::experimental_header`] decided for a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExperimentalHeader {
+    /// Not an experimental operation: no header.
+    Omit,
+    /// An experimental operation, on a client that opted in: the header.
+    Send,
+    /// An experimental operation, on a client that did not opt in: nothing
+    /// is sent.
+    Refuse,
+}
+
+/// Whether an answer's headers mark its operation deprecated: SailPoint
+/// answers a deprecated operation with [`DEPRECATED_HEADER`]`: true` (the
+/// header name in any case, as HTTP has it; the value `true`, in any case).
+/// The runtime leaves the header on the answer (a generated method's
+/// `ResponseValue::headers()` has it) and logs a `tracing` warning the
+/// first time each operation is answered so in a process.
+///
+/// ```
+/// use sailpoint_runtime::is_deprecated;
+///
+/// let mut headers = http::HeaderMap::new();
+/// assert!(!is_deprecated(&headers));
+/// headers.insert("X-Deprecated", http::HeaderValue::from_static("true"));
+/// assert!(is_deprecated(&headers));
+/// headers.insert("x-deprecated", http::HeaderValue::from_static("false"));
+/// assert!(!is_deprecated(&headers));
+/// ```
+pub fn is_deprecated(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all(DEPRECATED_HEADER)
+        .iter()
+        .any(|value| value.as_bytes().trim_ascii().eq_ignore_ascii_case(b"true"))
+}
+
+/// The most operations [`DEPRECATION_WARNINGS`] remembers: more than any
+/// SailPoint API has (operations are a generated table), so that only a
+/// caller inventing operation names could fill it.
+pub(crate) const MAX_WARNED: usize = 4096;
+
+/// The operations warned about as deprecated in this process.
+static DEPRECATION_WARNINGS: WarnOnce = WarnOnce::new(MAX_WARNED);
+
+/// Which operations have been warned about, by name, at most `kept` of them.
+pub(crate) struct WarnOnce {
+    warned: Mutex<std::collections::BTreeSet<&'static str>>,
+    kept: usize,
+}
+
+impl WarnOnce {
+    pub(crate) const fn new(kept: usize) -> Self {
+        WarnOnce {
+            warned: Mutex::new(std::collections::BTreeSet::new()),
+            kept,
+        }
+    }
+
+    /// Whether to warn about `operation` now: the first time it is asked,
+    /// and never again while it is remembered. Once `kept` operations are
+    /// remembered, one that is not is warned about every time (a warning
+    /// too many rather than one lost; no generated client gets there).
+    pub(crate) fn first(&self, operation: &'static str) -> bool {
+        let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
+        if warned.contains(operation) {
+            return false;
+        }
+        if warned.len() < self.kept {
+            warned.insert(operation);
+        }
+        true
+    }
+}
+
+/// Warns, once per operation in this process, when an answer says its
+/// operation is deprecated. The answer keeps the header.
+fn note_deprecation(response: &Response, operation: &'static str) {
+    if is_deprecated(response.headers()) && DEPRECATION_WARNINGS.first(operation) {
+        tracing::warn!(
+            operation,
+            "SailPoint marks `{operation}` deprecated (its answer carries X-Deprecated: true): \
+             it may be removed; see SailPoint's API docs for its replacement"
+        );
+    }
+}
+
 /// The runtime of a generated client: its `inner` value. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Runtime(pub(crate) Arc<RuntimeInner>);
@@ -163,6 +288,8 @@ pub(crate) struct RuntimeInner {
     /// The client-wide retry budget, when the strategy has one.
     pub(crate) bucket: Option<Bucket>,
     pub(crate) sdk_header: HeaderValue,
+    /// Whether the client may call experimental operations (and sends
+    /// [`EXPERIMENTAL_HEADER`] with their calls).
     pub(crate) experimental: bool,
     /// The most of a success body the client reads.
     pub(crate) max_body: u64,
@@ -203,6 +330,26 @@ impl<E> Future for Pre<'_, E> {
     }
 }
 
+impl<E> Pre<'_, E> {
+    /// A call of an experimental operation on a client that did not opt in:
+    /// fails at once, the request unsent and no token asked for. (Boxed
+    /// like a token fetch, so that `Pre` stays sixteen bytes; a refusal is
+    /// no call's fast path.)
+    fn refused(operation: &'static str) -> Self {
+        tracing::warn!(
+            operation,
+            "an experimental operation, and the client does not call those: not sent"
+        );
+        let key = crate::handover::hand_over(Error::ExperimentalNotEnabled {
+            operation: operation.to_owned(),
+        });
+        Pre {
+            slow: Some(Box::pin(std::future::ready(Err(key)))),
+            error: std::marker::PhantomData,
+        }
+    }
+}
+
 impl<E> std::fmt::Debug for Pre<'_, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pre")
@@ -236,15 +383,25 @@ pub const MAX_REDIRECTS: u32 = 5;
 impl Runtime {
     /// The `pre` hook: sets SailPoint's headers and the bearer token. With
     /// no token to be had the request is not sent: the caller gets
-    /// [`Error::Auth`].
+    /// [`Error::Auth`]. An experimental operation's call carries
+    /// [`EXPERIMENTAL_HEADER`] when the client opted in, and is refused
+    /// otherwise, before a token is even asked for:
+    /// [`Error::ExperimentalNotEnabled`].
     // Public for `impl_client_hooks!` only: a user calls the generated methods.
     #[doc(hidden)]
     pub fn pre<'r, E>(&self, request: &'r mut Request, operation: &'static str) -> Pre<'r, E> {
+        // The call's one lookup: `exec`, which follows at once on the same
+        // thread, finds the entry in the lookup's per-thread memory.
+        let quirks = self.0.quirks.of(operation);
         let headers = request.headers_mut();
-        headers.insert(SDK_HEADER, self.0.sdk_header.clone());
-        if self.0.experimental {
-            headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
+        match quirks.experimental_header(self.0.experimental) {
+            ExperimentalHeader::Omit => {}
+            ExperimentalHeader::Send => {
+                headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
+            }
+            ExperimentalHeader::Refuse => return Pre::refused(operation),
         }
+        headers.insert(SDK_HEADER, self.0.sdk_header.clone());
         if let Some(header) = self.0.tokens.fresh_bearer() {
             headers.insert(AUTHORIZATION, header);
             return Pre {
@@ -321,6 +478,9 @@ impl Runtime {
         operation: &'static str,
         span: tracing::Span,
     ) -> reqwest::Result<Response> {
+        // Found in the lookup's per-thread memory: `pre` looked it up just
+        // before, on this thread (but after a token fetch, which may have
+        // moved the call to another thread).
         let quirks = self.0.quirks.of(operation);
         if let Some(content_type) = quirks.request_content_type {
             set_content_type(&mut request, content_type);
@@ -332,6 +492,7 @@ impl Runtime {
         });
         let context = Context {
             span: &span,
+            operation,
             quirks,
             started,
         };
@@ -583,6 +744,7 @@ impl Runtime {
             bucket.succeeded(spent);
         }
         tracing::info!(status = status.as_u16(), "done");
+        note_deprecation(&response, call.operation);
         let empty = matches!(status.as_u16(), 204 | 205) || response.content_length() == Some(0);
         if let Some(documented) = call.quirks.documented_success(status, empty) {
             tracing::debug!(
@@ -616,6 +778,7 @@ impl Runtime {
         call: &Call<'_>,
     ) -> reqwest::Result<Response> {
         let status = response.status();
+        note_deprecation(&response, call.operation);
         let mut parts = parts_of(&response);
         let secrets = self.secrets(call.spare);
         // Read a little past the cap, so that a secret the cap would cut in
@@ -799,6 +962,8 @@ enum Finished {
 /// What every outcome of a call needs to know of it.
 struct Context<'a> {
     span: &'a tracing::Span,
+    /// The operation: the generated method's name.
+    operation: &'static str,
     quirks: &'static OperationQuirks,
     /// When the call began, when its span records the time.
     started: Option<Instant>,
@@ -808,6 +973,7 @@ impl<'a> Context<'a> {
     fn call(&'a self, method: &'a Method, spare: Option<&'a Request>) -> Call<'a> {
         Call {
             span: self.span,
+            operation: self.operation,
             quirks: self.quirks,
             method,
             started: self.started,
@@ -819,6 +985,8 @@ impl<'a> Context<'a> {
 /// What `finish` needs to know of the call.
 struct Call<'a> {
     span: &'a tracing::Span,
+    /// The operation: the generated method's name.
+    operation: &'static str,
     quirks: &'static OperationQuirks,
     method: &'a Method,
     started: Option<Instant>,
@@ -1113,6 +1281,114 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The header goes exactly with an experimental operation's calls on a
+    /// client that opted in; such a call on any other client is refused.
+    #[test]
+    fn the_experimental_header_goes_only_with_experimental_operations_opted_in() {
+        let plain = OperationQuirks::NONE;
+        let experimental = OperationQuirks {
+            experimental: true,
+            ..OperationQuirks::NONE
+        };
+        let deprecated = OperationQuirks {
+            deprecated: true,
+            ..OperationQuirks::NONE
+        };
+        for enabled in [false, true] {
+            assert_eq!(plain.experimental_header(enabled), ExperimentalHeader::Omit);
+            assert_eq!(
+                deprecated.experimental_header(enabled),
+                ExperimentalHeader::Omit
+            );
+        }
+        assert_eq!(
+            experimental.experimental_header(true),
+            ExperimentalHeader::Send
+        );
+        assert_eq!(
+            experimental.experimental_header(false),
+            ExperimentalHeader::Refuse
+        );
+    }
+
+    /// `X-Deprecated: true`, the value in any case and space around it; any
+    /// other value, or none, is not deprecation.
+    #[test]
+    fn deprecation_is_the_header_saying_true() {
+        let with = |values: &[&'static str]| {
+            let mut headers = http::HeaderMap::new();
+            for value in values {
+                headers.append(DEPRECATED_HEADER, HeaderValue::from_static(value));
+            }
+            is_deprecated(&headers)
+        };
+        assert!(with(&["true"]));
+        assert!(with(&["TRUE"]));
+        assert!(with(&[" True "]));
+        assert!(with(&["false", "true"]));
+        assert!(!with(&[]));
+        assert!(!with(&["false"]));
+        assert!(!with(&["1"]));
+        assert!(!with(&["truely"]));
+        assert!(!with(&[""]));
+        // Header names have no case: `X-Deprecated` is the same header.
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            HeaderName::from_bytes(b"X-Deprecated").unwrap(),
+            HeaderValue::from_static("true"),
+        );
+        assert!(is_deprecated(&headers));
+    }
+
+    /// Once per operation (by name, wherever the text is); bounded: when
+    /// full, operations it does not remember are warned about every time,
+    /// and those it does, still never again.
+    #[test]
+    fn a_deprecation_is_warned_about_once_per_operation_and_the_memory_is_bounded() {
+        let once = WarnOnce::new(2);
+        assert!(once.first("a"));
+        assert!(!once.first("a"));
+        let a: &'static str = Box::leak(String::from("a").into_boxed_str());
+        assert!(!once.first(a), "the same name at another address");
+        assert!(once.first("b"));
+        assert!(!once.first("b"));
+        // Full: `c` is not remembered, and warned about each time.
+        assert!(once.first("c"));
+        assert!(once.first("c"));
+        assert!(!once.first("a") && !once.first("b"));
+        assert_eq!(once.warned.lock().unwrap().len(), 2);
+    }
+
+    /// The refusal of an unopted experimental call is the typed error,
+    /// through progenitor's error and back, and not retryable.
+    #[test]
+    fn an_experimental_call_refused_is_the_typed_error_from_progenitors() {
+        use std::task::{Context, Poll, Waker};
+        let mut pre = std::pin::pin!(Pre::<()>::refused("list_foo"));
+        let Poll::Ready(Err(error)) = pre.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+        else {
+            panic!("a refusal is ready at once, and an error");
+        };
+        let error = Error::from(error);
+        assert!(
+            matches!(&error, Error::ExperimentalNotEnabled { operation } if operation == "list_foo"),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "`list_foo` is an experimental SailPoint operation: enable it with \
+             ClientBuilder::experimental(true) (sends X-SailPoint-Experimental: true)"
+        );
+        assert!(!error.is_retryable());
+        assert_eq!(error.status(), None);
+    }
+
+    /// `Pre` stays sixteen bytes of every call's future.
+    #[test]
+    fn the_pre_future_stays_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Pre<'_, ()>>(), 16);
     }
 
     /// A copy is the request: method, URL, headers, version, timeout and

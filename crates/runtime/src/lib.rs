@@ -15,6 +15,11 @@
 //!   `SAIL_CLIENT_SECRET` and `config.json` ([`ClientBuilder`]);
 //! - **pagination**: every list operation as a stream of its items over
 //!   `offset`/`limit` ([`pagination`]);
+//! - **experimental and deprecated operations**: `X-SailPoint-Experimental:
+//!   true` on experimental operations' calls once the client opts in
+//!   ([`ClientBuilder::experimental`]), [`Error::ExperimentalNotEnabled`]
+//!   before anything is sent otherwise; a warning the first time an
+//!   operation is answered `X-Deprecated: true` ([`is_deprecated`]);
 //! - **observability**: a `tracing` span per call.
 
 #![warn(missing_docs)]
@@ -34,7 +39,7 @@ mod token;
 
 pub use config::{ClientBuilder, Parts};
 pub use error::{ApiError, AuthError, ConfigError, Error};
-pub use hooks::{OperationQuirks, Quirks, Runtime};
+pub use hooks::{is_deprecated, OperationQuirks, Quirks, Runtime};
 pub use retry::{RetryBudget, RetryStrategy};
 pub use secret::Secret;
 

@@ -150,9 +150,12 @@ where
 
 /// A page parameter's value as the generated builder holds it (`i32`,
 /// `i64`, `u64`, `NonZeroU64`...), as a number.
-pub trait PageNumber {
+pub trait PageNumber: Sized {
     /// The value, when it fits an `i64`.
     fn as_i64(&self) -> Option<i64>;
+    /// The pager's `n` as this type, clamped to its range (a page size or
+    /// offset never comes near the limits of the types the API uses).
+    fn saturating_from(n: u64) -> Self;
 }
 
 macro_rules! page_numbers {
@@ -161,22 +164,33 @@ macro_rules! page_numbers {
             fn as_i64(&self) -> Option<i64> {
                 i64::try_from(*self).ok()
             }
+            fn saturating_from(n: u64) -> Self {
+                <$t>::try_from(n).unwrap_or(<$t>::MAX)
+            }
         }
     )*};
 }
 page_numbers!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
 
-impl PageNumber for std::num::NonZeroU64 {
-    fn as_i64(&self) -> Option<i64> {
-        i64::try_from(self.get()).ok()
-    }
+macro_rules! non_zero_page_numbers {
+    ($($t:ty => $inner:ty),*) => {$(
+        impl PageNumber for $t {
+            fn as_i64(&self) -> Option<i64> {
+                i64::try_from(self.get()).ok()
+            }
+            fn saturating_from(n: u64) -> Self {
+                let inner = <$inner>::try_from(n.max(1)).unwrap_or(<$inner>::MAX);
+                <$t>::new(inner).unwrap_or(<$t>::MIN)
+            }
+        }
+    )*};
 }
-
-impl PageNumber for std::num::NonZeroU32 {
-    fn as_i64(&self) -> Option<i64> {
-        Some(i64::from(self.get()))
-    }
-}
+non_zero_page_numbers!(
+    std::num::NonZeroU64 => u64,
+    std::num::NonZeroU32 => u32,
+    std::num::NonZeroI64 => i64,
+    std::num::NonZeroI32 => i32
+);
 
 /// The page size for a list operation: the caller's `limit` when set (at
 /// least 1, at most the API's maximum), else the API's maximum.
@@ -190,6 +204,22 @@ pub fn page_size(requested: Option<i64>, maximum: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pager's numbers reach a builder in the parameter's own type,
+    /// whatever the API declares: clamped, a non-zero type never zero.
+    #[test]
+    fn page_numbers_convert_to_the_parameter_types() {
+        use std::num::{NonZeroI32, NonZeroU32};
+        assert_eq!(<i32 as PageNumber>::saturating_from(250), 250);
+        assert_eq!(<i32 as PageNumber>::saturating_from(u64::MAX), i32::MAX);
+        assert_eq!(<NonZeroU32 as PageNumber>::saturating_from(50).get(), 50);
+        assert_eq!(<NonZeroU32 as PageNumber>::saturating_from(0).get(), 1);
+        assert_eq!(
+            <NonZeroI32 as PageNumber>::saturating_from(u64::MAX).get(),
+            i32::MAX
+        );
+        assert_eq!(<u64 as PageNumber>::saturating_from(7).as_i64(), Some(7));
+    }
     use std::sync::{Arc, Mutex};
 
     fn list(n: u64, total: bool, calls: Arc<Mutex<Vec<(u64, u64)>>>) -> Items<'static, u64> {

@@ -31,6 +31,8 @@ const fn entry(
         empty_success_as_null,
         success_statuses,
         error_body_decodes: None,
+        experimental: false,
+        deprecated: false,
     }
 }
 

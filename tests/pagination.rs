@@ -109,8 +109,8 @@ async fn the_page_size_is_at_most_the_api_s_maximum_and_offset_is_where_it_start
         .await
         .unwrap();
     assert_eq!(all.len(), 2);
-    // The docs give `limit` a maximum of 50 for this operation.
-    assert_eq!(pages_asked(&tenant), [(10, 50)]);
+    // The docs give `limit` a maximum of 250 for this operation.
+    assert_eq!(pages_asked(&tenant), [(10, 250)]);
 }
 
 #[tokio::test]

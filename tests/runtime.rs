@@ -174,15 +174,44 @@ async fn plain_http_is_refused_except_to_loopback() {
     .is_ok());
 }
 
+/// `X-SailPoint-Experimental: true` goes with exactly the experimental
+/// operations of a client that opted in; without the opt-in such a call is
+/// a typed error before any request; a stable operation never carries it.
 #[tokio::test]
-async fn the_experimental_header_is_opt_in() {
+async fn the_experimental_header_goes_with_experimental_operations_only() {
     let tenant = FakeTenant::start().await;
-    let client = Client::from_builder(builder(&tenant).experimental(true)).unwrap();
-    send(&client).await.unwrap();
-    assert_eq!(
-        tenant.requests()[0].headers["x-sailpoint-experimental"],
-        "true"
+    let opted_in = Client::from_builder(builder(&tenant).experimental(true)).unwrap();
+    send(&opted_in).await.unwrap();
+    assert!(!tenant.requests()[0]
+        .headers
+        .contains_key("x-sailpoint-experimental"));
+    tenant.script(Reply::json(200, serde_json::json!({"isRunning": true})));
+    opted_in
+        .get_ongoing_role_propagation()
+        .send()
+        .await
+        .unwrap();
+    let requests = tenant.requests();
+    let experimental = requests
+        .iter()
+        .find(|r| r.path == "/role-propagation/v1/is-running")
+        .unwrap();
+    assert_eq!(experimental.headers["x-sailpoint-experimental"], "true");
+
+    let before = tenant.requests().len();
+    let err = sailpoint::Error::from(
+        client(&tenant)
+            .get_ongoing_role_propagation()
+            .send()
+            .await
+            .unwrap_err(),
     );
+    assert!(
+        matches!(&err, sailpoint::Error::ExperimentalNotEnabled { operation } if operation == "get_ongoing_role_propagation"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("experimental(true)"), "{err}");
+    assert_eq!(tenant.requests().len(), before, "no request went out");
 }
 
 // ------------------------------------------------------------------ tokens

@@ -33,6 +33,8 @@ pub mod paths {
     pub const HTTPMOCK: &str = "crates/httpmock/src/generated.rs";
     /// The client crate's manifest: regen writes its API-area features.
     pub const CARGO_TOML: &str = "Cargo.toml";
+    /// The mock layer's manifest: regen writes its features (the client's).
+    pub const HTTPMOCK_CARGO_TOML: &str = "crates/httpmock/Cargo.toml";
 }
 
 /// The crate the mock layer imports the client's types from.
@@ -142,8 +144,14 @@ const AREAS_BEGIN: &str =
 const AREAS_END: &str = "# END API areas";
 
 /// The manifest `old` with its API-area features replaced by `areas`' (the
-/// lines between the markers); `old` itself when it has no markers.
-pub fn manifest_with_areas(old: &str, areas: &[sailpoint_codegen::areas::Area]) -> String {
+/// lines between the markers); `old` itself when it has no markers. With
+/// `forward_to`, each feature enables the feature of that name of the
+/// crate `forward_to` (the mock layer's features are the client's).
+pub fn manifest_with_areas(
+    old: &str,
+    areas: &[sailpoint_codegen::areas::Area],
+    forward_to: Option<&str>,
+) -> String {
     let (Some(begin), Some(end)) = (old.find(AREAS_BEGIN), old.find(AREAS_END)) else {
         return old.to_owned();
     };
@@ -156,8 +164,12 @@ pub fn manifest_with_areas(old: &str, areas: &[sailpoint_codegen::areas::Area]) 
     }
     block.push_str("]\n");
     for area in areas {
+        let enables = match forward_to {
+            Some(krate) => format!("\"{krate}/{}\"", area.feature),
+            None => String::new(),
+        };
         block.push_str(&format!(
-            "# {} ({} operation(s))\n{} = []\n",
+            "# {} ({} operation(s))\n{} = [{enables}]\n",
             area.name, area.operations, area.feature
         ));
     }
@@ -190,9 +202,18 @@ pub fn file_changes(root: &Path, regenerated: &Regenerated) -> Vec<FileChange> {
         },
         {
             let old = read(paths::CARGO_TOML);
-            let new = manifest_with_areas(&old, &regenerated.areas);
+            let new = manifest_with_areas(&old, &regenerated.areas, None);
             FileChange {
                 path: paths::CARGO_TOML,
+                old,
+                new,
+            }
+        },
+        {
+            let old = read(paths::HTTPMOCK_CARGO_TOML);
+            let new = manifest_with_areas(&old, &regenerated.areas, Some("sailpoint"));
+            FileChange {
+                path: paths::HTTPMOCK_CARGO_TOML,
                 old,
                 new,
             }

@@ -1,35 +1,42 @@
 //! The proof a user would ask for: a crate outside this workspace that
-//! depends on the client with one API area enabled builds, sends
-//! `send_test_notification`, and pages through a list operation, against
-//! the fake tenant on 127.0.0.1.
+//! depends on the client with a few services enabled builds, sends
+//! `send_test_notification`, pages through a list operation, calls an
+//! experimental operation without and with the opt-in, and sees a
+//! deprecated answer, against the fake tenant on 127.0.0.1.
 
 use std::path::Path;
 use std::process::Command;
 
 const CONSUMER_TEST: &str = r#"
 use fake_tenant::{FakeTenant, Reply};
-use sailpoint::{types::SendTestNotificationRequestDto, Client, ClientBuilder};
+use sailpoint::{types::SendTestNotificationRequestDto, Client, ClientBuilder, Error};
 
 fn template(n: u32) -> serde_json::Value {
     serde_json::json!({"key": format!("k{n}"), "locale": "en", "medium": "EMAIL", "name": format!("Template {n}")})
 }
 
+fn client(tenant: &FakeTenant, experimental: bool) -> Client {
+    Client::from_builder(
+        ClientBuilder::new()
+            .base_url(tenant.base_url())
+            .client_credentials("consumer-id", "consumer-secret")
+            .experimental(experimental),
+    )
+    .unwrap()
+}
+
 #[tokio::test]
-async fn one_area_sends_and_pages() {
+async fn a_few_services_send_and_page() {
     let tenant = FakeTenant::start().await;
     tenant.script(Reply::status(204));
     tenant.script(Reply::json(200, serde_json::json!([template(1), template(2)])));
     tenant.script(Reply::json(200, serde_json::json!([template(3)])));
-    let client = Client::from_builder(
-        ClientBuilder::new()
-            .base_url(tenant.base_url())
-            .client_credentials("consumer-id", "consumer-secret"),
-    )
-    .unwrap();
+    let client = client(&tenant, false);
     client
         .send_test_notification()
         .body(SendTestNotificationRequestDto {
             key: Some("cloud_manual_work_item_summary".into()),
+            recipient_email_list: vec!["test@example.com".into()],
             ..Default::default()
         })
         .send()
@@ -48,10 +55,38 @@ async fn one_area_sends_and_pages() {
     assert_eq!(paths[0], "/send-test-notification/v1");
     assert!(paths[1].contains("offset=0") && paths[2].contains("offset=2"), "{paths:?}");
 }
+
+#[tokio::test]
+async fn an_experimental_operation_needs_the_opt_in() {
+    let tenant = FakeTenant::start().await;
+    let err = client(&tenant, false)
+        .get_ongoing_role_propagation()
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert!(matches!(err, Error::ExperimentalNotEnabled { .. }), "{err}");
+    assert!(err.to_string().contains("get_ongoing_role_propagation"), "{err}");
+    assert!(tenant.requests().is_empty(), "nothing was sent");
+    tenant.script(Reply::json(200, serde_json::json!({"isRunning": false})));
+    client(&tenant, true).get_ongoing_role_propagation().send().await.unwrap();
+    let sent = tenant.requests();
+    let call = sent.iter().find(|r| r.path.starts_with("/role-propagation/v1")).unwrap();
+    assert_eq!(call.headers.get("x-sailpoint-experimental").map(String::as_str), Some("true"));
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn a_deprecated_answer_is_visible() {
+    let tenant = FakeTenant::start().await;
+    tenant.script(Reply::json(200, serde_json::json!({})).header("x-deprecated", "true"));
+    let response = client(&tenant, false).get_access_request_config().send().await.unwrap();
+    assert!(sailpoint::is_deprecated(response.headers()));
+}
 "#;
 
 #[test]
-fn a_crate_with_one_area_builds_sends_and_pages() {
+fn a_crate_with_a_few_services_builds_sends_pages_and_opts_in() {
     let root = xtask::workspace_root();
     let dir = std::env::temp_dir().join(format!("sailpoint-consumer-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -70,7 +105,7 @@ publish = false
 [workspace]
 
 [dependencies]
-sailpoint = {{ path = "{root}", default-features = false, features = ["notifications"] }}
+sailpoint = {{ path = "{root}", default-features = false, features = ["send-test-notification", "notification-templates", "role-propagation", "access-request-config"] }}
 
 [dev-dependencies]
 fake-tenant = {{ path = "{root}/crates/fake-tenant" }}
@@ -97,7 +132,7 @@ tokio = {{ version = "1", features = ["rt-multi-thread", "macros"] }}
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        out.status.success() && stdout.contains("1 passed"),
+        out.status.success() && stdout.contains("3 passed"),
         "the consumer crate failed:\n{stdout}\n{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -83,7 +83,7 @@ fn json_and_markdown_formats() {
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["breaking_runtime"], 1);
     assert_eq!(report["changes"][0]["kind"], "enum-value-removed");
-    assert_eq!(report["changes"][0]["operation"], "sendTestNotification");
+    assert_eq!(report["changes"][0]["operation"], "sendTestNotificationV1");
     let (_, out, _) = run(&[&old, &new, "--format", "markdown"]);
     assert!(out.starts_with("**API drift: 1 breaking"), "{out}");
     assert!(

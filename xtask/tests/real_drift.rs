@@ -87,7 +87,7 @@ fn the_later_seed_page_breaks_nothing_for_this_client() {
     );
     for expected in [
         // One component change, one line, naming its places.
-        "compatible           now nullable: the property is optional, so already Option<_>: null reads as None\n      at components.schemas['ErrorMessageDto'].properties.locale\n      in response 400, response 403, response 404, response 500 of sendTestNotification",
+        "compatible           now nullable: the property is optional, so already Option<_>: null reads as None\n      at components.schemas['Cause'].properties.locale\n      in response 400, response 403, response 404, response 500 of sendTestNotification",
         "security scheme `oauth2` renamed to `userAuth`",
         "server `https://{tenant}.api.identitynow.com/v2024` added",
         "upstream fixed: a 204 or 205 response declares content; such responses have no body; fixup `no_content_response_has_no_body` no longer needed for page `send-test-notification`",

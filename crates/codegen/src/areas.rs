@@ -311,6 +311,84 @@ pub(crate) fn areas_as_features(file: &mut syn::File, spec: &Value) -> Option<Ap
     })
 }
 
+/// The mock layer follows the client's areas: each operation's
+/// `MockServerExt` method (in the trait and its impl) and its `operations`
+/// `When`/`Then` types carry the `cfg` of the operation's features, so a
+/// user's test that mocks one service compiles one service. The mock
+/// crate's features enable the client's of the same name.
+pub(crate) fn mocks_as_features(file: &mut syn::File, spec: &Value) -> usize {
+    use heck::ToUpperCamelCase as _;
+    let unit = Unit::of(spec);
+    let mut by_method: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for operation in openapi_model::operations(spec) {
+        let features = operation_features(unit, operation.path, operation.op);
+        if let (Some(id), false) = (operation.id(), features.is_empty()) {
+            by_method.insert(method_name(id), features.into_iter().collect());
+        }
+    }
+    let by_type: HashMap<String, &BTreeSet<String>> = by_method
+        .iter()
+        .map(|(m, f)| (m.to_upper_camel_case(), f))
+        .collect();
+    let type_gate = |name: &str| {
+        name.strip_suffix("When")
+            .or_else(|| name.strip_suffix("Then"))
+            .and_then(|op| by_type.get(op))
+            .map(|f| cfg_any(f))
+    };
+    let mut gated = 0usize;
+    let mut add = |attrs: &mut Vec<syn::Attribute>, gate: Option<TokenStream>| {
+        if let Some(gate) = gate {
+            let attr: syn::Attribute = syn::parse_quote!(#gate);
+            attrs.push(attr);
+            gated += 1;
+        }
+    };
+    for item in &mut file.items {
+        match item {
+            syn::Item::Mod(m) if m.ident == "operations" => {
+                for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
+                    match inner {
+                        syn::Item::Struct(s) => {
+                            let gate = type_gate(&s.ident.to_string());
+                            add(&mut s.attrs, gate);
+                        }
+                        syn::Item::Impl(block) => {
+                            let gate = item_owner(&syn::Item::Impl(block.clone()))
+                                .and_then(|owner| type_gate(&owner));
+                            add(&mut block.attrs, gate);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            syn::Item::Trait(t) if t.ident == "MockServerExt" => {
+                for member in &mut t.items {
+                    if let syn::TraitItem::Fn(f) = member {
+                        let gate = by_method.get(&f.sig.ident.to_string()).map(cfg_any);
+                        add(&mut f.attrs, gate);
+                    }
+                }
+            }
+            syn::Item::Impl(block)
+                if block
+                    .trait_
+                    .as_ref()
+                    .is_some_and(|(_, path, _)| path.is_ident("MockServerExt")) =>
+            {
+                for member in &mut block.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        let gate = by_method.get(&f.sig.ident.to_string()).map(cfg_any);
+                        add(&mut f.attrs, gate);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    gated
+}
+
 /// A type no operation reaches is there when every reached type it holds
 /// (through any depth) is; `None` when it holds none.
 fn unreached_gate(

@@ -153,7 +153,7 @@ pub fn generate_with_httpmock(
     let prepared = prepare(spec_json, ADAPTATIONS)?;
     let mut generator = progenitor::Generator::new(&settings());
     let client = client_code(&mut generator, &prepared)?;
-    let mock = httpmock_code(&mut generator, &prepared.spec, client_crate)?;
+    let mock = httpmock_code(&mut generator, &prepared, client_crate)?;
     Ok((client, mock))
 }
 
@@ -215,13 +215,15 @@ fn client_code(
 /// (so that it shares the client's type space), with the fixes below.
 fn httpmock_code(
     generator: &mut progenitor::Generator,
-    spec: &openapiv3::OpenAPI,
+    prepared: &Prepared,
     client_crate: &str,
 ) -> Result<String, Error> {
+    let spec = &prepared.spec;
     let tokens = without_panics(|| generator.httpmock(spec, client_crate))??;
     let tokens = paths_under_server(tokens, &server_path(spec));
     let mut file: syn::File = syn::parse2(tokens)?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut MockFixes, &mut file);
+    areas::mocks_as_features(&mut file, &prepared.json);
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 

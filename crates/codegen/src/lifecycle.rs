@@ -11,7 +11,7 @@
 //! operation ([`EXPERIMENTAL_EXT`]); the quirks table tells the runtime,
 //! which sends the header for exactly these operations once the client
 //! opted in (`ClientBuilder::experimental`), and refuses them, before any
-//! request, otherwise. [`deprecated_methods`] marks the `Client` method of
+//! request, otherwise. `deprecated_methods` marks the `Client` method of
 //! each deprecated operation `#[deprecated]` with the docs' note.
 
 use std::collections::HashMap;

@@ -127,6 +127,7 @@ tokio = {{ version = "1", features = ["rt-multi-thread", "macros"] }}
         .args(["test", "--quiet"])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", &target)
+        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

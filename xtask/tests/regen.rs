@@ -152,9 +152,7 @@ fn bad_input_names_the_file_and_writes_nothing() {
 async fn upstream_urls_are_fetched_and_bad_answers_named() {
     let server = FakeTenant::start().await;
     let page = std::fs::read_to_string(
-        workspace_root()
-            .join(paths::UPSTREAM)
-            .join("send-test-notification.api.mdx"),
+        workspace_root().join("../shared/seed/send-test-notification.api.mdx"),
     )
     .unwrap();
     server.serve(

@@ -260,6 +260,14 @@ impl<'ast> Visit<'ast> for Names<'_> {
         syn::visit::visit_path(self, path);
     }
 
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        let around = preds(&f.attrs);
+        let depth = self.gates.len();
+        self.gates.extend(around);
+        syn::visit::visit_impl_item_fn(self, f);
+        self.gates.truncate(depth);
+    }
+
     fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
         let around = preds(&expr.attrs);
         let depth = self.gates.len();

@@ -21,12 +21,17 @@ pub struct SpecProbe {
     pub module: String,
     /// Operations in the spec.
     pub operations: usize,
+    /// Component schemas in the spec.
+    pub schemas: usize,
     /// Client methods generated.
     pub methods: usize,
     /// Operations of the generated mock layer (`MockServerExt` methods).
     pub mocks: usize,
     /// The adaptations applied.
     pub adaptations: Vec<sailpoint_codegen::AppliedAdaptation>,
+    /// What was generated untyped, and why: what the generator could not
+    /// take, and what was behind a compile error of an earlier round.
+    pub degraded: Vec<sailpoint_codegen::Degradation>,
     /// Why no client could be generated, when none could (the other specs
     /// are still built).
     pub error: Option<String>,
@@ -37,6 +42,24 @@ impl SpecProbe {
     pub fn complete(&self) -> bool {
         self.error.is_none() && self.methods == self.operations && self.mocks == self.operations
     }
+
+    /// Component schemas generated untyped.
+    pub fn untyped_schemas(&self) -> usize {
+        self.degraded
+            .iter()
+            .filter(|d| matches!(d.culprit, sailpoint_codegen::Culprit::Component(_)))
+            .count()
+    }
+
+    /// The share of component schemas that kept their types, in percent
+    /// (100 for a spec without components).
+    pub fn typed_percent(&self) -> f64 {
+        if self.schemas == 0 {
+            return 100.0;
+        }
+        100.0 * (self.schemas - self.untyped_schemas().min(self.schemas)) as f64
+            / self.schemas as f64
+    }
 }
 
 /// What the probe found.
@@ -46,8 +69,13 @@ pub struct Probe {
     pub specs: Vec<SpecProbe>,
     /// Whether `cargo check` of the crate holding them all passed.
     pub compiles: bool,
-    /// `cargo check`'s errors when it failed.
+    /// `cargo check`'s errors when it failed (its last round).
     pub check_output: String,
+    /// The first compile error of the last round, when it failed.
+    pub first_error: Option<String>,
+    /// How many `cargo check` rounds ran (a round after the first one
+    /// follows compile errors that named schemas or operations to degrade).
+    pub rounds: usize,
     /// Where the scratch crate is.
     pub crate_dir: PathBuf,
 }
@@ -57,6 +85,44 @@ impl Probe {
     /// that compiles.
     pub fn ok(&self) -> bool {
         self.compiles && self.specs.iter().all(SpecProbe::complete)
+    }
+
+    /// The probe's verdict in one line: compiled, compiled with degraded
+    /// schemas and operations (listed), or failed (with the first error).
+    pub fn verdict(&self) -> String {
+        let failed: Vec<String> = self
+            .specs
+            .iter()
+            .filter(|s| s.error.is_some())
+            .map(|s| s.spec.display().to_string())
+            .collect();
+        if !self.compiles {
+            return format!(
+                "failed: the crate does not compile: {}",
+                self.first_error.as_deref().unwrap_or("(no error message)")
+            );
+        }
+        if !failed.is_empty() {
+            return format!("failed: no client for {}", failed.join(", "));
+        }
+        let degraded: Vec<String> = self
+            .specs
+            .iter()
+            .flat_map(|s| {
+                s.degraded
+                    .iter()
+                    .map(move |d| format!("{} in {}", d.culprit, s.module))
+            })
+            .collect();
+        if degraded.is_empty() {
+            "compiled".to_owned()
+        } else {
+            format!(
+                "compiled with {} degraded schema(s) and operation(s): {}",
+                degraded.len(),
+                degraded.join(", ")
+            )
+        }
     }
 }
 
@@ -244,26 +310,40 @@ fn module_name(spec_path: &Path) -> String {
     name
 }
 
+/// At most this many `cargo check` rounds: the first, and the ones after
+/// compile errors that named what to degrade.
+const MAX_ROUNDS: usize = 4;
+
+/// A spec read for the probe.
+struct Input {
+    path: PathBuf,
+    text: String,
+    module: String,
+    operations: usize,
+    schemas: usize,
+}
+
 /// Generates a client and its mock layer for each spec, writes them as
 /// modules of one scratch crate, and checks it: one build for a set of
-/// sites instead of one per site.
+/// sites instead of one per site. A compile error in a spec's generated
+/// code is traced to its schema or operation ([`sailpoint_codegen::attribute`]),
+/// which is degraded, and the crate is generated and checked again (at
+/// most [`MAX_ROUNDS`] rounds).
 pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
     if spec_paths.is_empty() {
         bail!("probe needs at least one spec");
     }
     let root = workspace_root();
-    let mut specs = Vec::new();
-    let mut modules = String::new();
-    let mut files = Vec::new();
+    let mut inputs: Vec<Input> = Vec::new();
     // Every API area of every spec: features of the probe crate, all on.
     let mut areas: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    for spec_path in spec_paths {
-        let text = std::fs::read_to_string(spec_path)
-            .with_context(|| format!("reading {}", spec_path.display()))?;
+    for path in spec_paths {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let spec: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not JSON", spec_path.display()))?;
-        let mut module = module_name(spec_path);
-        while specs.iter().any(|s: &SpecProbe| s.module == module) {
+            .with_context(|| format!("{} is not JSON", path.display()))?;
+        let mut module = module_name(path);
+        while inputs.iter().any(|s| s.module == module) {
             module.push('_');
         }
         areas.extend(
@@ -271,46 +351,24 @@ pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
                 .into_iter()
                 .map(|a| a.feature),
         );
-        let client_path = format!("crate::{module}");
-        let (generated, mock) = match sailpoint_codegen::generate_with_httpmock(&text, &client_path)
-        {
-            Ok(both) => both,
-            Err(e) => {
-                // One spec the generator cannot take does not cost the others.
-                specs.push(SpecProbe {
-                    spec: spec_path.clone(),
-                    module,
-                    operations: count_operations(&spec),
-                    methods: 0,
-                    mocks: 0,
-                    adaptations: Vec::new(),
-                    error: Some(e.to_string()),
-                });
-                continue;
-            }
-        };
-        modules.push_str(&format!(
-            "pub mod {module} {{\n    include!(\"{module}/client.rs\");\n    sailpoint_runtime::impl_client_hooks!(Client);\n    pub mod mock {{\n        include!(\"{module}/mock.rs\");\n    }}\n}}\n"
-        ));
-        specs.push(SpecProbe {
-            spec: spec_path.clone(),
-            module: module.clone(),
+        inputs.push(Input {
+            path: path.clone(),
             operations: count_operations(&spec),
-            methods: count_methods(&generated.code)?,
-            mocks: count_mocks(&mock)?,
-            adaptations: generated.adaptations,
-            error: None,
+            schemas: spec
+                .pointer("/components/schemas")
+                .and_then(serde_json::Value::as_object)
+                .map_or(0, serde_json::Map::len),
+            text,
+            module,
         });
-        files.push((format!("{module}/client.rs"), generated.code));
-        files.push((format!("{module}/mock.rs"), mock));
     }
-    let name = if specs.len() == 1 {
-        specs[0].module.replace('_', "-")
+    let name = if inputs.len() == 1 {
+        inputs[0].module.replace('_', "-")
     } else {
         format!(
             "{}-and-{}-more",
-            specs[0].module.replace('_', "-"),
-            specs.len() - 1
+            inputs[0].module.replace('_', "-"),
+            inputs.len() - 1
         )
     };
     let crate_dir = std::env::temp_dir().join(format!("sailpoint-probe-{name}"));
@@ -325,41 +383,199 @@ pub fn probe(spec_paths: &[PathBuf]) -> Result<Probe> {
             probe_dependencies(&root)?
         ),
     )?;
-    write_atomically(
-        &crate_dir.join("src/lib.rs"),
-        &format!("#![allow(clippy::all, unused)]\n{modules}"),
-    )?;
-    for (path, code) in &files {
-        write_atomically(&crate_dir.join("src").join(path), code)?;
-    }
     // Start from the workspace's versions so nothing resolves differently.
     if !crate_dir.join("Cargo.lock").exists() {
         let _ = std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock"));
     }
+    // What each spec is generated degrading, besides what the generator
+    // itself cannot take: the culprits of earlier rounds' compile errors.
+    let mut forced: Vec<Vec<sailpoint_codegen::Degradation>> = vec![Vec::new(); inputs.len()];
+    let mut round = 0;
+    loop {
+        round += 1;
+        let (specs, generated) = write_round(&crate_dir, &inputs, &forced)?;
+        let check = cargo_check(&crate_dir, &root)?;
+        let mut progress = false;
+        if !check.compiles {
+            for error in &check.errors {
+                let Some((index, code, origins)) =
+                    inputs.iter().enumerate().find_map(|(i, input)| {
+                        let (client, mock) = generated[i].as_ref()?;
+                        let file = error.file.strip_prefix(&format!("src/{}/", input.module))?;
+                        let code = match file {
+                            "client.rs" => &client.code,
+                            "mock.rs" => mock,
+                            _ => return None,
+                        };
+                        Some((i, code, &client.origins))
+                    })
+                else {
+                    continue;
+                };
+                let Some(culprit) = origins.culprit_at(code, error.line) else {
+                    continue;
+                };
+                let why = format!("does not compile: {}", error.message);
+                let before = forced[index].clone();
+                if let Some(next) = sailpoint_codegen::degrade::after(&before, culprit, &why) {
+                    sailpoint_codegen::degrade::record(&mut forced[index], next);
+                    progress |= forced[index] != before;
+                }
+            }
+        }
+        if check.compiles || !progress || round >= MAX_ROUNDS {
+            return Ok(Probe {
+                specs,
+                compiles: check.compiles,
+                first_error: check.errors.first().map(|e| e.rendered.clone()),
+                check_output: check.output,
+                rounds: round,
+                crate_dir,
+            });
+        }
+    }
+}
+
+/// The client and mock layer of one spec, when the generator made them.
+type GeneratedPair = Option<(sailpoint_codegen::Generated, String)>;
+
+/// Generates every spec's client and mock layer (degrading `forced` too)
+/// into the crate's modules.
+fn write_round(
+    crate_dir: &Path,
+    inputs: &[Input],
+    forced: &[Vec<sailpoint_codegen::Degradation>],
+) -> Result<(Vec<SpecProbe>, Vec<GeneratedPair>)> {
+    let mut specs = Vec::new();
+    let mut generated = Vec::new();
+    let mut modules = String::new();
+    for (input, forced) in inputs.iter().zip(forced) {
+        let module = &input.module;
+        let client_path = format!("crate::{module}");
+        let mut probe = SpecProbe {
+            spec: input.path.clone(),
+            module: module.clone(),
+            operations: input.operations,
+            schemas: input.schemas,
+            methods: 0,
+            mocks: 0,
+            adaptations: Vec::new(),
+            degraded: Vec::new(),
+            error: None,
+        };
+        match sailpoint_codegen::generate_degrading(&input.text, &client_path, forced) {
+            Ok((client, mock)) => {
+                modules.push_str(&format!(
+                    "pub mod {module} {{\n    include!(\"{module}/client.rs\");\n    sailpoint_runtime::impl_client_hooks!(Client);\n    pub mod mock {{\n        include!(\"{module}/mock.rs\");\n    }}\n}}\n"
+                ));
+                std::fs::create_dir_all(crate_dir.join("src").join(module))?;
+                write_atomically(
+                    &crate_dir.join(format!("src/{module}/client.rs")),
+                    &client.code,
+                )?;
+                write_atomically(&crate_dir.join(format!("src/{module}/mock.rs")), &mock)?;
+                probe.methods = count_methods(&client.code)?;
+                probe.mocks = count_mocks(&mock)?;
+                probe.adaptations = client.adaptations.clone();
+                probe.degraded = client.degraded.clone();
+                generated.push(Some((client, mock)));
+            }
+            Err(e) => {
+                // One spec the generator cannot take does not cost the others.
+                probe.error = Some(e.to_string());
+                generated.push(None);
+            }
+        }
+        specs.push(probe);
+    }
+    write_atomically(
+        &crate_dir.join("src/lib.rs"),
+        &format!("#![allow(clippy::all, unused)]\n{modules}"),
+    )?;
+    Ok((specs, generated))
+}
+
+/// One compile error: where its primary span is, and what it says.
+#[derive(Debug)]
+struct CompileError {
+    /// The file, relative to the crate (`src/beta/client.rs`).
+    file: String,
+    line: usize,
+    /// The message's first line.
+    message: String,
+    /// The compiler's rendering (short form).
+    rendered: String,
+}
+
+/// `cargo check`'s outcome.
+struct Check {
+    compiles: bool,
+    errors: Vec<CompileError>,
+    /// Every rendered message, then cargo's own output.
+    output: String,
+}
+
+/// Runs `cargo check` on the probe crate, reading its diagnostics as JSON.
+fn cargo_check(crate_dir: &Path, root: &Path) -> Result<Check> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
             "check",
             "--quiet",
             "--message-format",
-            "short",
+            "json-diagnostic-short",
             "--manifest-path",
         ])
         .arg(crate_dir.join("Cargo.toml"))
         // The user's target directory when they set one, else the
         // workspace's; a folder of its own inside it, so that probes never
         // disturb the workspace's build.
-        .env("CARGO_TARGET_DIR", probe_target_dir(&root))
+        .env("CARGO_TARGET_DIR", probe_target_dir(root))
+        .stdin(std::process::Stdio::null())
         .output()
         .context("running cargo check")?;
     let compiles = output.status.success();
-    let check_output = String::from_utf8_lossy(&output.stderr).into_owned();
-    if !compiles && check_output.is_empty() {
+    let mut errors = Vec::new();
+    let mut rendered_all = String::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-message" {
+            continue;
+        }
+        let message = &message["message"];
+        let rendered = message["rendered"].as_str().unwrap_or_default().to_owned();
+        rendered_all.push_str(&rendered);
+        if message["level"] != "error" {
+            continue;
+        }
+        let primary = message["spans"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["is_primary"] == true);
+        if let Some(span) = primary {
+            errors.push(CompileError {
+                file: span["file_name"].as_str().unwrap_or_default().to_owned(),
+                line: span["line_start"].as_u64().unwrap_or(0) as usize,
+                message: message["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                rendered: rendered.trim().to_owned(),
+            });
+        }
+    }
+    rendered_all.push_str(&String::from_utf8_lossy(&output.stderr));
+    if !compiles && rendered_all.trim().is_empty() {
         bail!("cargo check failed without output");
     }
-    Ok(Probe {
-        specs,
+    Ok(Check {
         compiles,
-        check_output,
-        crate_dir,
+        errors,
+        output: rendered_all,
     })
 }

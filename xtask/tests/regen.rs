@@ -261,9 +261,11 @@ fn probe_counts_operations_and_generated_methods() {
         spec: "two.json".into(),
         module: "two".into(),
         operations: xtask::probe::count_operations(&two),
+        schemas: 0,
         methods: xtask::probe::count_methods(&client).unwrap(),
         mocks: xtask::probe::count_operations(&two),
         adaptations: Vec::new(),
+        degraded: Vec::new(),
         error: None,
     };
     assert!(!short.complete(), "{short:?}");
@@ -271,6 +273,8 @@ fn probe_counts_operations_and_generated_methods() {
         specs: vec![short],
         compiles: true,
         check_output: String::new(),
+        first_error: None,
+        rounds: 1,
         crate_dir: std::env::temp_dir(),
     };
     assert!(!probe.ok(), "a missing method fails the probe");

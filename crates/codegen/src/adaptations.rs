@@ -31,6 +31,11 @@ pub struct Adaptation {
 /// Every adaptation, in the order they run.
 pub const ADAPTATIONS: &[Adaptation] = &[
     Adaptation {
+        name: "composition_loops_are_broken",
+        summary: "a cycle of references through `allOf`/`oneOf`/`anyOf`/`not` members alone is broken where it closes (that `$ref` becomes any value; a loop adds nothing a value could match); typify would recurse until the stack overflows and the process aborts",
+        apply: crate::cycles::composition_loops_are_broken,
+    },
+    Adaptation {
         name: "titles_do_not_name_types",
         summary: "schema titles are dropped so typify names types after components and places, not titles that clash",
         apply: titles_do_not_name_types,
@@ -61,6 +66,11 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: null_in_enum_is_nullable,
     },
     Adaptation {
+        name: "enum_values_give_the_type",
+        summary: "an `enum` without `type` gets the type all its values have (`string`, `integer`, `number`, `boolean`); typify rejects such an enum when it is also `nullable` (\"value does not conform to the given schema\", naming nothing)",
+        apply: enum_values_give_the_type,
+    },
+    Adaptation {
         name: "enum_values_without_names",
         summary: "a string enum whose values give no distinct Rust names (`==`, `!=`) becomes a string; typify would panic",
         apply: enum_values_without_names,
@@ -76,8 +86,13 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: deep_object_parameters,
     },
     Adaptation {
+        name: "object_parameters",
+        summary: "a parameter whose schema is an object (not deepObject) becomes one query parameter per property (`form`, exploded: as OpenAPI sends it) or a string the caller writes (other styles and locations); progenitor would panic on an optional one",
+        apply: crate::parameters::object_parameters,
+    },
+    Adaptation {
         name: "non_string_enums",
-        summary: "an enum of integers, numbers or booleans becomes its plain type: typify 0.8 implements JsonSchema for such enums with the schemars 0.8 API, which does not compile with schemars 1",
+        summary: "an enum of integers, numbers or booleans becomes its plain type, its values in the description: typify 0.8 makes such an enum a newtype that refuses any other value, so a value the server adds would fail the whole response",
         apply: non_string_enums,
     },
     Adaptation {
@@ -197,6 +212,47 @@ pub fn null_in_enum_is_nullable(spec: &mut Value) -> Vec<String> {
         changes.push(format!(
             "{at}: `null` among the enum's values is `nullable`"
         ));
+    });
+    changes
+}
+
+/// An `enum` without a `type` (the 2024 beta site's `FormFieldType`:
+/// `{nullable: true, enum: [text, textarea, ...]}`) says with its values
+/// what type it is. typify 0.8 fails the whole document on such an enum
+/// when it is also `nullable` ("value does not conform to the given
+/// schema", naming no schema). The schema gets the type every value has
+/// (`string`, `integer` for whole numbers, else `number`, `boolean`); an
+/// enum whose values have several types is left as it is.
+pub fn enum_values_give_the_type(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    visit_schemas(spec, &mut |at, schema| {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        if map.contains_key("type") {
+            return;
+        }
+        let Some(Value::Array(values)) = map.get("enum") else {
+            return;
+        };
+        let kinds: std::collections::BTreeSet<&str> = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| match v {
+                Value::String(_) => "string",
+                Value::Bool(_) => "boolean",
+                Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                Value::Number(_) => "number",
+                _ => "other",
+            })
+            .collect();
+        let kind = match kinds.iter().copied().collect::<Vec<_>>().as_slice() {
+            [one] if *one != "other" => *one,
+            ["integer", "number"] => "number",
+            _ => return,
+        };
+        map.insert("type".into(), kind.into());
+        changes.push(format!("{at}: an enum of {kind} values is `type: {kind}`"));
     });
     changes
 }
@@ -416,14 +472,16 @@ fn deep_leaves(
     }
 }
 
-/// typify 0.8 generates a newtype with a hand-written `JsonSchema` impl for
-/// an enum whose values are not strings (`enum: [0, 1, 2]`, as the ARM
-/// docs write C# enums), against the schemars 0.8 API (`schemars::gen`,
-/// `schema_name() -> String`); with schemars 1, which the client derives,
-/// the crate does not compile. The adaptation keeps the schema's type
-/// (`integer`, `number`, `boolean`) and moves the values to the
-/// description: the client sends and reads the same values, as a plain
-/// number or boolean.
+/// typify 0.8 generates a newtype for an enum whose values are not strings
+/// (`enum: [0, 1, 2]`, as the ARM docs write C# enums, and the v1 site's
+/// levels), whose deserializer refuses every value not listed: a value the
+/// server adds (SailPoint counts added values as compatible) would fail the
+/// whole response. (Its hand-written `JsonSchema` impl, written against
+/// schemars 0.8, is rewritten for schemars 1 by the output adaptation
+/// `schemars_impls_follow_the_dependency`.) The adaptation keeps the
+/// schema's type (`integer`, `number`, `boolean`) and moves the values to
+/// the description: the client sends and reads the same values, as a plain
+/// number or boolean, and reads one it does not know.
 pub fn non_string_enums(spec: &mut Value) -> Vec<String> {
     let mut changes = Vec::new();
     visit_schemas(spec, &mut |at, schema| {

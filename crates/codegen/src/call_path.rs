@@ -21,6 +21,8 @@
 //!   consume; the generated code calls the runtime's `answer::empty`,
 //!   `from_response` and `stream` instead, which take it (the same values
 //!   and errors; see `sailpoint_runtime::answer`).
+//! - `no_api_version_header`: progenitor adds an `api-version` header to
+//!   every request (see the function).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -271,6 +273,143 @@ fn response_value_function(path: &syn::Path) -> Option<syn::Ident> {
     (n >= 2 && segments[n - 2].ident == "ResponseValue").then(|| segments[n - 1].ident.clone())
 }
 
+/// An adaptation of progenitor's output, not of the spec:
+/// `no_api_version_header` removes the `api-version` header progenitor 0.15
+/// adds to every request (with the spec's `info.version`). SailPoint
+/// versions its API by path (`/beta`, `/v3`) and documents no such header;
+/// sending it, and building it on every call (its name is validated at run
+/// time), was pure cost. Where no header parameter is left, the header map
+/// is not built at all (progenitor allocates one per call and merges it
+/// into the request). Fails loudly when progenitor no longer emits the
+/// header for every operation, so that the adaptation is dropped, not kept
+/// as dead code.
+pub(crate) fn no_api_version_header(
+    file: &mut syn::File,
+) -> Result<Option<AppliedAdaptation>, Error> {
+    /// `header_map.append(...)`: its arguments, when `stmt` is one.
+    fn header_append(
+        stmt: &syn::Stmt,
+    ) -> Option<&syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>> {
+        let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+            return None;
+        };
+        let syn::Expr::Path(receiver) = &*call.receiver else {
+            return None;
+        };
+        (call.method == "append" && receiver.path.is_ident("header_map")).then_some(&call.args)
+    }
+    /// `.headers(header_map)` replaced by what it is called on.
+    struct NoHeaderMap(usize);
+    impl syn::visit_mut::VisitMut for NoHeaderMap {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let syn::Expr::MethodCall(call) = expr {
+                let passes_the_map = call.method == "headers"
+                    && call.args.len() == 1
+                    && matches!(&call.args[0], syn::Expr::Path(p) if p.path.is_ident("header_map"));
+                if passes_the_map {
+                    *expr = (*call.receiver).clone();
+                    self.0 += 1;
+                }
+            }
+        }
+    }
+    /// Removed headers, operations (progenitor's `OperationInfo`s), and
+    /// header maps no longer built.
+    struct Strip(usize, usize, usize);
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
+            if expr
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "OperationInfo")
+            {
+                self.1 += 1;
+            }
+            syn::visit_mut::visit_expr_struct_mut(self, expr);
+        }
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| {
+                !header_append(stmt).is_some_and(|args| {
+                    args.first().is_some_and(|name| {
+                        quote!(#name)
+                            .to_string()
+                            .contains("from_static (\"api-version\")")
+                    })
+                })
+            });
+            let removed = before - block.stmts.len();
+            self.0 += removed;
+            // Where nothing else uses the map (an optional header parameter
+            // appends to it inside an `if let`), it is not built: its
+            // statement goes, and so does the request builder's
+            // `.headers(header_map)`, its one use.
+            if removed > 0 {
+                let is_map = |stmt: &syn::Stmt| {
+                    matches!(stmt, syn::Stmt::Local(syn::Local {
+                        pat: syn::Pat::Ident(ident), ..
+                    }) if ident.ident == "header_map")
+                };
+                let used_otherwise = block.stmts.iter().filter(|s| !is_map(s)).any(|s| {
+                    let mut without_headers_call = s.clone();
+                    syn::visit_mut::VisitMut::visit_stmt_mut(
+                        &mut NoHeaderMap(0),
+                        &mut without_headers_call,
+                    );
+                    quote!(#without_headers_call)
+                        .to_string()
+                        .contains("header_map")
+                });
+                if !used_otherwise {
+                    let mut uses = NoHeaderMap(0);
+                    for stmt in block.stmts.iter_mut().filter(|s| !is_map(s)) {
+                        syn::visit_mut::VisitMut::visit_stmt_mut(&mut uses, stmt);
+                    }
+                    if uses.0 > 0 {
+                        block.stmts.retain(|s| !is_map(s));
+                        self.2 += 1;
+                    }
+                } else if !block
+                    .stmts
+                    .iter()
+                    .any(|s| quote!(#s).to_string().contains("header_map . append"))
+                {
+                    // Still used, but nothing appends to it: not `mut`.
+                    if let Some(syn::Stmt::Local(syn::Local {
+                        pat: syn::Pat::Ident(ident),
+                        ..
+                    })) = block.stmts.iter_mut().find(|s| is_map(s))
+                    {
+                        ident.mutability = None;
+                    }
+                }
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    let mut strip = Strip(0, 0, 0);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut strip, file);
+    let operations = strip.1;
+    if strip.0 != operations {
+        return Err(Error::Adaptation(format!(
+            "no_api_version_header removed the api-version header from {} request builders, \
+             but the spec has {operations} operations: progenitor's output changed; \
+             revisit the adaptation (crates/codegen/src/lib.rs)",
+            strip.0
+        )));
+    }
+    Ok((operations > 0).then(|| AppliedAdaptation {
+        adaptation: "no_api_version_header",
+        change: format!(
+            "progenitor's api-version header removed from {operations} operation(s); \
+             the header map not built in {} of them (no header parameter)",
+            strip.2
+        ),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,6 +546,77 @@ mod tests {
         let err = error_answers_boxed(&mut f).unwrap_err().to_string();
         assert!(
             err.contains("error_answers_boxed rewrote none of the 1 error arms"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn no_api_version_header_fails_loudly_when_progenitor_s_output_changes() {
+        // One operation, its header built: removed, and the map, left
+        // empty, not built at all.
+        let mut one = file(
+            r#"fn send() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ::reqwest::header::HeaderValue::from_static(super::Client::api_version()));
+                let mut request = client.client.post(url).header(ACCEPT, v).json(&body).headers(header_map).build()?;
+                let info = OperationInfo { operation_id: "send" };
+            }"#,
+        );
+        let applied = no_api_version_header(&mut one).unwrap().unwrap();
+        assert_eq!(applied.adaptation, "no_api_version_header");
+        assert!(applied
+            .change
+            .ends_with("not built in 1 of them (no header parameter)"));
+        let text = quote!(#one).to_string();
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(!text.contains("header_map"), "{text}");
+        assert!(text.contains(". json (& body) . build () ?"), "{text}");
+        // An empty map used some other way is kept, not `mut`.
+        let mut other = file(
+            r#"fn send() {
+                let mut header_map = HeaderMap::with_capacity(1usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
+                let request = client.client.post(url).headers(header_map.clone()).build()?;
+                let info = OperationInfo { operation_id: "send" };
+            }"#,
+        );
+        no_api_version_header(&mut other).unwrap();
+        let text = quote!(#other).to_string();
+        assert!(text.contains("let header_map"), "{text}");
+        // A header parameter still appended keeps the map `mut`.
+        let mut kept = file(
+            r#"fn send() {
+                let mut header_map = HeaderMap::with_capacity(2usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
+                header_map.append("x-trace", value.to_string().try_into()?);
+                let info = OperationInfo { operation_id: "send" };
+            }"#,
+        );
+        no_api_version_header(&mut kept).unwrap();
+        assert!(quote!(#kept).to_string().contains("let mut header_map"));
+        // An optional header parameter appends inside an `if let`: the map
+        // is kept, `mut`, and still passed to the request.
+        let mut optional = file(
+            r#"fn send() {
+                let mut header_map = HeaderMap::with_capacity(2usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
+                if let Some(value) = accept_language {
+                    header_map.append("Accept-Language", value.to_string().try_into()?);
+                }
+                let request = client.client.get(url).headers(header_map).build()?;
+                let info = OperationInfo { operation_id: "send" };
+            }"#,
+        );
+        no_api_version_header(&mut optional).unwrap();
+        let text = quote!(#optional).to_string();
+        assert!(text.contains("let mut header_map"), "{text}");
+        assert!(text.contains(". headers (header_map)"), "{text}");
+        // An operation whose header progenitor no longer emits: an error.
+        let mut changed =
+            file(r#"fn send() { let info = OperationInfo { operation_id: "send" }; }"#);
+        let err = no_api_version_header(&mut changed).unwrap_err();
+        assert!(
+            err.to_string().contains("progenitor's output changed"),
             "{err}"
         );
     }

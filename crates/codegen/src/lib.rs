@@ -9,23 +9,49 @@
 //! ([`adaptations`]) run on a copy of it just before progenitor: each is a
 //! named, documented function that changes the copy only where progenitor
 //! would otherwise generate a client that fails at run time.
+//!
+//! Generation cannot fail on a well-formed document: where progenitor or
+//! typify rejects, panics on, or emits code that does not compile for a
+//! schema or an operation that no adaptation prevents, [`degrade`] finds
+//! it and generates it untyped (any JSON value), and [`Generated::degraded`]
+//! says which and why. The modules, by concern:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`adaptations`], [`parameters`], [`cycles`] | named changes to the spec copy, before progenitor |
+//! | [`names`], [`words`] | every Rust name decided before typify: types, fields, methods |
+//! | `pipeline` | spec → adapted spec → progenitor → output adaptations → code |
+//! | [`degrade`] | the culprit search (bisection) and the untyped fallbacks |
+//! | [`attribute`] | a compile error's line → the schema or operation behind it |
+//! | `call_path`, `paginated`, [`areas`], [`lifecycle`], `docs`, `schemars_impls` | adaptations of progenitor's output |
+//! | `httpmock` | the mock layer's fixes |
+//! | `quirks` | the `QUIRKS` table handed to the runtime |
 
 #![warn(missing_docs)]
 
 pub mod adaptations;
 pub mod areas;
+pub mod attribute;
 mod call_path;
+pub mod cycles;
+pub mod degrade;
+mod docs;
 pub mod gates;
+mod httpmock;
 pub mod lifecycle;
 pub mod names;
 mod paginated;
+pub mod parameters;
+mod pipeline;
+mod quirks;
+mod schemars_impls;
 pub mod words;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
 
 pub use adaptations::{AppliedAdaptation, ADAPTATIONS};
+pub use degrade::{Culprit, Degradation, Level};
 
 /// The header of every generated Rust file.
 pub const HEADER: &str = "\
@@ -66,7 +92,9 @@ pub enum Error {
     /// progenitor rejected the spec.
     #[error("progenitor cannot generate a client: {0}")]
     Progenitor(#[from] progenitor::Error),
-    /// progenitor panicked (it asserts where it should return errors).
+    /// progenitor panicked (it asserts where it should return errors), and
+    /// nothing was degraded: no schema or operation could be blamed, or
+    /// generation was asked not to degrade ([`generate_with`]).
     #[error(
         "progenitor panicked while generating the client: {message}{}; no adaptation in \
          crates/codegen/src/adaptations.rs covers this yet: one is missing",
@@ -78,6 +106,19 @@ pub enum Error {
         /// The component schema or operation whose schema makes it panic,
         /// when it could be found.
         culprit: Option<String>,
+    },
+    /// Degrading schemas and operations did not make the generator succeed:
+    /// its last failure, and what had been degraded by then.
+    #[error(
+        "the generator still fails after {} degradation(s) ({}): {last}",
+        degraded.len(),
+        degraded.iter().map(|d| d.culprit.to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    Undegradable {
+        /// The generator's last failure.
+        last: Box<Error>,
+        /// What had been degraded.
+        degraded: Vec<Degradation>,
     },
     /// An adaptation's note to the runtime names an operation the generated
     /// code does not have.
@@ -98,6 +139,13 @@ pub struct Generated {
     pub code: String,
     /// Every adaptation that changed the spec copy.
     pub adaptations: Vec<AppliedAdaptation>,
+    /// What the generator could not take and got untyped instead, with why
+    /// (empty when everything is typed).
+    pub degraded: Vec<Degradation>,
+    /// What the generated items come from: [`attribute::Origins::culprit_at`]
+    /// names the schema or operation behind a line of [`Generated::code`]
+    /// (or of the mock layer generated with it).
+    pub origins: attribute::Origins,
 }
 
 /// The runtime type the generated `Client` carries (progenitor's
@@ -127,20 +175,20 @@ pub fn settings() -> progenitor::GenerationSettings {
 }
 
 /// Generates the client for a spec (the text of `spec/openapi.json`), with
-/// every adaptation.
+/// every adaptation; what the generator cannot take is degraded
+/// ([`Generated::degraded`]).
 pub fn generate(spec_json: &str) -> Result<Generated, Error> {
-    generate_with(spec_json, ADAPTATIONS)
+    pipeline::generate(spec_json, ADAPTATIONS, Some(&[]), None).map(|(client, _)| client)
 }
 
-/// Generates with only the given adaptations: for tests that show what an
-/// adaptation prevents.
+/// Generates with only the given adaptations and without degrading
+/// anything: for tests that show what an adaptation prevents (the
+/// generator's own failure, a panic naming the schema that causes it).
 pub fn generate_with(
     spec_json: &str,
     with: &[adaptations::Adaptation],
 ) -> Result<Generated, Error> {
-    let prepared = prepare(spec_json, with)?;
-    let mut generator = progenitor::Generator::new(&settings());
-    client_code(&mut generator, &prepared)
+    pipeline::generate(spec_json, with, None, None).map(|(client, _)| client)
 }
 
 /// Generates the client and its typed httpmock layer from one adaptation
@@ -150,11 +198,20 @@ pub fn generate_with_httpmock(
     spec_json: &str,
     client_crate: &str,
 ) -> Result<(Generated, String), Error> {
-    let prepared = prepare(spec_json, ADAPTATIONS)?;
-    let mut generator = progenitor::Generator::new(&settings());
-    let client = client_code(&mut generator, &prepared)?;
-    let mock = httpmock_code(&mut generator, &prepared, client_crate)?;
-    Ok((client, mock))
+    generate_degrading(spec_json, client_crate, &[])
+}
+
+/// [`generate_with_httpmock`], degrading `also` besides what the generator
+/// itself cannot take: the schemas and operations found behind compile
+/// errors of an earlier generation ([`attribute`]), so that the next one
+/// compiles. The client's [`Generated::degraded`] lists both.
+pub fn generate_degrading(
+    spec_json: &str,
+    client_crate: &str,
+    also: &[Degradation],
+) -> Result<(Generated, String), Error> {
+    pipeline::generate(spec_json, ADAPTATIONS, Some(also), Some(client_crate))
+        .map(|(client, mock)| (client, mock.unwrap_or_default()))
 }
 
 /// Generates the typed httpmock layer for the client generated from the
@@ -166,616 +223,6 @@ pub fn generate_with_httpmock(
 /// types from (`sailpoint`).
 pub fn generate_httpmock(spec_json: &str, client_crate: &str) -> Result<String, Error> {
     generate_with_httpmock(spec_json, client_crate).map(|(_, mock)| mock)
-}
-
-/// The client's code, with the quirks table and the output adaptation.
-fn client_code(
-    generator: &mut progenitor::Generator,
-    prepared: &Prepared,
-) -> Result<Generated, Error> {
-    let tokens = match without_panics(|| generator.generate_tokens(&prepared.spec)) {
-        Err(Error::Panicked { message, .. }) => {
-            return Err(Error::Panicked {
-                message,
-                culprit: culprit(&prepared.spec),
-            })
-        }
-        other => other??,
-    };
-    let (quirks_tokens, quirk_ids) = &prepared.quirks;
-    let tokens = quote! { #tokens #quirks_tokens };
-    let mut file: syn::File = syn::parse2(tokens)?;
-    let mut adaptations = prepared.adaptations.clone();
-    adaptations.extend(no_api_version_header(&mut file)?);
-    adaptations.extend(call_path::urls_by_concatenation(&mut file)?);
-    adaptations.extend(call_path::error_answers_boxed(&mut file)?);
-    adaptations.extend(call_path::answers_keep_their_headers(&mut file)?);
-    adaptations.extend(paginated::paginated_lists(&mut file, &prepared.json));
-    adaptations.extend(lifecycle::deprecated_methods(&mut file, &prepared.json));
-    adaptations.extend(areas::areas_as_features(&mut file, &prepared.json));
-    adaptations.extend(doc_code_is_text(&mut file));
-    let code = format!(
-        "{HEADER}{DIGEST_PREFIX}{}\n\n{}",
-        spec_digest(&prepared.text),
-        prettyplease::unparse(&file)
-    );
-    // Every operation id the generated code names, found in one pass.
-    let named: std::collections::HashSet<&str> = code
-        .split("operation_id: \"")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id))
-        .collect();
-    if let Some(id) = quirk_ids.iter().find(|id| !named.contains(id.as_str())) {
-        return Err(Error::Quirk(id.clone()));
-    }
-    Ok(Generated { code, adaptations })
-}
-
-/// The mock layer's code, from a generator that has generated the client
-/// (so that it shares the client's type space), with the fixes below.
-fn httpmock_code(
-    generator: &mut progenitor::Generator,
-    prepared: &Prepared,
-    client_crate: &str,
-) -> Result<String, Error> {
-    let spec = &prepared.spec;
-    let tokens = without_panics(|| generator.httpmock(spec, client_crate))??;
-    let tokens = paths_under_server(tokens, &server_path(spec));
-    let mut file: syn::File = syn::parse2(tokens)?;
-    syn::visit_mut::VisitMut::visit_file_mut(&mut MockFixes, &mut file);
-    areas::mocks_as_features(&mut file, &prepared.json);
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
-}
-
-/// Where progenitor 0.15's mock generator emits code that does not compile,
-/// fixed in its output (each shown by `crates/codegen/tests/httpmock.rs`):
-///
-/// - `array_parameters_match_each_item`: a query or header parameter that
-///   is an array is matched with `value.to_string()`, which a `Vec` does
-///   not have; the client sends one `name=item` pair per item, so the
-///   mock requires each.
-/// - `parameters_as_the_client_sends_them`: query and header parameters are
-///   matched with `to_string()`, which the types of open enums (adaptation
-///   `open_enums`) do not have, and which for other types can differ from
-///   what the client sends (it serializes them with serde); they are
-///   matched with their serde form (`parameter_text`, added to the module).
-/// - `bodies_by_reference`: a response body the mock takes by value
-///   (`Option<&T>` for a nullable type, see the adaptation
-///   `one_success_type_per_operation`; `bool`, `i32` or an enum for a
-///   scalar body) is passed where `&T` is wanted, which does not compile;
-///   it is passed by reference (`None` is `null`).
-struct MockFixes;
-
-impl syn::visit_mut::VisitMut for MockFixes {
-    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
-        if module.ident == "operations" {
-            if let Some((_, items)) = &mut module.content {
-                items.push(syn::parse_quote! {
-                    /// A parameter's text as the client sends it: its serde
-                    /// form, a string without quotes.
-                    fn parameter_text<T: ::serde::Serialize + ?Sized>(value: &T) -> String {
-                        match ::serde_json::to_value(value) {
-                            Ok(::serde_json::Value::String(text)) => text,
-                            Ok(other) => other.to_string(),
-                            Err(_) => String::new(),
-                        }
-                    }
-                });
-            }
-        }
-        syn::visit_mut::visit_item_mod_mut(self, module);
-    }
-
-    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
-        let sig = &f.sig;
-        let signature = quote!(#sig).to_string();
-        let takes_array = signature.contains("Vec <");
-        let value_not_by_reference = f.sig.inputs.iter().any(|input| match input {
-            syn::FnArg::Typed(t) => {
-                let pat = &t.pat;
-                quote!(#pat).to_string() == "value" && !matches!(&*t.ty, syn::Type::Reference(_))
-            }
-            syn::FnArg::Receiver(_) => false,
-        });
-        let mut fix = FixCalls {
-            takes_array,
-            value_not_by_reference,
-        };
-        syn::visit_mut::VisitMut::visit_block_mut(&mut fix, &mut f.block);
-    }
-}
-
-struct FixCalls {
-    takes_array: bool,
-    value_not_by_reference: bool,
-}
-
-impl syn::visit_mut::VisitMut for FixCalls {
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        syn::visit_mut::visit_expr_mut(self, expr);
-        let syn::Expr::MethodCall(call) = expr else {
-            return;
-        };
-        let method = call.method.to_string();
-        let receiver = &call.receiver;
-        let is_value = |e: &syn::Expr| quote!(#e).to_string() == "value";
-        if self.value_not_by_reference
-            && method == "json_body_obj"
-            && call.args.len() == 1
-            && is_value(&call.args[0])
-        {
-            call.args[0] = syn::parse_quote!(&value);
-            return;
-        }
-        let on_inner = quote!(#receiver).to_string() == "self . 0";
-        let by_string = call.args.len() == 2 && {
-            let arg = &call.args[1];
-            quote!(#arg).to_string() == "value . to_string ()"
-        };
-        if !(on_inner && by_string && (method == "query_param" || method == "header")) {
-            return;
-        }
-        let name = call.args[0].clone();
-        let method = call.method.clone();
-        *expr = if self.takes_array {
-            syn::parse_quote! {
-                value.iter().fold(self.0, |inner, value| inner.#method(#name, parameter_text(value)))
-            }
-        } else {
-            syn::parse_quote!(self.0.#method(#name, parameter_text(&value)))
-        };
-    }
-}
-
-/// The path of the spec's first server URL (`https://{tenant}.api.identitynow.com/beta`
-/// → `/beta`; a relative server URL is a path), without a trailing slash;
-/// empty when there is none.
-fn server_path(spec: &openapiv3::OpenAPI) -> String {
-    let Some(url) = spec.servers.first().map(|s| s.url.as_str()) else {
-        return String::new();
-    };
-    let path = match url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
-        None => url,
-    };
-    path.trim_end_matches('/').to_owned()
-}
-
-/// progenitor's mock layer matches paths as the spec writes them
-/// (`^/send-test-notification$`), but the client sends them under its
-/// server's path (`/beta/send-test-notification`): every path pattern of
-/// the mock code (a string literal starting `"^/`) gets `prefix` in front.
-fn paths_under_server(tokens: TokenStream, prefix: &str) -> TokenStream {
-    use proc_macro2::{Group, Literal, TokenTree};
-    if prefix.is_empty() {
-        return tokens;
-    }
-    tokens
-        .into_iter()
-        .map(|tree| match tree {
-            TokenTree::Group(group) => {
-                let mut inner = Group::new(
-                    group.delimiter(),
-                    paths_under_server(group.stream(), prefix),
-                );
-                inner.set_span(group.span());
-                TokenTree::Group(inner)
-            }
-            TokenTree::Literal(literal) => {
-                let text = literal.to_string();
-                match text.strip_prefix("\"^/") {
-                    Some(rest) => {
-                        let pattern =
-                            format!("^{}/{}", regex_escape(prefix), &rest[..rest.len() - 1]);
-                        TokenTree::Literal(Literal::string(&pattern.replace("\\\\", "\\")))
-                    }
-                    None => TokenTree::Literal(literal),
-                }
-            }
-            other => other,
-        })
-        .collect()
-}
-
-/// A server path as a regex (and `format!`) fragment: dots escaped, a
-/// server variable (`{version}`) matching one segment, other punctuation
-/// in a class of its own.
-fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_variable = false;
-    for c in text.chars() {
-        match c {
-            '{' => {
-                in_variable = true;
-                out.push_str("[^/]+");
-            }
-            '}' => in_variable = false,
-            _ if in_variable => {}
-            '.' => out.push_str("\\."),
-            c if c.is_alphanumeric() || "/_-~".contains(c) => out.push(c),
-            // In a class, most characters stand for themselves, and the
-            // fragment stays free of `{}` (it is also a `format!` string).
-            c if !"\\]^[".contains(c) => {
-                out.push('[');
-                out.push(c);
-                out.push(']');
-            }
-            _ => out.push('.'),
-        }
-    }
-    out
-}
-
-/// A spec checked and adapted, with the quirks table for the runtime.
-struct Prepared {
-    /// The spec's text as given (for its digest).
-    text: String,
-    spec: openapiv3::OpenAPI,
-    /// The adapted spec as JSON (operations' tags, for the areas).
-    json: Value,
-    adaptations: Vec<AppliedAdaptation>,
-    quirks: (TokenStream, Vec<String>),
-}
-
-fn prepare(spec_json: &str, with: &[adaptations::Adaptation]) -> Result<Prepared, Error> {
-    let mut spec: Value = serde_json::from_str(spec_json)?;
-    // The adaptations assume a well-formed document; check it first, so that
-    // a malformed spec is an error, not a panic.
-    <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&spec).map_err(Error::OpenApi)?;
-    let adaptations = adaptations::adapt_with(&mut spec, with);
-    let quirks = quirks_table(&spec);
-    let json = spec.clone();
-    let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(Error::OpenApi)?;
-    Ok(Prepared {
-        text: spec_json.to_owned(),
-        spec,
-        json,
-        adaptations,
-        quirks,
-    })
-}
-
-/// Runs `f`, turning a panic of progenitor's (it asserts where it should
-/// return errors) into [`Error::Panicked`].
-fn without_panics<T>(f: impl FnOnce() -> T) -> Result<T, Error> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "no message".into());
-        Error::Panicked {
-            message,
-            culprit: None,
-        }
-    })
-}
-
-/// Finds what makes progenitor panic on `spec`, by bisection: component
-/// schemas are blanked (made `{}`, so references still resolve) half at a
-/// time while the panic persists; when no component is to blame,
-/// operations are removed half at a time. Returns `component `Name`` or
-/// `operation `id``; `None` when the panic does not reproduce that way.
-fn culprit(spec: &openapiv3::OpenAPI) -> Option<String> {
-    let Ok(spec) = serde_json::to_value(spec) else {
-        return None;
-    };
-    let panics = |candidate: &Value| -> bool {
-        let Ok(parsed) = serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone()) else {
-            return false;
-        };
-        let mut generator = progenitor::Generator::new(&settings());
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _ = generator.generate_tokens(&parsed);
-        }))
-        .is_err()
-    };
-    // The panics of the search are expected; keep them off stderr.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let found = bisect_components(&spec, &panics).or_else(|| bisect_operations(&spec, &panics));
-    std::panic::set_hook(hook);
-    found
-}
-
-fn bisect_components(spec: &Value, panics: &dyn Fn(&Value) -> bool) -> Option<String> {
-    let names: Vec<String> = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)?
-        .keys()
-        .cloned()
-        .collect();
-    let blank = |keep: &[String]| {
-        let mut candidate = spec.clone();
-        if let Some(Value::Object(schemas)) = candidate.pointer_mut("/components/schemas") {
-            for (name, schema) in schemas.iter_mut() {
-                if !keep.contains(name) {
-                    *schema = Value::Object(serde_json::Map::new());
-                }
-            }
-        }
-        candidate
-    };
-    if names.is_empty() || !panics(&blank(&names)) || panics(&blank(&[])) {
-        return None;
-    }
-    bisect(names, &|keep: &[String]| panics(&blank(keep))).map(|name| format!("component `{name}`"))
-}
-
-/// The one suspect left when halving `suspects` while `still_fails` holds
-/// for the half kept (the other half, when it does not).
-fn bisect<T: Clone>(mut suspects: Vec<T>, still_fails: &dyn Fn(&[T]) -> bool) -> Option<T> {
-    while suspects.len() > 1 {
-        let (first, second) = suspects.split_at(suspects.len() / 2);
-        suspects = if still_fails(first) {
-            first.to_vec()
-        } else {
-            second.to_vec()
-        };
-    }
-    suspects.pop()
-}
-
-fn bisect_operations(spec: &Value, panics: &dyn Fn(&Value) -> bool) -> Option<String> {
-    let routes: Vec<openapi_model::Route> =
-        openapi_model::operations(spec).map(|o| o.route()).collect();
-    let only = |keep: &[openapi_model::Route]| {
-        let mut candidate = spec.clone();
-        if let Some(Value::Object(paths)) = candidate.get_mut("paths") {
-            for (path, item) in paths.iter_mut() {
-                if let Some(item) = item.as_object_mut() {
-                    item.retain(|method, _| {
-                        !openapi_model::METHODS.contains(&method.as_str())
-                            || keep.contains(&openapi_model::Route::new(method, path))
-                    });
-                }
-            }
-        }
-        candidate
-    };
-    if routes.is_empty() || !panics(&only(&routes)) {
-        return None;
-    }
-    let route = bisect(routes, &|keep: &[openapi_model::Route]| panics(&only(keep)))?;
-    let id = openapi_model::operations(spec)
-        .find(|o| o.route() == route)
-        .and_then(|o| o.id().map(str::to_owned));
-    Some(match id {
-        Some(id) => format!("operation `{id}` ({route})"),
-        None => format!("operation {route}"),
-    })
-}
-
-/// An adaptation of progenitor's output: `doc_code_is_text`. The docs'
-/// descriptions become doc comments, and a code block in them that names
-/// no language (a bare fence before a JSON example, or an example indented
-/// four spaces) is a Rust doctest to rustdoc, which fails to compile. Such
-/// a block becomes a `text` fence.
-fn doc_code_is_text(file: &mut syn::File) -> Option<AppliedAdaptation> {
-    struct Fences(usize);
-    impl syn::visit_mut::VisitMut for Fences {
-        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
-            let syn::Meta::NameValue(nv) = &mut attr.meta else {
-                return;
-            };
-            if !nv.path.is_ident("doc") {
-                return;
-            }
-            let syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(text),
-                ..
-            }) = &nv.value
-            else {
-                return;
-            };
-            let (marked, n) = fences_as_text(&text.value());
-            if n > 0 {
-                self.0 += n;
-                nv.value = syn::parse_quote!(#marked);
-            }
-        }
-    }
-    let mut fences = Fences(0);
-    syn::visit_mut::VisitMut::visit_file_mut(&mut fences, file);
-    (fences.0 > 0).then(|| AppliedAdaptation {
-        adaptation: "doc_code_is_text",
-        change: format!(
-            "{} code block(s) without a language in the docs made `text` fences",
-            fences.0
-        ),
-    })
-}
-
-/// `text` with every code block rustdoc would compile as a Rust doctest
-/// (a fence with no language, an indented block) made a `text` fence; and
-/// how many were. The blocks are found by pulldown-cmark, the Markdown
-/// parser rustdoc itself uses.
-fn fences_as_text(text: &str) -> (String, usize) {
-    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    let mut inside: Option<(std::ops::Range<usize>, String)> = None;
-    for (event, range) in Parser::new(text).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let bare = match &kind {
-                    CodeBlockKind::Indented => true,
-                    CodeBlockKind::Fenced(info) => info.trim().is_empty(),
-                };
-                if bare {
-                    // An indented block's range starts after its first
-                    // line's indentation: take the whole line.
-                    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-                    let start = if text[line_start..range.start].trim().is_empty() {
-                        line_start
-                    } else {
-                        range.start
-                    };
-                    inside = Some((start..range.end, String::new()));
-                }
-            }
-            Event::Text(t) => {
-                if let Some((_, content)) = &mut inside {
-                    content.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((range, content)) = inside.take() {
-                    let mut block = String::from("```text\n");
-                    block.push_str(&content);
-                    if !content.ends_with('\n') {
-                        block.push('\n');
-                    }
-                    block.push_str("```");
-                    if text[range.clone()].ends_with('\n') {
-                        block.push('\n');
-                    }
-                    edits.push((range, block));
-                }
-            }
-            _ => {}
-        }
-    }
-    let count = edits.len();
-    let mut out = text.to_owned();
-    for (range, block) in edits.into_iter().rev() {
-        out.replace_range(range, &block);
-    }
-    (out, count)
-}
-
-/// An adaptation of progenitor's output, not of the spec:
-/// `no_api_version_header` removes the `api-version` header progenitor 0.15
-/// adds to every request (with the spec's `info.version`). SailPoint
-/// versions its API by path (`/beta`, `/v3`) and documents no such header;
-/// sending it, and building it on every call (its name is validated at run
-/// time), was pure cost. Where no header parameter is left, the header map
-/// is not built at all (progenitor allocates one per call and merges it
-/// into the request). Fails loudly when progenitor no longer emits the
-/// header for every operation, so that the adaptation is dropped, not kept
-/// as dead code.
-fn no_api_version_header(file: &mut syn::File) -> Result<Option<AppliedAdaptation>, Error> {
-    /// `header_map.append(...)`: its arguments, when `stmt` is one.
-    fn header_append(
-        stmt: &syn::Stmt,
-    ) -> Option<&syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>> {
-        let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
-            return None;
-        };
-        let syn::Expr::Path(receiver) = &*call.receiver else {
-            return None;
-        };
-        (call.method == "append" && receiver.path.is_ident("header_map")).then_some(&call.args)
-    }
-    /// `.headers(header_map)` replaced by what it is called on.
-    struct NoHeaderMap(usize);
-    impl syn::visit_mut::VisitMut for NoHeaderMap {
-        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-            syn::visit_mut::visit_expr_mut(self, expr);
-            if let syn::Expr::MethodCall(call) = expr {
-                let passes_the_map = call.method == "headers"
-                    && call.args.len() == 1
-                    && matches!(&call.args[0], syn::Expr::Path(p) if p.path.is_ident("header_map"));
-                if passes_the_map {
-                    *expr = (*call.receiver).clone();
-                    self.0 += 1;
-                }
-            }
-        }
-    }
-    /// Removed headers, operations (progenitor's `OperationInfo`s), and
-    /// header maps no longer built.
-    struct Strip(usize, usize, usize);
-    impl syn::visit_mut::VisitMut for Strip {
-        fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
-            if expr
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "OperationInfo")
-            {
-                self.1 += 1;
-            }
-            syn::visit_mut::visit_expr_struct_mut(self, expr);
-        }
-        fn visit_block_mut(&mut self, block: &mut syn::Block) {
-            let before = block.stmts.len();
-            block.stmts.retain(|stmt| {
-                !header_append(stmt).is_some_and(|args| {
-                    args.first().is_some_and(|name| {
-                        quote!(#name)
-                            .to_string()
-                            .contains("from_static (\"api-version\")")
-                    })
-                })
-            });
-            let removed = before - block.stmts.len();
-            self.0 += removed;
-            // Where nothing else uses the map (an optional header parameter
-            // appends to it inside an `if let`), it is not built: its
-            // statement goes, and so does the request builder's
-            // `.headers(header_map)`, its one use.
-            if removed > 0 {
-                let is_map = |stmt: &syn::Stmt| {
-                    matches!(stmt, syn::Stmt::Local(syn::Local {
-                        pat: syn::Pat::Ident(ident), ..
-                    }) if ident.ident == "header_map")
-                };
-                let used_otherwise = block.stmts.iter().filter(|s| !is_map(s)).any(|s| {
-                    let mut without_headers_call = s.clone();
-                    syn::visit_mut::VisitMut::visit_stmt_mut(
-                        &mut NoHeaderMap(0),
-                        &mut without_headers_call,
-                    );
-                    quote!(#without_headers_call)
-                        .to_string()
-                        .contains("header_map")
-                });
-                if !used_otherwise {
-                    let mut uses = NoHeaderMap(0);
-                    for stmt in block.stmts.iter_mut().filter(|s| !is_map(s)) {
-                        syn::visit_mut::VisitMut::visit_stmt_mut(&mut uses, stmt);
-                    }
-                    if uses.0 > 0 {
-                        block.stmts.retain(|s| !is_map(s));
-                        self.2 += 1;
-                    }
-                } else if !block
-                    .stmts
-                    .iter()
-                    .any(|s| quote!(#s).to_string().contains("header_map . append"))
-                {
-                    // Still used, but nothing appends to it: not `mut`.
-                    if let Some(syn::Stmt::Local(syn::Local {
-                        pat: syn::Pat::Ident(ident),
-                        ..
-                    })) = block.stmts.iter_mut().find(|s| is_map(s))
-                    {
-                        ident.mutability = None;
-                    }
-                }
-            }
-            syn::visit_mut::visit_block_mut(self, block);
-        }
-    }
-    let mut strip = Strip(0, 0, 0);
-    syn::visit_mut::VisitMut::visit_file_mut(&mut strip, file);
-    let operations = strip.1;
-    if strip.0 != operations {
-        return Err(Error::Adaptation(format!(
-            "no_api_version_header removed the api-version header from {} request builders, \
-             but the spec has {operations} operations: progenitor's output changed; \
-             revisit the adaptation (crates/codegen/src/lib.rs)",
-            strip.0
-        )));
-    }
-    Ok((operations > 0).then(|| AppliedAdaptation {
-        adaptation: "no_api_version_header",
-        change: format!(
-            "progenitor's api-version header removed from {operations} operation(s); \
-             the header map not built in {} of them (no header parameter)",
-            strip.2
-        ),
-    }))
 }
 
 /// The name progenitor gives an operation's method (and its
@@ -805,195 +252,5 @@ pub fn method_name(operation_id: &str) -> String {
         out
     } else {
         format!("{out}_")
-    }
-}
-
-/// The 2xx statuses an operation documents, in order; `None` when it
-/// documents a `2XX` range or a `default` answer (any 2xx is then already
-/// one the generated code reads) or no 2xx at all.
-fn documented_successes(op: &Value) -> Option<Vec<u16>> {
-    let responses = op.get("responses")?.as_object()?;
-    let mut codes = Vec::new();
-    for key in responses.keys() {
-        if key == "default" || key.eq_ignore_ascii_case("2XX") {
-            return None;
-        }
-        if let Ok(code @ 200..=299) = key.parse::<u16>() {
-            codes.push(code);
-        }
-    }
-    codes.sort_unstable();
-    (!codes.is_empty()).then_some(codes)
-}
-
-/// The `QUIRKS` table the runtime reads: what the adaptations changed in the
-/// spec copy that the runtime must undo on the wire, and each operation's
-/// error body type, one entry per operation that has any, sorted by method
-/// name (the runtime looks an operation up once per call, by binary
-/// search). An entry carries its operation's area `cfg`, so that a client
-/// built without the area has neither the entry nor the error type it
-/// names. The client hands the table to the runtime when it is built.
-fn quirks_table(spec: &Value) -> (TokenStream, Vec<String>) {
-    let unit = areas::Unit::of(spec);
-    let mut entries: Vec<(String, TokenStream)> = Vec::new();
-    for operation in openapi_model::operations(spec) {
-        let op = operation.op;
-        let Some(id) = operation.id() else {
-            continue;
-        };
-        let name = method_name(id);
-        let content_type = op
-            .get(adaptations::REQUEST_CONTENT_TYPE_EXT)
-            .and_then(Value::as_str);
-        let empty_as_null =
-            op.get(adaptations::EMPTY_SUCCESS_AS_NULL_EXT) == Some(&Value::Bool(true));
-        let error_body = op.get(adaptations::ERROR_BODY_EXT).and_then(Value::as_str);
-        let successes = documented_successes(op).unwrap_or_default();
-        let experimental = lifecycle::is_experimental(op);
-        let deprecated = lifecycle::is_deprecated(op);
-        if content_type.is_none()
-            && !empty_as_null
-            && error_body.is_none()
-            && successes.is_empty()
-            && !experimental
-            && !deprecated
-        {
-            continue;
-        }
-        let content_type = match content_type {
-            Some(ct) => quote!(Some(#ct)),
-            None => quote!(None),
-        };
-        let error_body = match error_body {
-            Some(ty) => {
-                let ty = quote::format_ident!("{}", ty);
-                quote!(Some(::sailpoint_runtime::hooks::decodes::<types::#ty>))
-            }
-            None => quote!(None),
-        };
-        let features = areas::operation_features(unit, operation.path, op);
-        let gate =
-            (!features.is_empty()).then(|| areas::cfg_any(&features.iter().cloned().collect()));
-        let entry = quote! {
-            #gate
-            ::sailpoint_runtime::OperationQuirks {
-                operation: #name,
-                request_content_type: #content_type,
-                empty_success_as_null: #empty_as_null,
-                success_statuses: &[#(#successes),*],
-                error_body_decodes: #error_body,
-                experimental: #experimental,
-                deprecated: #deprecated,
-            }
-        };
-        entries.push((name, entry));
-    }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let ids: Vec<String> = entries.iter().map(|(n, _)| n.clone()).collect();
-    let entries = entries.iter().map(|(_, e)| e);
-    let tokens = quote! {
-        /// What the code generator's adaptations changed that the runtime
-        /// undoes on the wire, and each operation's error body type (see
-        /// crates/codegen, adaptations), sorted by operation. Handed to the
-        /// runtime when the client is built.
-        pub const QUIRKS: ::sailpoint_runtime::Quirks = ::sailpoint_runtime::Quirks {
-            operations: &[#(#entries),*],
-        };
-    };
-    (tokens, ids)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn code_rustdoc_would_compile_becomes_text_and_other_code_stays() {
-        let (out, n) = fences_as_text("a\n\n```\n{\"x\": 1}\n```\n\n```json\n{}\n```\n");
-        assert_eq!(n, 1);
-        assert_eq!(out, "a\n\n```text\n{\"x\": 1}\n```\n\n```json\n{}\n```\n");
-        // An indented block (four spaces or a tab) is code to Markdown too.
-        let (out, n) = fences_as_text("__Example__\n\n    data: \"x\",\n    \tnested\n\nafter");
-        assert_eq!(n, 1);
-        assert_eq!(
-            out,
-            "__Example__\n\n```text\ndata: \"x\",\n\tnested\n```\n\nafter"
-        );
-        assert_eq!(fences_as_text("no code"), ("no code".into(), 0));
-    }
-
-    fn file(code: &str) -> syn::File {
-        syn::parse_str(code).unwrap()
-    }
-
-    #[test]
-    fn no_api_version_header_fails_loudly_when_progenitor_s_output_changes() {
-        // One operation, its header built: removed, and the map, left
-        // empty, not built at all.
-        let mut one = file(
-            r#"fn send() {
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ::reqwest::header::HeaderValue::from_static(super::Client::api_version()));
-                let mut request = client.client.post(url).header(ACCEPT, v).json(&body).headers(header_map).build()?;
-                let info = OperationInfo { operation_id: "send" };
-            }"#,
-        );
-        let applied = no_api_version_header(&mut one).unwrap().unwrap();
-        assert_eq!(applied.adaptation, "no_api_version_header");
-        assert!(applied
-            .change
-            .ends_with("not built in 1 of them (no header parameter)"));
-        let text = quote!(#one).to_string();
-        assert!(!text.contains("api-version"), "{text}");
-        assert!(!text.contains("header_map"), "{text}");
-        assert!(text.contains(". json (& body) . build () ?"), "{text}");
-        // An empty map used some other way is kept, not `mut`.
-        let mut other = file(
-            r#"fn send() {
-                let mut header_map = HeaderMap::with_capacity(1usize);
-                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
-                let request = client.client.post(url).headers(header_map.clone()).build()?;
-                let info = OperationInfo { operation_id: "send" };
-            }"#,
-        );
-        no_api_version_header(&mut other).unwrap();
-        let text = quote!(#other).to_string();
-        assert!(text.contains("let header_map"), "{text}");
-        // A header parameter still appended keeps the map `mut`.
-        let mut kept = file(
-            r#"fn send() {
-                let mut header_map = HeaderMap::with_capacity(2usize);
-                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
-                header_map.append("x-trace", value.to_string().try_into()?);
-                let info = OperationInfo { operation_id: "send" };
-            }"#,
-        );
-        no_api_version_header(&mut kept).unwrap();
-        assert!(quote!(#kept).to_string().contains("let mut header_map"));
-        // An optional header parameter appends inside an `if let`: the map
-        // is kept, `mut`, and still passed to the request.
-        let mut optional = file(
-            r#"fn send() {
-                let mut header_map = HeaderMap::with_capacity(2usize);
-                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
-                if let Some(value) = accept_language {
-                    header_map.append("Accept-Language", value.to_string().try_into()?);
-                }
-                let request = client.client.get(url).headers(header_map).build()?;
-                let info = OperationInfo { operation_id: "send" };
-            }"#,
-        );
-        no_api_version_header(&mut optional).unwrap();
-        let text = quote!(#optional).to_string();
-        assert!(text.contains("let mut header_map"), "{text}");
-        assert!(text.contains(". headers (header_map)"), "{text}");
-        // An operation whose header progenitor no longer emits: an error.
-        let mut changed =
-            file(r#"fn send() { let info = OperationInfo { operation_id: "send" }; }"#);
-        let err = no_api_version_header(&mut changed).unwrap_err();
-        assert!(
-            err.to_string().contains("progenitor's output changed"),
-            "{err}"
-        );
     }
 }

@@ -149,6 +149,7 @@ fn generation_is_deterministic_and_headed() {
             "field_names_are_unique",
             "enum_beside_subschemas",
             "null_in_enum_is_nullable",
+            "enum_values_give_the_type",
             "enum_values_without_names",
             "experimental_header_is_a_setting",
             "non_string_enums",
@@ -417,7 +418,7 @@ fn without_enum_values_without_names_typify_panics_and_the_error_names_the_schem
         .to_string();
     assert!(err.contains("Failed to make unique variant names"), "{err}");
     assert!(
-        err.contains("the schema that makes it panic: component `Operator`"),
+        err.contains("the schema that makes it panic: schema `Operator`"),
         "{err}"
     );
     assert!(err.contains("one is missing"), "{err}");
@@ -520,14 +521,25 @@ fn integer_enum_spec() -> String {
 }
 
 #[test]
-fn without_non_string_enums_the_client_uses_an_api_schemars_1_does_not_have() {
+fn without_non_string_enums_an_integer_the_server_adds_fails_the_response() {
     let broken = generate_with(&integer_enum_spec(), &without("non_string_enums"))
         .unwrap()
         .code;
+    // typify's newtype refuses any value it does not list.
     assert!(
-        broken.contains("::schemars::gen::SchemaGenerator"),
-        "typify 0.8 writes a schemars 0.8 impl for an integer enum"
+        broken.contains(
+            "impl ::std::convert::TryFrom<i32> for GetCustomersResponseAuthenticationMethod"
+        ),
+        "{}",
+        item_or_all(&broken, "TryFrom<i32>")
     );
+    assert!(
+        broken.contains("invalid value"),
+        "the newtype's conversion refuses unlisted values"
+    );
+    // Its JsonSchema impl follows the schemars in the dependency tree.
+    assert!(!broken.contains("::schemars::gen::"));
+    assert!(broken.contains("::schemars::SchemaGenerator"));
     let generated = generate(&integer_enum_spec()).unwrap();
     assert!(!generated.code.contains("::schemars::gen::"));
     assert!(

@@ -6,16 +6,12 @@ use anyhow::Result;
 
 use crate::flags::Probe;
 
-/// Runs the probe and prints, per spec, what became of its operations.
+/// Runs the probe and prints, per spec, what became of its operations and
+/// schemas, then the verdict in one line.
 pub fn run(flags: Probe) -> Result<ExitCode> {
     let specs = flags.specs;
     let started = std::time::Instant::now();
     let probe = crate::probe::probe(&specs)?;
-    let verdict = if probe.compiles {
-        "compiles"
-    } else {
-        "does NOT compile"
-    };
     for spec in &probe.specs {
         if let Some(error) = &spec.error {
             println!(
@@ -31,27 +27,35 @@ pub fn run(flags: Probe) -> Result<ExitCode> {
         }
         let adapted: Vec<String> = counts.iter().map(|(n, c)| format!("{n} ×{c}")).collect();
         println!(
-            "{}: {} operations in spec, {} methods generated, {} mocks; adaptations: {}",
+            "{}: {} operations in spec, {} methods generated, {} mocks; {} of {} schemas typed ({:.1}%); adaptations: {}",
             spec.spec.display(),
             spec.operations,
             spec.methods,
             spec.mocks,
+            spec.schemas - spec.untyped_schemas().min(spec.schemas),
+            spec.schemas,
+            spec.typed_percent(),
             if adapted.is_empty() {
                 "none".to_owned()
             } else {
                 adapted.join(", ")
             }
         );
+        for d in &spec.degraded {
+            println!("  degraded: {d}");
+        }
     }
-    println!(
-        "the crate with {} client(s) and mock layer(s) {verdict} ({}; {:.0} s)",
-        probe.specs.len(),
-        probe.crate_dir.display(),
-        started.elapsed().as_secs_f64()
-    );
     if !probe.compiles {
         eprintln!("{}", probe.check_output);
     }
+    println!(
+        "the crate with {} client(s) and mock layer(s), {} cargo check round(s), {:.0} s ({}): {}",
+        probe.specs.len(),
+        probe.rounds,
+        started.elapsed().as_secs_f64(),
+        probe.crate_dir.display(),
+        probe.verdict()
+    );
     Ok(if probe.ok() {
         ExitCode::SUCCESS
     } else {

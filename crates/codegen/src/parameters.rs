@@ -1,0 +1,233 @@
+//! The adaptation `object_parameters`: parameters whose schema is an
+//! object, outside `style: deepObject` (which `deep_object_parameters`
+//! takes).
+//!
+//! progenitor 0.15 cannot take an optional parameter of a type that gets a
+//! builder (a struct): it reaches `unreachable!()` ("optional body
+//! parameters are not addressed"), and a required one is sent with serde's
+//! query encoding of a struct, which fails at run time. The family: any
+//! `query`, `header`, `path` or `cookie` parameter whose schema is (or
+//! refers to, or combines into) an object. On the wire, OpenAPI writes an
+//! object query parameter of the default style (`form`, `explode: true`)
+//! as one pair per property (`sort={attr: sync, order: asc}` →
+//! `attr=sync&order=asc`): the parameter becomes one optional query
+//! parameter per property, with its schema (an object-valued property
+//! becomes a string). Every other style writes the object as one string
+//! (`attr,sync,order,asc`): the parameter becomes a string, its
+//! description saying what the string holds. A property whose name another
+//! parameter of the operation already has is not expanded either: the
+//! parameter becomes a string.
+
+use serde_json::{json, Map, Value};
+
+/// Applies the adaptation (see the module docs).
+pub fn object_parameters(spec: &mut Value) -> Vec<String> {
+    let components = spec
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut changes = Vec::new();
+    openapi_model::operations_mut(spec, &mut |route, op| {
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            return;
+        };
+        let taken: Vec<String> = params
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        let mut out = Vec::with_capacity(params.len());
+        for param in params.drain(..) {
+            let location = param
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let style = param
+                .get("style")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let style = style.as_deref();
+            let Some(properties) = param
+                .get("schema")
+                .and_then(|s| object_properties(s, &components, 0))
+            else {
+                out.push(param);
+                continue;
+            };
+            if style == Some("deepObject") {
+                // `deep_object_parameters` runs before, so none is left;
+                // never expanded here with another wire form.
+                out.push(param);
+                continue;
+            }
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned();
+            let explode = param
+                .get("explode")
+                .and_then(Value::as_bool)
+                .unwrap_or(style.is_none_or(|s| s == "form"));
+            let form_exploded = location == "query" && style.is_none_or(|s| s == "form") && explode;
+            let collides = properties
+                .keys()
+                .any(|k| *k != name && taken.iter().any(|t| t == k));
+            if form_exploded && !properties.is_empty() && !collides {
+                let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
+                changes.push(format!(
+                    "{route}: object query parameter `{name}` → one query parameter per property: {}",
+                    keys.join(", ")
+                ));
+                for (key, schema) in properties {
+                    let mut one = Map::new();
+                    one.insert("name".into(), key.into());
+                    one.insert("in".into(), "query".into());
+                    if let Some(d) = schema.get("description").cloned() {
+                        one.insert("description".into(), d);
+                    }
+                    one.insert("required".into(), false.into());
+                    let scalar = object_properties(&schema, &components, 0).is_none();
+                    one.insert(
+                        "schema".into(),
+                        if scalar {
+                            schema
+                        } else {
+                            json!({"type": "string"})
+                        },
+                    );
+                    out.push(Value::Object(one));
+                }
+                continue;
+            }
+            let mut param = param;
+            let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
+            let how = format!(
+                "An object written as one string, as OpenAPI's `{}` style writes it: its properties ({}) and their values, comma-separated.",
+                style.unwrap_or(if location == "query" { "form" } else { "simple" }),
+                keys.join(", ")
+            );
+            changes.push(format!(
+                "{route}: object {location} parameter `{name}` → a string the caller writes"
+            ));
+            if let Some(p) = param.as_object_mut() {
+                let description = match p.get("description").and_then(Value::as_str) {
+                    Some(d) if !d.trim().is_empty() => format!("{d}\n\n{how}"),
+                    _ => how,
+                };
+                p.insert("description".into(), description.into());
+                p.insert("schema".into(), json!({"type": "string"}));
+                p.remove("content");
+            }
+            out.push(param);
+        }
+        *params = out;
+    });
+    changes
+}
+
+/// The properties of `schema` when it is an object (directly, through a
+/// `$ref`, or merged from `allOf` members); `None` for anything else.
+fn object_properties(
+    schema: &Value,
+    components: &Value,
+    depth: usize,
+) -> Option<Map<String, Value>> {
+    if depth > 8 {
+        return None;
+    }
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        let resolved = target
+            .strip_prefix("#/components/schemas/")
+            .and_then(|n| components.get(n))?;
+        return object_properties(resolved, components, depth + 1);
+    }
+    let mut out = Map::new();
+    let mut object = schema.get("type").and_then(Value::as_str) == Some("object");
+    if let Some(Value::Object(props)) = schema.get("properties") {
+        object = true;
+        out.extend(props.clone());
+    }
+    for member in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(props) = object_properties(member, components, depth + 1) {
+            object = true;
+            out.extend(props);
+        }
+    }
+    object.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(params: Value) -> Value {
+        json!({
+            "paths": {"/p": {"get": {"operationId": "p", "parameters": params, "responses": {}}}},
+            "components": {"schemas": {"Sort": {"type": "object", "properties": {
+                "attr": {"type": "string"}, "order": {"type": "string", "enum": ["asc", "desc"]}}}}}
+        })
+    }
+
+    fn params(spec: &Value) -> Vec<(String, Value)> {
+        spec["paths"]["/p"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["name"].as_str().unwrap().to_owned(), p["schema"].clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_form_exploded_object_becomes_one_query_parameter_per_property() {
+        // NERM 2024's `sort`, inline and through a reference.
+        for schema in [
+            json!({"type": "object", "properties": {"attr": {"type": "string"}, "order": {"type": "string", "enum": ["asc", "desc"]}}}),
+            json!({"$ref": "#/components/schemas/Sort"}),
+            json!({"allOf": [{"$ref": "#/components/schemas/Sort"}]}),
+        ] {
+            let mut s = spec(json!([{"name": "sort", "in": "query", "schema": schema}]));
+            let changes = object_parameters(&mut s);
+            assert_eq!(changes.len(), 1, "{changes:?}");
+            let names: Vec<String> = params(&s).into_iter().map(|(n, _)| n).collect();
+            assert_eq!(names, ["attr", "order"]);
+        }
+    }
+
+    #[test]
+    fn other_styles_and_locations_and_collisions_become_strings() {
+        for p in [
+            json!({"name": "sort", "in": "query", "explode": false, "schema": {"$ref": "#/components/schemas/Sort"}}),
+            json!({"name": "sort", "in": "header", "schema": {"$ref": "#/components/schemas/Sort"}}),
+            json!({"name": "sort", "in": "path", "required": true, "schema": {"type": "object"}}),
+        ] {
+            let mut s = spec(json!([p]));
+            object_parameters(&mut s);
+            assert_eq!(params(&s), [("sort".to_owned(), json!({"type": "string"}))]);
+            let d = s["paths"]["/p"]["get"]["parameters"][0]["description"]
+                .as_str()
+                .unwrap();
+            assert!(d.contains("comma-separated"), "{d}");
+        }
+        // `attr` is a parameter of its own already: not expanded.
+        let mut s = spec(json!([
+            {"name": "attr", "in": "query", "schema": {"type": "string"}},
+            {"name": "sort", "in": "query", "schema": {"$ref": "#/components/schemas/Sort"}}
+        ]));
+        object_parameters(&mut s);
+        assert_eq!(
+            params(&s)[1],
+            ("sort".to_owned(), json!({"type": "string"}))
+        );
+        // Scalars and arrays stay as they are.
+        let mut s = spec(
+            json!([{"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}]),
+        );
+        assert!(object_parameters(&mut s).is_empty());
+    }
+}

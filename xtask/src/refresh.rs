@@ -689,6 +689,17 @@ pub struct MadePages {
 /// that every operation of `spec` got its page. The error names each
 /// operation the plugin failed on, with its message.
 pub fn make_pages(plugin: &Plugin, spec: &Spec, spec_file: &Path, work: &Path) -> Result<MadePages> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    // Messages name the spec as given, not the copy the plugin read.
+    let (spec_copy, work_dir) = (absolute(spec_file), absolute(work));
+    run_plugin(plugin, spec, spec_file, work).map_err(|e| {
+        anyhow::anyhow!(format!("{e:#}")
+            .replace(&spec_copy.display().to_string(), &spec.origin)
+            .replace(&format!("{}/", work_dir.display()), ""))
+    })
+}
+
+fn run_plugin(plugin: &Plugin, spec: &Spec, spec_file: &Path, work: &Path) -> Result<MadePages> {
     let started = Instant::now();
     let site = work.join("site");
     std::fs::create_dir_all(&site).with_context(|| format!("creating {}", site.display()))?;

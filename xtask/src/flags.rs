@@ -54,7 +54,7 @@ tasks:
       the way its docs site makes them: docusaurus-plugin-openapi-docs at
       the version xtask/docs-plugin/package.json pins (installed with npm on
       first use into ~/.cache/sailpoint-rs/docs-plugin, or
-      $SAILPOINT_DOCS_PLUGIN_CACHE; needs node 18+ and npm) with SailPoint's
+      $SAILPOINT_DOCS_PLUGIN_CACHE; needs node 20.19+ and npm) with SailPoint's
       frontmatter template. Then extract and generate from the new pages,
       replace spec/upstream/ at once, write the generated files, and print
       the drift report. Nothing is written when anything fails, nor when no

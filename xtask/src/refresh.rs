@@ -32,8 +32,9 @@ pub const DEFAULT_SOURCE: &str =
 /// The npm package that makes the pages.
 pub const PLUGIN: &str = "docusaurus-plugin-openapi-docs";
 
-/// The oldest Node.js major version the plugin runs on here.
-pub const MIN_NODE_MAJOR: u32 = 18;
+/// The oldest Node.js the plugin's packages declare they run on
+/// (`@redocly/openapi-core` and `@docusaurus/utils` want 20.19 or later).
+pub const MIN_NODE: (u32, u32) = (20, 19);
 
 /// The largest spec a URL may send (the v1 spec is about 4 MB).
 pub const MAX_SPEC_BYTES: usize = 256 << 20;
@@ -257,15 +258,14 @@ pub fn parse_spec(origin: &str, bytes: &[u8]) -> Result<Spec> {
             )));
         }
     };
-    let title = match top.get("info").and_then(|i| i.get("title")) {
-        Some(serde_json::Value::String(t)) if !t.trim().is_empty() => t.clone(),
-        _ => {
-            return Err(not_openapi(
+    let title =
+        match top.get("info").and_then(|i| i.get("title")) {
+            Some(serde_json::Value::String(t)) if !t.trim().is_empty() => t.clone(),
+            _ => return Err(not_openapi(
                 "`info.title` is missing or not a string (the plugin names the info page after it)"
                     .into(),
-            ))
-        }
-    };
+            )),
+        };
     let version = top
         .get("info")
         .and_then(|i| i.get("version"))
@@ -296,16 +296,16 @@ pub fn parse_spec(origin: &str, bytes: &[u8]) -> Result<Spec> {
             if op.get("deprecated") == Some(&serde_json::Value::Bool(true)) {
                 deprecated += 1;
             }
-            let takes_experimental = op
-                .get("parameters")
-                .and_then(|p| p.as_array())
-                .is_some_and(|params| {
-                    params.iter().any(|p| {
-                        p.get("name")
-                            .and_then(|n| n.as_str())
-                            .is_some_and(|n| n.eq_ignore_ascii_case("X-SailPoint-Experimental"))
-                    })
-                });
+            let takes_experimental =
+                op.get("parameters")
+                    .and_then(|p| p.as_array())
+                    .is_some_and(|params| {
+                        params.iter().any(|p| {
+                            p.get("name")
+                                .and_then(|n| n.as_str())
+                                .is_some_and(|n| n.eq_ignore_ascii_case("X-SailPoint-Experimental"))
+                        })
+                    });
             if takes_experimental {
                 experimental += 1;
             }
@@ -406,7 +406,7 @@ pub struct Node {
 }
 
 /// What to do when Node.js or npm is missing.
-const INSTALL_NODE: &str = "install Node.js 18 or later with npm (Debian or Ubuntu: `apt-get install nodejs npm`; `.ci/run` does it where node is missing) and make sure `node` and `npm` are on PATH";
+const INSTALL_NODE: &str = "install Node.js 20.19 or later with npm (Debian or Ubuntu: `apt-get install nodejs npm`; `.ci/run` does it where node is missing) and make sure `node` and `npm` are on PATH";
 
 /// Finds `node` on PATH and checks its version.
 pub fn find_node() -> Result<Node> {
@@ -425,14 +425,13 @@ pub fn find_node() -> Result<Node> {
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    let major: Option<u32> = version
+    let mut numbers = version
         .trim_start_matches('v')
         .split('.')
-        .next()
-        .and_then(|m| m.parse().ok());
-    match major {
-        Some(major) if major >= MIN_NODE_MAJOR => Ok(Node { version }),
-        _ => bail!("node {version} is too old for the docs plugin: {INSTALL_NODE}"),
+        .map(|n| n.parse::<u32>().ok());
+    match (numbers.next().flatten(), numbers.next().flatten()) {
+        (Some(major), Some(minor)) if (major, minor) >= MIN_NODE => Ok(Node { version }),
+        _ => bail!("node {version} is too old for the docs plugin's packages: {INSTALL_NODE}"),
     }
 }
 
@@ -688,7 +687,12 @@ pub struct MadePages {
 /// Runs the plugin on `spec_file` in `work` (a folder of its own) and checks
 /// that every operation of `spec` got its page. The error names each
 /// operation the plugin failed on, with its message.
-pub fn make_pages(plugin: &Plugin, spec: &Spec, spec_file: &Path, work: &Path) -> Result<MadePages> {
+pub fn make_pages(
+    plugin: &Plugin,
+    spec: &Spec,
+    spec_file: &Path,
+    work: &Path,
+) -> Result<MadePages> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
     // Messages name the spec as given, not the copy the plugin read.
     let (spec_copy, work_dir) = (absolute(spec_file), absolute(work));
@@ -853,8 +857,8 @@ pub fn is_vendored(file_name: &str) -> bool {
 pub fn vendor_pages(made: &Path, dest: &Path) -> Result<PageCounts> {
     let mut counts = PageCounts::default();
     std::fs::create_dir_all(dest).with_context(|| format!("creating {}", dest.display()))?;
-    for entry in
-        std::fs::read_dir(made).with_context(|| format!("reading the pages in {}", made.display()))?
+    for entry in std::fs::read_dir(made)
+        .with_context(|| format!("reading the pages in {}", made.display()))?
     {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -878,7 +882,11 @@ pub fn vendor_pages(made: &Path, dest: &Path) -> Result<PageCounts> {
 /// from the cache (installed on first use), the pages it makes, and only
 /// the pages the extractor reads kept. The spec's text goes to a work folder
 /// in the system's temporary folder, removed afterwards.
-pub fn pages_from_spec(spec: &Spec, cache: &Path, dest: &Path) -> Result<(MadePages, PageCounts, Plugin)> {
+pub fn pages_from_spec(
+    spec: &Spec,
+    cache: &Path,
+    dest: &Path,
+) -> Result<(MadePages, PageCounts, Plugin)> {
     find_node()?;
     let plugin = ensure_plugin(cache)?;
     let work = TempDir::new_in(&std::env::temp_dir(), "sailpoint-refresh")?;
@@ -1209,7 +1217,11 @@ impl Refreshed {
                 format!(
                     "{} {}",
                     files.join(", "),
-                    if self.written { "written" } else { "would change" }
+                    if self.written {
+                        "written"
+                    } else {
+                        "would change"
+                    }
                 )
             }
         );
@@ -1253,8 +1265,14 @@ pub fn refresh(root: &Path, options: &Options) -> Result<Refreshed> {
     // Pages are named where they will be, not where they were made.
     let as_upstream = |text: &str| {
         let staged_relative = staged.0.strip_prefix(root).unwrap_or(&staged.0);
-        text.replace(&format!("{}/", staged.0.display()), &format!("{}/", paths::UPSTREAM))
-            .replace(&format!("{}/", staged_relative.display()), &format!("{}/", paths::UPSTREAM))
+        text.replace(
+            &format!("{}/", staged.0.display()),
+            &format!("{}/", paths::UPSTREAM),
+        )
+        .replace(
+            &format!("{}/", staged_relative.display()),
+            &format!("{}/", paths::UPSTREAM),
+        )
     };
     regen.report = as_upstream(&regen.report);
     if !regen.quarantined.is_empty() && !options.accept_quarantined {

@@ -74,7 +74,7 @@ fn plugin_ready() {
     static READY: OnceLock<()> = OnceLock::new();
     READY.get_or_init(|| {
         refresh::ensure_plugin(&refresh::cache_dir())
-            .expect("the docs plugin installs (needs node 18+, npm and the npm registry)");
+            .expect("the docs plugin installs (needs node 20.19+, npm and the npm registry)");
     });
 }
 
@@ -138,7 +138,10 @@ impl Scratch {
             .chain(after.keys())
             .filter(|path| before.get(*path) != after.get(*path))
             .collect();
-        assert!(differ.is_empty(), "{what} changed the workspace: {differ:?}");
+        assert!(
+            differ.is_empty(),
+            "{what} changed the workspace: {differ:?}"
+        );
     }
 
     /// Folders a refresh works in, left behind.
@@ -221,25 +224,46 @@ async fn a_refresh_that_adds_an_operation_shows_it_in_the_drift_report_and_the_c
     assert_eq!(added[0].operation.as_deref(), Some("archiveWidgetV1"));
     assert!(!refreshed.regen.drift.has_breaking());
     let text = refreshed.to_text(false);
-    assert!(text.contains("POST /widgets/v1/{id}/archive (archiveWidgetV1)"), "{text}");
+    assert!(
+        text.contains("POST /widgets/v1/{id}/archive (archiveWidgetV1)"),
+        "{text}"
+    );
     let markdown = refreshed.to_markdown();
-    assert!(markdown.contains("archiveWidgetV1") && markdown.contains("compatible"), "{markdown}");
-    assert!(markdown.contains("`archive-widget-v-1.api.mdx`"), "{markdown}");
+    assert!(
+        markdown.contains("archiveWidgetV1") && markdown.contains("compatible"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("`archive-widget-v-1.api.mdx`"),
+        "{markdown}"
+    );
 
     // The client has the method, and the committed files match the new
     // upstream (what `regen --check` in CI will see).
     assert!(scratch.read(paths::CLIENT).contains("fn archive_widget"));
     assert!(scratch.read(paths::SPEC).contains("\"archiveWidgetV1\""));
-    assert!(scratch.0.join("spec/upstream/archive-widget-v-1.api.mdx").is_file());
+    assert!(scratch
+        .0
+        .join("spec/upstream/archive-widget-v-1.api.mdx")
+        .is_file());
     let fresh = regen(&scratch.0, &[], true).unwrap();
     assert!(!fresh.stale(), "{}", fresh.diff);
 
     let provenance = scratch.read("spec/upstream/PROVENANCE.md");
     assert!(provenance.contains(&refreshed.spec.sha256), "{provenance}");
-    assert!(provenance.contains("/specs/latest/widgets.yaml"), "{provenance}");
-    assert!(provenance.contains("/specs/v2/widgets.yaml"), "{provenance}");
+    assert!(
+        provenance.contains("/specs/latest/widgets.yaml"),
+        "{provenance}"
+    );
+    assert!(
+        provenance.contains("/specs/v2/widgets.yaml"),
+        "{provenance}"
+    );
     assert!(provenance.contains("docusaurus-plugin-openapi-docs 5.1.2"));
-    assert!(provenance.contains("5 operations in 1 services"), "{provenance}");
+    assert!(
+        provenance.contains("5 operations in 1 services"),
+        "{provenance}"
+    );
     assert!(scratch.leftovers().is_empty(), "{:?}", scratch.leftovers());
 
     // The same spec again: no page changes, nothing is written (not even
@@ -302,7 +326,10 @@ fn a_spec_the_plugin_rejects_leaves_the_upstream_untouched() {
             "description.yaml",
             widgets_rejected_by_the_plugin(),
             // The operation, and the plugin's own message.
-            vec!["PATCH /widgets/v1/{id} (renameWidgetV1)", "is not a function"],
+            vec![
+                "PATCH /widgets/v1/{id} (renameWidgetV1)",
+                "is not a function",
+            ],
         ),
         (
             "same-page.yaml",
@@ -329,13 +356,16 @@ fn a_spec_the_plugin_rejects_leaves_the_upstream_untouched() {
         ),
     ];
     for (name, spec, expected) in cases {
-        let file = std::env::temp_dir().join(format!("xtask-refresh-{}-{name}", std::process::id()));
+        let file =
+            std::env::temp_dir().join(format!("xtask-refresh-{}-{name}", std::process::id()));
         std::fs::write(&file, spec).unwrap();
-        let err = refresh_in(&scratch.0, file.display().to_string(), false)
-            .expect_err(name);
+        let err = refresh_in(&scratch.0, file.display().to_string(), false).expect_err(name);
         let message = format!("{err:#}");
         for part in expected {
-            assert!(message.contains(part), "{name}: `{part}` not in:\n{message}");
+            assert!(
+                message.contains(part),
+                "{name}: `{part}` not in:\n{message}"
+            );
         }
         // The spec is named as given, not as the copy the plugin read.
         assert!(message.contains(&file.display().to_string()), "{message}");
@@ -354,8 +384,14 @@ async fn urls_that_fail_and_files_that_are_not_openapi_are_named() {
     let before = scratch.snapshot();
 
     let server = serve(&[
-        ("swagger.yaml", "swagger: \"2.0\"\ninfo: {title: T, version: v}\npaths: {}\n".into()),
-        ("page.html", "<!DOCTYPE html><html><body>Not Found</body></html>".into()),
+        (
+            "swagger.yaml",
+            "swagger: \"2.0\"\ninfo: {title: T, version: v}\npaths: {}\n".into(),
+        ),
+        (
+            "page.html",
+            "<!DOCTYPE html><html><body>Not Found</body></html>".into(),
+        ),
     ])
     .await;
     server.serve("/specs/gone.yaml", Reply::status(404).body("Not Found"));
@@ -373,24 +409,51 @@ async fn urls_that_fail_and_files_that_are_not_openapi_are_named() {
         path.display().to_string()
     };
     let cases: Vec<(String, Vec<&str>)> = vec![
-        (format!("http://127.0.0.1:{closed}/spec.yaml"), vec!["did not answer"]),
-        (format!("{base}/specs/gone.yaml"), vec!["404", "no such file"]),
+        (
+            format!("http://127.0.0.1:{closed}/spec.yaml"),
+            vec!["did not answer"],
+        ),
+        (
+            format!("{base}/specs/gone.yaml"),
+            vec!["404", "no such file"],
+        ),
         (format!("{base}/specs/page.html"), vec!["HTML"]),
-        (format!("{base}/specs/swagger.yaml"), vec!["Swagger `\"2.0\"`", "convert it to OpenAPI 3"]),
-        (file("list.yaml", b"- a\n- b\n"), vec!["is a list, not a mapping"]),
-        (file("config.yaml", b"name: x\nversion: 2\n"), vec!["no `openapi` field", "name, version"]),
-        (file("bad.yaml", b"openapi: 3.0.1\ninfo: [unclosed\n"), vec!["not YAML or JSON"]),
-        (file("binary.bin", &[0xff, 0xfe, 0x00, 0x9f]), vec!["not UTF-8"]),
+        (
+            format!("{base}/specs/swagger.yaml"),
+            vec!["Swagger `\"2.0\"`", "convert it to OpenAPI 3"],
+        ),
+        (
+            file("list.yaml", b"- a\n- b\n"),
+            vec!["is a list, not a mapping"],
+        ),
+        (
+            file("config.yaml", b"name: x\nversion: 2\n"),
+            vec!["no `openapi` field", "name, version"],
+        ),
+        (
+            file("bad.yaml", b"openapi: 3.0.1\ninfo: [unclosed\n"),
+            vec!["not YAML or JSON"],
+        ),
+        (
+            file("binary.bin", &[0xff, 0xfe, 0x00, 0x9f]),
+            vec!["not UTF-8"],
+        ),
         (file("empty.yaml", b""), vec!["empty"]),
         (
-            file("no-ops.yaml", b"openapi: 3.0.1\ninfo: {title: T, version: v}\npaths: {}\n"),
+            file(
+                "no-ops.yaml",
+                b"openapi: 3.0.1\ninfo: {title: T, version: v}\npaths: {}\n",
+            ),
             vec!["holds no operation"],
         ),
         (
             file("v4.yaml", b"openapi: 4.0.0\ninfo: {title: T}\npaths: {}\n"),
             vec!["`openapi` is `\"4.0.0\"`"],
         ),
-        (dir.join("missing.yaml").display().to_string(), vec!["reading the spec"]),
+        (
+            dir.join("missing.yaml").display().to_string(),
+            vec!["reading the spec"],
+        ),
     ];
     let root = scratch.0.clone();
     let results = tokio::task::spawn_blocking(move || {
@@ -407,9 +470,15 @@ async fn urls_that_fail_and_files_that_are_not_openapi_are_named() {
     std::fs::remove_dir_all(&dir).unwrap();
     for (source, expected, result) in results {
         let message = format!("{:#}", result.expect_err(&source));
-        assert!(message.contains(&source), "the source is not named: {message}");
+        assert!(
+            message.contains(&source),
+            "the source is not named: {message}"
+        );
         for part in expected {
-            assert!(message.contains(part), "{source}: `{part}` not in: {message}");
+            assert!(
+                message.contains(part),
+                "{source}: `{part}` not in: {message}"
+            );
         }
     }
     scratch.assert_unchanged(&before, "a failed read");
@@ -445,8 +514,13 @@ fn no_node_is_an_actionable_error() {
 fn pages_from_the_v1_spec_are_sailpoints_pages() {
     plugin_ready();
     let shared = workspace_root().join("../shared");
-    let spec = refresh::read_spec(&shared.join("specs/isc-v1-2026-08.yaml").display().to_string())
-        .unwrap();
+    let spec = refresh::read_spec(
+        &shared
+            .join("specs/isc-v1-2026-08.yaml")
+            .display()
+            .to_string(),
+    )
+    .unwrap();
     assert_eq!(spec.operations.len(), 917);
     let made = Scratch::new("v1-pages");
     let (_, counts, _) = refresh::pages_from_spec(&spec, &refresh::cache_dir(), &made.0).unwrap();
@@ -509,7 +583,11 @@ mod generated_specs {
             })
     }
 
-    fn spec_of(ops: &[Op]) -> (String, Vec<(String, String, String, Vec<String>)>) {
+    /// An operation as the extracted document must hold it: method, path,
+    /// operationId, parameter names (sorted).
+    type Expected = (String, String, String, Vec<String>);
+
+    fn spec_of(ops: &[Op]) -> (String, Vec<Expected>) {
         let mut paths: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut expected = Vec::new();
         for (i, op) in ops.iter().enumerate() {
@@ -519,18 +597,25 @@ mod generated_specs {
                 format!("/{}/v1", op.service)
             };
             let methods = paths.entry(path.clone()).or_default();
-            if methods.iter().any(|m| m.starts_with(&format!("    {}:", op.method))) {
+            if methods
+                .iter()
+                .any(|m| m.starts_with(&format!("    {}:", op.method)))
+            {
                 continue;
             }
             let id = format!("{}Thing{i}V1", op.verb);
             let mut params = String::new();
             let mut names = Vec::new();
             if op.by_id {
-                params.push_str("        - {in: path, name: id, required: true, schema: {type: string}}\n");
+                params.push_str(
+                    "        - {in: path, name: id, required: true, schema: {type: string}}\n",
+                );
                 names.push("id".to_owned());
             }
             for q in &op.query {
-                params.push_str(&format!("        - {{in: query, name: {q}, schema: {{type: string}}}}\n"));
+                params.push_str(&format!(
+                    "        - {{in: query, name: {q}, schema: {{type: string}}}}\n"
+                ));
                 names.push((*q).to_owned());
             }
             methods.push(format!(
@@ -621,34 +706,62 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
     let workflow: serde_json::Value =
         serde_yaml_ng::from_str(&std::fs::read_to_string(&workflow_path).unwrap()).unwrap();
     // Nightly, and by hand.
-    let cron = workflow["on"]["schedule"][0]["cron"].as_str().expect("a schedule");
+    let cron = workflow["on"]["schedule"][0]["cron"]
+        .as_str()
+        .expect("a schedule");
     assert_eq!(cron.split_whitespace().count(), 5, "{cron}");
     assert!(workflow["on"].get("workflow_dispatch").is_some());
-    let steps = workflow["jobs"]["refresh"]["steps"].as_array().expect("the refresh job's steps");
-    let step = |id: &str| steps.iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("no step {id}"));
+    let steps = workflow["jobs"]["refresh"]["steps"]
+        .as_array()
+        .expect("the refresh job's steps");
+    let step = |id: &str| {
+        steps
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("no step {id}"))
+    };
     let drift = step("drift");
     let run = drift["run"].as_str().unwrap().to_owned();
     assert!(run.contains("scripts/upstream-drift.sh"), "{run}");
-    assert_eq!(drift["continue-on-error"], true, "the pull request is opened on breaking changes too");
+    assert_eq!(
+        drift["continue-on-error"], true,
+        "the pull request is opened on breaking changes too"
+    );
     // The pull request's body is the report the script writes.
     let body = run.split_whitespace().last().unwrap().to_owned();
     let pr = steps
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("peter-evans/create-pull-request")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("peter-evans/create-pull-request"))
+        })
         .expect("a pull request step");
     assert_eq!(pr["with"]["body-path"].as_str(), Some(body.as_str()));
-    assert_eq!(pr["if"].as_str(), Some("steps.drift.outputs.changed == 'true'"));
-    assert!(steps.iter().any(|s| s["if"] == "steps.drift.outcome == 'failure'"
-        && s["run"].as_str().is_some_and(|r| r.contains("exit 1"))));
+    assert_eq!(
+        pr["if"].as_str(),
+        Some("steps.drift.outputs.changed == 'true'")
+    );
+    assert!(steps
+        .iter()
+        .any(|s| s["if"] == "steps.drift.outcome == 'failure'"
+            && s["run"].as_str().is_some_and(|r| r.contains("exit 1"))));
     // The plugin's cache is the folder the command installs it in, keyed
     // on the pinned files.
     let cache = steps
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/cache")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache"))
+        })
         .expect("a cache step");
     assert_eq!(cache["with"]["path"], "~/.cache/sailpoint-rs/docs-plugin");
     let key = cache["with"]["key"].as_str().unwrap();
-    assert!(key.contains("xtask/docs-plugin/package-lock.json") && key.contains("xtask/docs-plugin/package.json"));
+    assert!(
+        key.contains("xtask/docs-plugin/package-lock.json")
+            && key.contains("xtask/docs-plugin/package.json")
+    );
 
     // A checkout: the script, and an upstream refreshed from the first spec.
     let scratch = Scratch::refreshed("workflow", &widgets());
@@ -675,7 +788,10 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
     assert!(!removed.contains("deleteWidgetV1"));
     // The server runs on a runtime of its own while the steps run here.
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(serve(&[("added.yaml", widgets_with_archive()), ("removed.yaml", removed)]));
+    let server = runtime.block_on(serve(&[
+        ("added.yaml", widgets_with_archive()),
+        ("removed.yaml", removed),
+    ]));
     let env: BTreeMap<String, String> = drift["env"]
         .as_object()
         .map(|e| e.keys().map(|k| (k.clone(), String::new())).collect())
@@ -688,7 +804,10 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
             .arg("-c")
             .arg(&run)
             .current_dir(&scratch.0)
-            .env("UPSTREAM_SPEC", format!("{}/specs/{spec}", server.base_url()))
+            .env(
+                "UPSTREAM_SPEC",
+                format!("{}/specs/{spec}", server.base_url()),
+            )
             .env("XTASK", env!("CARGO_BIN_EXE_xtask"))
             .env("GITHUB_OUTPUT", &outputs)
             .output()
@@ -702,8 +821,14 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
     let (output, outputs, markdown) = run_step("added.yaml");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(outputs.contains("changed=true") && outputs.contains("breaking=false"), "{outputs}");
-    assert!(markdown.starts_with("## Upstream refresh: 0 breaking, 1 compatible"), "{markdown}");
+    assert!(
+        outputs.contains("changed=true") && outputs.contains("breaking=false"),
+        "{outputs}"
+    );
+    assert!(
+        markdown.starts_with("## Upstream refresh: 0 breaking, 1 compatible"),
+        "{markdown}"
+    );
     assert!(markdown.contains("archiveWidgetV1"), "{markdown}");
     assert!(scratch.read(paths::CLIENT).contains("fn archive_widget"));
 
@@ -712,7 +837,10 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
     let (output, outputs, markdown) = run_step("removed.yaml");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(outputs.contains("changed=true") && outputs.contains("breaking=true"), "{outputs}");
+    assert!(
+        outputs.contains("changed=true") && outputs.contains("breaking=true"),
+        "{outputs}"
+    );
     assert!(markdown.contains("1 breaking"), "{markdown}");
     assert!(markdown.contains("deleteWidgetV1"), "{markdown}");
     assert!(!scratch.read(paths::CLIENT).contains("fn delete_widget"));
@@ -721,7 +849,10 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
     let (output, outputs, markdown) = run_step("removed.yaml");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(outputs.contains("changed=false") && outputs.contains("breaking=false"), "{outputs}");
+    assert!(
+        outputs.contains("changed=false") && outputs.contains("breaking=false"),
+        "{outputs}"
+    );
     assert!(markdown.contains("no API change"), "{markdown}");
 
     // A spec that fails: exit 2, nothing written (but the report, which
@@ -733,12 +864,18 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
         .arg("-c")
         .arg(&run)
         .current_dir(&scratch.0)
-        .env("UPSTREAM_SPEC", format!("{}/specs/nowhere.yaml", server.base_url()))
+        .env(
+            "UPSTREAM_SPEC",
+            format!("{}/specs/nowhere.yaml", server.base_url()),
+        )
         .env("XTASK", env!("CARGO_BIN_EXE_xtask"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("404") && stderr.contains("nothing was written"), "{stderr}");
+    assert!(
+        stderr.contains("404") && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
     scratch.assert_unchanged(&before, "a failed refresh");
 }

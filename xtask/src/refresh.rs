@@ -878,27 +878,31 @@ pub fn vendor_pages(made: &Path, dest: &Path) -> Result<PageCounts> {
     Ok(counts)
 }
 
-/// Makes the pages of `spec` (read with [`read_spec`]) into `dest`: the plugin
-/// from the cache (installed on first use), the pages it makes, and only
-/// the pages the extractor reads kept. The spec's text goes to a work folder
-/// in the system's temporary folder, removed afterwards.
+/// Node.js checked and the plugin from `cache`, installed on first use.
+pub fn prepare_plugin(cache: &Path) -> Result<Plugin> {
+    find_node()?;
+    ensure_plugin(cache)
+}
+
+/// Makes the pages of `spec` (read with [`read_spec`]) into `dest` with the
+/// plugin, keeping only the pages the extractor reads. The spec's text and
+/// everything else the plugin writes go to a work folder in the system's
+/// temporary folder, removed afterwards.
 pub fn pages_from_spec(
     spec: &Spec,
-    cache: &Path,
+    plugin: &Plugin,
     dest: &Path,
-) -> Result<(MadePages, PageCounts, Plugin)> {
-    find_node()?;
-    let plugin = ensure_plugin(cache)?;
+) -> Result<(MadePages, PageCounts)> {
     let work = TempDir::new_in(&std::env::temp_dir(), "sailpoint-refresh")?;
     let spec_file = work.0.join(spec_file_name(spec));
     std::fs::write(&spec_file, &spec.bytes).context("writing the spec for the plugin")?;
-    let made = make_pages(&plugin, spec, &spec_file, &work.0)?;
+    let made = make_pages(plugin, spec, &spec_file, &work.0)?;
     let counts = vendor_pages(&made.dir, dest)?;
     let made = MadePages {
         dir: dest.to_owned(),
         ..made
     };
-    Ok((made, counts, plugin))
+    Ok((made, counts))
 }
 
 /// The spec file's name for the plugin: its own extension, else `.yaml`
@@ -1239,6 +1243,8 @@ pub fn refresh(root: &Path, options: &Options) -> Result<Refreshed> {
     let source = options.source.as_deref().unwrap_or(DEFAULT_SOURCE);
     let spec = read_spec(source)?;
     timings.read = started.elapsed();
+    let plugin = prepare_plugin(&options.cache.clone().unwrap_or_else(cache_dir))?;
+    timings.install = plugin.install_time;
 
     let upstream = root.join(paths::UPSTREAM);
     let spec_dir = upstream
@@ -1248,9 +1254,7 @@ pub fn refresh(root: &Path, options: &Options) -> Result<Refreshed> {
         .with_context(|| format!("creating {}", spec_dir.display()))?;
     // Beside spec/upstream, so that replacing it is one rename.
     let staged = TempDir::new_in(spec_dir, ".upstream-refresh")?;
-    let cache = options.cache.clone().unwrap_or_else(cache_dir);
-    let (made, counts, plugin) = pages_from_spec(&spec, &cache, &staged.0)?;
-    timings.install = plugin.install_time;
+    let (made, counts) = pages_from_spec(&spec, &plugin, &staged.0)?;
     timings.plugin = made.time;
 
     let pages = compare_pages(&upstream, &staged.0)?;

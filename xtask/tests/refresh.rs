@@ -69,13 +69,13 @@ fn widgets_rejected_by_the_plugin() -> String {
     with
 }
 
-/// The plugin installed once for all the tests of this binary.
-fn plugin_ready() {
-    static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        refresh::ensure_plugin(&refresh::cache_dir())
-            .expect("the docs plugin installs (needs node 20.19+, npm and the npm registry)");
-    });
+/// The plugin, installed once for all the tests of this binary.
+fn plugin() -> &'static refresh::Plugin {
+    static PLUGIN: OnceLock<refresh::Plugin> = OnceLock::new();
+    PLUGIN.get_or_init(|| {
+        refresh::prepare_plugin(&refresh::cache_dir())
+            .expect("the docs plugin installs (needs node 20.19+, npm and the npm registry)")
+    })
 }
 
 /// An empty workspace in the temporary folder, removed when dropped.
@@ -91,7 +91,7 @@ impl Scratch {
 
     /// A workspace whose upstream was refreshed from `spec` (a file).
     fn refreshed(name: &str, spec: &str) -> Self {
-        plugin_ready();
+        plugin();
         let scratch = Scratch::new(name);
         let file = scratch.0.join("first.yaml");
         std::fs::write(&file, spec).unwrap();
@@ -506,13 +506,13 @@ fn no_node_is_an_actionable_error() {
     assert!(stderr.contains("apt-get install nodejs npm"), "{stderr}");
     std::fs::remove_dir(&empty).unwrap();
     scratch.assert_unchanged(&before, "a refresh without node");
+    assert!(!scratch.0.join("spec").exists(), "no folder is made either");
 }
 
 /// The pages the command makes from the spec of the `isc-v1-2026-08` site
 /// are the pages of that site, and extract to the same document.
 #[test]
 fn pages_from_the_v1_spec_are_sailpoints_pages() {
-    plugin_ready();
     let shared = workspace_root().join("../shared");
     let spec = refresh::read_spec(
         &shared
@@ -523,7 +523,7 @@ fn pages_from_the_v1_spec_are_sailpoints_pages() {
     .unwrap();
     assert_eq!(spec.operations.len(), 917);
     let made = Scratch::new("v1-pages");
-    let (_, counts, _) = refresh::pages_from_spec(&spec, &refresh::cache_dir(), &made.0).unwrap();
+    let (_, counts) = refresh::pages_from_spec(&spec, plugin(), &made.0).unwrap();
     assert_eq!(
         counts,
         refresh::PageCounts {
@@ -645,12 +645,11 @@ mod generated_specs {
 
         #[test]
         fn every_operation_of_a_spec_reaches_the_extracted_document(ops in prop::collection::vec(op(), 1..5)) {
-            plugin_ready();
             let (text, expected) = spec_of(&ops);
             let spec = refresh::parse_spec("generated.yaml", text.as_bytes()).unwrap();
             prop_assert_eq!(spec.operations.len(), expected.len());
             let made = Scratch::new("generated");
-            refresh::pages_from_spec(&spec, &refresh::cache_dir(), &made.0).unwrap();
+            refresh::pages_from_spec(&spec, plugin(), &made.0).unwrap();
             let pages = docusaurus_openapi_extract::read_sources(&made.0).unwrap().pages;
             let extraction = docusaurus_openapi_extract::extract(&pages, &Default::default()).unwrap();
             prop_assert!(extraction.report.quarantined.is_empty());
@@ -792,14 +791,11 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
         ("added.yaml", widgets_with_archive()),
         ("removed.yaml", removed),
     ]));
-    let env: BTreeMap<String, String> = drift["env"]
-        .as_object()
-        .map(|e| e.keys().map(|k| (k.clone(), String::new())).collect())
-        .unwrap_or_default();
-    assert!(env.contains_key("UPSTREAM_SPEC"), "{env:?}");
+    assert!(drift["env"].get("UPSTREAM_SPEC").is_some(), "{drift}");
+    let outputs_file = scratch.0.join("github-output");
     let run_step = |spec: &str| {
-        let outputs = scratch.0.join("github-output");
-        let _ = std::fs::remove_file(&outputs);
+        let outputs = &outputs_file;
+        let _ = std::fs::remove_file(outputs);
         let output = Command::new("bash")
             .arg("-c")
             .arg(&run)
@@ -809,10 +805,10 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
                 format!("{}/specs/{spec}", server.base_url()),
             )
             .env("XTASK", env!("CARGO_BIN_EXE_xtask"))
-            .env("GITHUB_OUTPUT", &outputs)
+            .env("GITHUB_OUTPUT", outputs)
             .output()
             .unwrap();
-        let outputs = std::fs::read_to_string(&outputs).unwrap_or_default();
+        let outputs = std::fs::read_to_string(outputs).unwrap_or_default();
         let body = std::fs::read_to_string(scratch.0.join(&body)).unwrap_or_default();
         (output, outputs, body)
     };
@@ -855,27 +851,46 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
     );
     assert!(markdown.contains("no API change"), "{markdown}");
 
-    // A spec that fails: exit 2, nothing written (but the report, which
-    // the script removes first).
+    // A spec that fails: exit 2, nothing written (but the report and the
+    // step outputs, which the script removes or leaves unwritten).
     let _ = std::fs::remove_file(scratch.0.join(&body));
+    let _ = std::fs::remove_file(&outputs_file);
     server.serve("/specs/nowhere.yaml", Reply::status(404).body("Not Found"));
     let before = scratch.snapshot();
-    let output = Command::new("bash")
-        .arg("-c")
-        .arg(&run)
-        .current_dir(&scratch.0)
-        .env(
-            "UPSTREAM_SPEC",
-            format!("{}/specs/nowhere.yaml", server.base_url()),
-        )
-        .env("XTASK", env!("CARGO_BIN_EXE_xtask"))
-        .output()
-        .unwrap();
+    let (output, outputs, _) = run_step("nowhere.yaml");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("404") && stderr.contains("nothing was written"),
         "{stderr}"
     );
+    assert!(outputs.is_empty(), "{outputs}");
     scratch.assert_unchanged(&before, "a failed refresh");
+}
+
+/// An install the plugin cannot be loaded from (a cache folder emptied by
+/// hand, a half-deleted one) is named, with what to do.
+#[test]
+fn a_broken_plugin_install_is_named() {
+    let broken = Scratch::new("broken-install");
+    let plugin = refresh::Plugin {
+        dir: broken.0.clone(),
+        installed_now: false,
+        install_time: std::time::Duration::ZERO,
+    };
+    let spec = refresh::parse_spec("widgets-v1.yaml", widgets().as_bytes()).unwrap();
+    let dest = Scratch::new("broken-install-pages");
+    let err = refresh::pages_from_spec(&spec, &plugin, &dest.0).unwrap_err();
+    let message = format!("{err:#}");
+    assert!(message.contains("could not be loaded from"), "{message}");
+    assert!(
+        message.contains(&broken.0.display().to_string()),
+        "{message}"
+    );
+    assert!(message.contains("delete that folder"), "{message}");
+    assert_eq!(
+        std::fs::read_dir(&dest.0).unwrap().count(),
+        0,
+        "no page kept"
+    );
 }

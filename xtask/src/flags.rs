@@ -46,6 +46,26 @@ tasks:
       in spec, N methods generated, N mocks` and the adaptations applied.
       Fails if an operation is missing or the crate does not compile.
 
+  refresh [SPEC|URL] [--check] [--root DIR] [--markdown FILE] [--fail-on breaking]
+          [--accept-quarantined]
+      Make the upstream docs pages anew from the OpenAPI spec SailPoint
+      publishes (default: the release asset its docs site names,
+      https://github.com/sailpoint-oss/api-specs/releases/latest/download/deref-sailpoint-api.yaml),
+      the way its docs site makes them: docusaurus-plugin-openapi-docs at
+      the version xtask/docs-plugin/package.json pins (installed with npm on
+      first use into ~/.cache/sailpoint-rs/docs-plugin, or
+      $SAILPOINT_DOCS_PLUGIN_CACHE; needs node 20.19+ and npm) with SailPoint's
+      frontmatter template. Then extract and generate from the new pages,
+      replace spec/upstream/ at once, write the generated files, and print
+      the drift report. Nothing is written when anything fails, nor when no
+      page changes.
+      --check               write nothing; exit 1 if the pages or files would change
+      --root DIR            the workspace to refresh (default: this one)
+      --markdown FILE       also write the report as Markdown (a pull request's body)
+      --fail-on breaking    exit 1 when a change breaks callers (still written)
+      --accept-quarantined  replace the upstream even when the extractor
+                            quarantines some of the new pages
+
 exit codes: 0 no drift (or drift not asked to fail), 1 drift found, 2 error
 ";
 
@@ -103,6 +123,23 @@ pub struct Extract {
     pub accept_quarantined: bool,
 }
 
+/// `cargo xtask refresh` flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refresh {
+    /// The spec file or URL (SailPoint's release asset when absent).
+    pub source: Option<String>,
+    /// `--check`: write nothing, fail when something would change.
+    pub check: bool,
+    /// `--root`: the workspace to refresh.
+    pub root: Option<PathBuf>,
+    /// `--markdown`: where to write the report as Markdown.
+    pub markdown: Option<PathBuf>,
+    /// `--fail-on breaking`: fail when a change breaks callers.
+    pub fail_on_breaking: bool,
+    /// `--accept-quarantined`: replace the upstream even with quarantined pages.
+    pub accept_quarantined: bool,
+}
+
 /// `cargo xtask probe` flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Probe {
@@ -121,6 +158,8 @@ pub enum Task {
     Extract(Extract),
     /// `probe`.
     Probe(Probe),
+    /// `refresh`.
+    Refresh(Refresh),
     /// Print this usage text (`help`, `-h`, `TASK --help`).
     Help(String),
 }
@@ -222,6 +261,27 @@ pub fn parse(args: &[String]) -> Result<Task> {
                 specs: rest.iter().map(Into::into).collect(),
             })
         }
+        Some("refresh") => {
+            let mut flags = Refresh::default();
+            while let Some(arg) = args.next() {
+                match arg.as_str() {
+                    "--check" => flags.check = true,
+                    "--root" => flags.root = Some(value(&mut args, "--root", "a folder")?.into()),
+                    "--markdown" => {
+                        flags.markdown = Some(value(&mut args, "--markdown", "a file")?.into())
+                    }
+                    "--fail-on" => match args.next().map(String::as_str) {
+                        Some("breaking") => flags.fail_on_breaking = true,
+                        other => bail!("refresh --fail-on takes `breaking`, not {other:?}"),
+                    },
+                    "--accept-quarantined" => flags.accept_quarantined = true,
+                    other if other.starts_with('-') => return Err(unknown(other)),
+                    source if flags.source.is_none() => flags.source = Some(source.to_owned()),
+                    extra => bail!("refresh takes one spec, not also `{extra}`\n\n{USAGE}"),
+                }
+            }
+            Task::Refresh(flags)
+        }
         Some("help" | "-h" | "--help") | None => Task::Help(USAGE.to_owned()),
         Some(other) => bail!("unknown task `{other}`\n\n{USAGE}"),
     })
@@ -265,12 +325,36 @@ mod tests {
         assert!(
             matches!(parse(&args("extract --help")).unwrap(), Task::Help(u) if u.starts_with("usage: cargo xtask extract"))
         );
+        assert_eq!(
+            parse(&args(
+                "refresh spec.yaml --check --root r --markdown b.md --fail-on breaking"
+            ))
+            .unwrap(),
+            Task::Refresh(Refresh {
+                source: Some("spec.yaml".into()),
+                check: true,
+                root: Some("r".into()),
+                markdown: Some("b.md".into()),
+                fail_on_breaking: true,
+                accept_quarantined: false,
+            })
+        );
+        assert_eq!(
+            parse(&args("refresh")).unwrap(),
+            Task::Refresh(Refresh::default())
+        );
+        assert!(
+            matches!(parse(&args("refresh --help")).unwrap(), Task::Help(u) if u.contains("--accept-quarantined"))
+        );
         for bad in [
             "regen --nope",
             "diff only-one",
             "extract",
             "probe",
             "probe --x a",
+            "refresh a b",
+            "refresh --fail-on any",
+            "refresh --root",
             "frobnicate",
         ] {
             assert!(parse(&args(bad)).is_err(), "{bad}");

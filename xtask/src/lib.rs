@@ -9,6 +9,7 @@
 
 pub mod flags;
 pub mod probe;
+pub mod refresh;
 pub mod sources;
 pub mod tasks;
 
@@ -62,6 +63,17 @@ pub struct Regenerated {
     pub skipped: usize,
     /// The API areas (Cargo features), for the manifest.
     pub areas: Vec<sailpoint_codegen::areas::Area>,
+    /// How long each step took.
+    pub timings: RegenTimings,
+}
+
+/// How long the steps of a regeneration took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegenTimings {
+    /// Reading the pages and extracting the spec from them.
+    pub extract: std::time::Duration,
+    /// Generating the client and its mock layer.
+    pub generate: std::time::Duration,
 }
 
 /// One generated file, as it is and as it would be.
@@ -106,6 +118,7 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
     } else {
         upstream.to_vec()
     };
+    let started = std::time::Instant::now();
     let mut pages = sources::load(&inputs)?;
     // Name files relative to the root in messages and reports.
     let prefix = format!("{}/", root.display());
@@ -117,6 +130,7 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
     let names = load_names(root)?;
     let extraction = docusaurus_openapi_extract::extract(&pages.pages, &names)?;
     let spec = docusaurus_openapi_extract::to_pretty_json(&extraction.document);
+    let extracted = std::time::Instant::now();
     let (generated, httpmock) = sailpoint_codegen::generate_with_httpmock(&spec, CLIENT_CRATE)
         .with_context(|| {
             format!(
@@ -135,6 +149,10 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
         adaptations: generated.adaptations,
         skipped: pages.skipped.len(),
         areas,
+        timings: RegenTimings {
+            extract: extracted - started,
+            generate: extracted.elapsed(),
+        },
     })
 }
 
@@ -251,6 +269,8 @@ pub struct RegenOutcome {
     pub written: bool,
     /// Upstream pages left out of the client, each with its reason.
     pub quarantined: Vec<docusaurus_openapi_extract::Quarantined>,
+    /// How long extraction and generation took.
+    pub timings: RegenTimings,
 }
 
 impl RegenOutcome {
@@ -307,6 +327,7 @@ pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutco
         diff,
         written: stale && !check,
         quarantined: regenerated.extraction.report.quarantined.clone(),
+        timings: regenerated.timings,
     })
 }
 

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Task::Diff(flags) => tasks::diff::run(flags),
         Task::Extract(flags) => tasks::extract::run(flags),
         Task::Probe(flags) => tasks::probe::run(flags),
+        Task::Refresh(flags) => tasks::refresh::run(flags),
         Task::Help(usage) => {
             print!("{usage}");
             Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod extract;
 pub mod probe;
+pub mod refresh;
 pub mod regen;
 
 /// Colour only on a terminal, and not when NO_COLOR is set.

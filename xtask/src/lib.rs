@@ -59,6 +59,8 @@ pub struct Regenerated {
     pub extraction: Extraction,
     /// The adaptations applied for generation.
     pub adaptations: Vec<sailpoint_codegen::AppliedAdaptation>,
+    /// What the generator could not take and got untyped, with why.
+    pub degraded: Vec<sailpoint_codegen::Degradation>,
     /// Files in the input folders that are not pages.
     pub skipped: usize,
     /// The API areas (Cargo features), for the manifest.
@@ -147,6 +149,7 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
         lock,
         extraction,
         adaptations: generated.adaptations,
+        degraded: generated.degraded,
         skipped: pages.skipped.len(),
         areas,
         timings: RegenTimings {
@@ -568,6 +571,9 @@ pub fn describe(regenerated: &Regenerated) -> String {
         out.push_str(&format!("components restored: {}\n", names.join(", ")));
     }
     out.push_str(&describe_adaptations(&regenerated.adaptations));
+    for d in &regenerated.degraded {
+        out.push_str(&format!("degraded (untyped in the client): {d}\n"));
+    }
     out
 }
 

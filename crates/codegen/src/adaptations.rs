@@ -66,9 +66,19 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: null_in_enum_is_nullable,
     },
     Adaptation {
+        name: "nullable_compositions_where_used",
+        summary: "a component that is `nullable` and a `oneOf`/`anyOf`/`allOf` loses `nullable`, and the places that refer to it become nullable references; typify would give the component's `Option` newtype and its inner type one name",
+        apply: crate::nullable::nullable_compositions_where_used,
+    },
+    Adaptation {
         name: "enum_values_give_the_type",
         summary: "an `enum` without `type` gets the type all its values have (`string`, `integer`, `number`, `boolean`); typify rejects such an enum when it is also `nullable` (\"value does not conform to the given schema\", naming nothing)",
         apply: enum_values_give_the_type,
+    },
+    Adaptation {
+        name: "defaults_fit_their_schemas",
+        summary: "a `default` its own schema refuses (wrong type, outside the range, the enum or the pattern, `null` where not nullable, on a composition) is dropped; typify would fail the document (\"value does not conform\"), emit a default it cannot build, or one that panics when a field is absent",
+        apply: crate::defaults::defaults_fit_their_schemas,
     },
     Adaptation {
         name: "enum_values_without_names",
@@ -99,6 +109,11 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         name: "open_enums",
         summary: "enums documented as open get a catch-all so a new server value still deserializes",
         apply: open_enums,
+    },
+    Adaptation {
+        name: "scalar_parameters_outside_query",
+        summary: "a `path` or `header` parameter that is an array, an object or a composition (an open enum included) becomes a string the caller writes (OpenAPI's `simple` style); progenitor would call `to_string()` on a type without `Display`",
+        apply: crate::parameters::scalar_parameters_outside_query,
     },
     Adaptation {
         name: "one_request_media_type",

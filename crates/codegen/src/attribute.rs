@@ -25,8 +25,8 @@ use crate::method_name;
 /// component names and each operation's method name.
 #[derive(Debug, Clone, Default)]
 pub struct Origins {
-    /// Component schema names (the Rust type names typify gives them).
-    components: BTreeSet<String>,
+    /// Rust type name → the component's name in the adapted spec.
+    components: BTreeMap<String, String>,
     /// Method name → the operation's route and operationId.
     methods: BTreeMap<String, (Route, Option<String>)>,
 }
@@ -37,7 +37,11 @@ impl Origins {
         let components = spec
             .pointer("/components/schemas")
             .and_then(Value::as_object)
-            .map(|s| s.keys().map(|k| type_name(k)).collect())
+            .map(|s| {
+                s.keys()
+                    .map(|k| (crate::names::rust_type_name(k), k.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         let methods = openapi_model::operations(spec)
             .filter_map(|o| {
@@ -72,11 +76,12 @@ impl Origins {
     }
 
     /// The operation whose method's PascalCase is `name` (a builder's or a
-    /// mock's `When`/`Then` struct).
+    /// mock's `When`/`Then` struct; a keyword's `_` aside: `Self_`).
     fn operation_named(&self, name: &str) -> Option<Culprit> {
+        let bare = |s: &str| s.replace('_', "").to_lowercase();
         self.methods
             .keys()
-            .find(|m| m.to_upper_camel_case() == name)
+            .find(|m| m.to_upper_camel_case() == name || bare(m) == bare(name))
             .and_then(|m| self.operation(m))
     }
 
@@ -119,9 +124,10 @@ impl Origins {
                     syn::Item::Enum(e) => e.ident.to_string(),
                     syn::Item::Type(t) => t.ident.to_string(),
                     syn::Item::Impl(block) => self_name(&block.self_ty)?,
-                    // typify's `defaults` functions: the type that calls one.
+                    // typify's `defaults` functions: the type that names one
+                    // (`#[serde(default = "defaults::name")]`).
                     syn::Item::Fn(f) => {
-                        let called = format!("defaults :: {}", f.sig.ident);
+                        let called = format!("defaults::{}\"", f.sig.ident);
                         let types = module_items(&file.items, "types")?;
                         types.iter().find_map(|i| match i {
                             syn::Item::Struct(s)
@@ -144,8 +150,8 @@ impl Origins {
     /// operation that holds the type `name` (breadth first over who
     /// mentions whom).
     fn type_culprit(&self, file: &syn::File, name: &str) -> Option<Culprit> {
-        if self.components.contains(name) {
-            return Some(Culprit::Component(name.to_owned()));
+        if let Some(key) = self.components.get(name) {
+            return Some(Culprit::Component(key.clone()));
         }
         let types = module_items(&file.items, "types").unwrap_or(&[]);
         // Who mentions each type: structs and enums of `types` by the
@@ -165,8 +171,8 @@ impl Origins {
         let mut seen = BTreeSet::from([name.to_owned()]);
         let mut queue = VecDeque::from([name.to_owned()]);
         while let Some(current) = queue.pop_front() {
-            if self.components.contains(&current) {
-                return Some(Culprit::Component(current));
+            if let Some(key) = self.components.get(&current) {
+                return Some(Culprit::Component(key.clone()));
             }
             for holder in mentioned_by.get(&current).into_iter().flatten() {
                 if seen.insert(holder.clone()) {
@@ -197,18 +203,6 @@ impl Origins {
                 self.operation_named(&owner)
             }
         })
-    }
-}
-
-/// typify's name for a component: its key in PascalCase where the key is
-/// not already a Rust type name (this project's names are).
-fn type_name(key: &str) -> String {
-    if key.chars().all(|c| c.is_ascii_alphanumeric())
-        && key.starts_with(|c: char| c.is_ascii_uppercase())
-    {
-        key.to_owned()
-    } else {
-        key.to_upper_camel_case()
     }
 }
 
@@ -297,6 +291,13 @@ pub mod types {
     }
     pub struct HolderInner {
         pub value: i64, // inner
+        #[serde(default = \"defaults::holder_inner_count\")]
+        pub count: i64,
+    }
+    pub mod defaults {
+        pub(super) fn holder_inner_count() -> i64 {
+            1 // defaults
+        }
     }
     impl ::std::convert::From<i64> for Lone {
         fn from(v: i64) -> Self { Lone(v) } // lone impl
@@ -349,6 +350,7 @@ const QUIRKS: i64 = 1; // quirks
         });
         assert_eq!(o.culprit_at(CODE, line_of("inner")), component("Holder"));
         assert_eq!(o.culprit_at(CODE, line_of("lone impl")), component("Lone"));
+        assert_eq!(o.culprit_at(CODE, line_of("defaults")), component("Holder"));
         assert_eq!(o.culprit_at(CODE, line_of("builder")), component("Holder"));
         assert_eq!(o.culprit_at(CODE, line_of("body")), op);
         assert_eq!(o.culprit_at(CODE, line_of("method")), op);

@@ -18,7 +18,7 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`adaptations`], [`parameters`], [`cycles`] | named changes to the spec copy, before progenitor |
+//! | [`adaptations`], [`parameters`], [`cycles`], [`nullable`], [`defaults`] | named changes to the spec copy, before progenitor |
 //! | [`names`], [`words`] | every Rust name decided before typify: types, fields, methods |
 //! | `pipeline` | spec → adapted spec → progenitor → output adaptations → code |
 //! | [`degrade`] | the culprit search (bisection) and the untyped fallbacks |
@@ -34,12 +34,14 @@ pub mod areas;
 pub mod attribute;
 mod call_path;
 pub mod cycles;
+pub mod defaults;
 pub mod degrade;
 mod docs;
 pub mod gates;
 mod httpmock;
 pub mod lifecycle;
 pub mod names;
+pub mod nullable;
 mod paginated;
 pub mod parameters;
 mod pipeline;

@@ -65,6 +65,49 @@ pub fn has_unbroken_run(name: &str) -> bool {
     false
 }
 
+/// Type names the generated code uses unqualified for standard types
+/// (typify writes `impl TryFrom<String>`, `Option`, `Vec`, `Box` in places;
+/// progenitor's builders name `Result`): a component of one of these names
+/// would shadow it, and the crate would not compile. Such a component is
+/// named as a second component of a taken name is.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "String",
+    "Vec",
+    "Option",
+    "Result",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "Iterator",
+    "IntoIterator",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Extend",
+];
+
 /// Gives every component of the copy progenitor generates from the Rust
 /// type name it will have: readable, and unique (case aside).
 ///
@@ -114,6 +157,7 @@ pub fn type_names_are_unique(spec: &mut Value) -> Vec<String> {
     let mut renames: BTreeMap<String, String> = BTreeMap::new();
     let mut changes = Vec::new();
     let mut readable = 0usize;
+    taken.extend(RESERVED_TYPE_NAMES.iter().map(|n| n.to_lowercase()));
     for group in groups.values() {
         let mut ranked = group.clone();
         ranked.sort_by_key(|name| {
@@ -125,11 +169,13 @@ pub fn type_names_are_unique(spec: &mut Value) -> Vec<String> {
             )
         });
         let winner = &ranked[0];
-        if desired[winner] != rust_type_name(winner) {
+        // A name the generated code means otherwise (`String`) is no one's.
+        let reserved = RESERVED_TYPE_NAMES.contains(&desired[winner].as_str());
+        if !reserved && desired[winner] != rust_type_name(winner) {
             readable += 1;
             renames.insert(winner.clone(), desired[winner].clone());
         }
-        for name in &ranked[1..] {
+        for name in &ranked[usize::from(!reserved)..] {
             let rust = &desired[name];
             let held_by = holders
                 .get(name)
@@ -154,8 +200,13 @@ pub fn type_names_are_unique(spec: &mut Value) -> Vec<String> {
                     .expect("an unused number")
             });
             taken.insert(new.to_lowercase());
+            let whose = if RESERVED_TYPE_NAMES.contains(&rust.as_str()) {
+                "a name the generated code uses for a standard type"
+            } else {
+                "another component's"
+            };
             changes.push(format!(
-                "component `{name}` is type `{new}`: its Rust name `{rust}` is another component's"
+                "component `{name}` is type `{new}`: its Rust name `{rust}` is {whose}"
             ));
             renames.insert(name.clone(), new);
         }
@@ -495,11 +546,38 @@ fn remove_property(
     }
 }
 
+/// Methods progenitor's `Client` has of its own (its constructors and
+/// `ClientInfo`'s accessors): an operation's method of one of these names
+/// would be defined twice, or (`client`, `inner`) would shadow the accessor
+/// the runtime's hooks call, and the crate would not compile.
+pub const CLIENT_OWN_METHODS: &[&str] = &[
+    "new",
+    "new_with_client",
+    "baseurl",
+    "client",
+    "api_version",
+    "inner",
+];
+
+/// Names progenitor's `builder` module imports: an operation whose builder
+/// (its method's name in PascalCase) had one would not compile.
+pub const BUILDER_SCOPE: &[&str] = &[
+    "Client",
+    "ClientInfo",
+    "ClientHooks",
+    "Error",
+    "ResponseValue",
+    "ByteStream",
+    "OperationInfo",
+    "RequestBuilderExt",
+];
+
 /// Method names on the adapted copy (see the module docs): a `V1` suffix
 /// dropped on a service's v1, unless that would make two methods one name;
 /// and operationIds that would still give one method name (`getFoo` and
-/// `get_foo`) made distinct with a number, so progenitor never emits two
-/// methods of one name.
+/// `get_foo`), or a name progenitor's own items have ([`CLIENT_OWN_METHODS`],
+/// [`BUILDER_SCOPE`]: `client`, `new`, `error`), made distinct with a
+/// number, so progenitor never emits two items of one name.
 pub fn method_names_are_stable(spec: &mut Value) -> Vec<String> {
     let mut ids: Vec<(String, String)> = Vec::new(); // (route, id)
     let mut v1_stems: BTreeMap<String, String> = BTreeMap::new(); // id → stem
@@ -531,21 +609,37 @@ pub fn method_names_are_stable(spec: &mut Value) -> Vec<String> {
             }
         }
     }
-    // Method names that are still one name for several operations.
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    // Method names that are still one name for several operations, or
+    // names progenitor's own items already have.
+    let mut taken: BTreeSet<String> = CLIENT_OWN_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    let free = |taken: &BTreeSet<String>, name: &str| {
+        let method = crate::method_name(name);
+        !taken.contains(&method)
+            && !BUILDER_SCOPE
+                .contains(&heck::ToUpperCamelCase::to_upper_camel_case(method.as_str()).as_str())
+    };
     let mut changes = Vec::new();
     for (route, id) in &ids {
         let current = renames.get(route).cloned().unwrap_or_else(|| id.clone());
         let mut name = current.clone();
         let mut n = 2;
-        while !taken.insert(crate::method_name(&name)) {
+        while !free(&taken, &name) {
             name = format!("{current}{n}");
             n += 1;
         }
+        taken.insert(crate::method_name(&name));
         if name != current {
+            let method = crate::method_name(&current);
+            let whose = if CLIENT_OWN_METHODS.contains(&method.as_str())
+                || BUILDER_SCOPE.contains(
+                    &heck::ToUpperCamelCase::to_upper_camel_case(method.as_str()).as_str(),
+                ) {
+                "a name progenitor's own items have"
+            } else {
+                "another operation's"
+            };
             changes.push(format!(
-                "{route}: operationId `{id}` gives method `{}`, another operation's; now `{}`",
-                crate::method_name(&current),
+                "{route}: operationId `{id}` gives method `{method}`, {whose}; now `{}`",
                 crate::method_name(&name)
             ));
             renames.insert(route.clone(), name);

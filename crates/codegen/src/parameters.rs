@@ -1,6 +1,8 @@
-//! The adaptation `object_parameters`: parameters whose schema is an
-//! object, outside `style: deepObject` (which `deep_object_parameters`
-//! takes).
+//! The adaptations `object_parameters` and `scalar_parameters_outside_query`:
+//! parameters whose schema progenitor cannot send where they are.
+//!
+//! `object_parameters`: parameters whose schema is an object, outside
+//! `style: deepObject` (which `deep_object_parameters` takes).
 //!
 //! progenitor 0.15 cannot take an optional parameter of a type that gets a
 //! builder (a struct): it reaches `unreachable!()` ("optional body
@@ -19,6 +21,108 @@
 //! parameter becomes a string.
 
 use serde_json::{json, Map, Value};
+
+/// `scalar_parameters_outside_query`: progenitor sends a `path` or
+/// `header` parameter with `value.to_string()`, which only scalar types
+/// have: an array (`Vec`), an object, or a composition (`oneOf`: typify's
+/// untagged enum; an enum `open_enums` made open) has no `Display`, and the
+/// client does not compile. OpenAPI's style for those (`simple`) writes an
+/// array as its items joined with commas, an object as its keys and values
+/// so; the parameter becomes a string the caller writes, its description
+/// saying how. (Query parameters are sent with serde, one pair per item.)
+pub fn scalar_parameters_outside_query(spec: &mut Value) -> Vec<String> {
+    let components = spec
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut changes = Vec::new();
+    openapi_model::operations_mut(spec, &mut |route, op| {
+        for param in op
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let location = param
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            if location == "query" {
+                continue;
+            }
+            let kind = param
+                .get("schema")
+                .and_then(|s| not_scalar(s, &components, 0));
+            let (Some(kind), Some(p)) = (kind, param.as_object_mut()) else {
+                continue;
+            };
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned();
+            changes.push(format!(
+                "{route}: {location} parameter `{name}` is {kind} → a string the caller writes"
+            ));
+            let how = match kind {
+                "an array" => "A list written as one string: its items joined with commas.",
+                "an object" => {
+                    "An object written as one string: its keys and values joined with commas."
+                }
+                _ => "Written as one string.",
+            };
+            let description = match p.get("description").and_then(Value::as_str) {
+                Some(d) if !d.trim().is_empty() => format!("{d}\n\n{how}"),
+                _ => how.to_owned(),
+            };
+            p.insert("description".into(), description.into());
+            p.insert("schema".into(), json!({"type": "string"}));
+            p.remove("content");
+        }
+    });
+    changes
+}
+
+/// What a parameter schema is when it is not a scalar progenitor can
+/// write with `to_string()`: `an array`, `an object`, `a composition`,
+/// `nullable`, `untyped`; `None` for a string, integer, number or boolean
+/// (any format, pattern or enum).
+fn not_scalar(schema: &Value, components: &Value, depth: usize) -> Option<&'static str> {
+    if depth > 8 {
+        return Some("untyped");
+    }
+    if schema.get("$ref").is_some() {
+        return not_scalar(resolved(schema, components), components, depth + 1);
+    }
+    if schema.get("nullable") == Some(&Value::Bool(true)) {
+        // An `Option`, which has no `Display` either.
+        return Some("nullable");
+    }
+    if ["oneOf", "anyOf", "allOf", "not"]
+        .iter()
+        .any(|k| schema.get(*k).is_some())
+    {
+        return Some("a composition");
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string" | "integer" | "number" | "boolean") => None,
+        Some("array") => Some("an array"),
+        Some("object") => Some("an object"),
+        _ if schema.get("properties").is_some() => Some("an object"),
+        _ => Some("untyped"),
+    }
+}
+
+/// `schema`, or the component its `$ref` names (one step).
+fn resolved<'a>(schema: &'a Value, components: &'a Value) -> &'a Value {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(|n| components.get(n))
+        .unwrap_or(schema)
+}
 
 /// Applies the adaptation (see the module docs).
 pub fn object_parameters(spec: &mut Value) -> Vec<String> {
@@ -223,6 +327,29 @@ mod tests {
         assert_eq!(
             params(&s)[1],
             ("sort".to_owned(), json!({"type": "string"}))
+        );
+        // Header and path arrays are strings; query arrays stay.
+        let mut s = spec(json!([
+            {"name": "ids", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "array", "items": {"type": "integer"}}},
+            {"name": "q", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}
+        ]));
+        assert_eq!(scalar_parameters_outside_query(&mut s).len(), 2);
+        let p = params(&s);
+        assert_eq!(p[0].1, json!({"type": "string"}));
+        assert_eq!(p[1].1, json!({"type": "string"}));
+        assert_eq!(p[2].1["type"], "array");
+        // A composition (an open enum, an untagged enum) in a header too;
+        // a string enum, by reference, stays.
+        let mut s = spec(json!([
+            {"name": "kind", "in": "header", "schema": {"oneOf": [{"type": "string", "enum": ["A"]}, {"type": "string"}]}},
+            {"name": "order", "in": "header", "schema": {"$ref": "#/components/schemas/Order"}}
+        ]));
+        s["components"]["schemas"]["Order"] = json!({"type": "string", "enum": ["asc", "desc"]});
+        assert_eq!(scalar_parameters_outside_query(&mut s).len(), 1);
+        assert_eq!(
+            params(&s)[1].1,
+            json!({"$ref": "#/components/schemas/Order"})
         );
         // Scalars and arrays stay as they are.
         let mut s = spec(

@@ -102,13 +102,20 @@ struct Failure {
 }
 
 impl Failure {
-    /// Whether the failure is the generator's, on some schema or
-    /// operation (so degrading one can help), rather than this crate's own
-    /// (an output adaptation that no longer fits progenitor's output).
+    /// Whether degrading a schema or an operation may help: the
+    /// generator's failures, and an output adaptation's or the quirks
+    /// table's on what progenitor made of one operation (a parameter named
+    /// `client` changes the shape of its `send()`). When one of this
+    /// crate's own fails on every operation (progenitor's output changed),
+    /// the culprit search finds no one to blame and the error stands.
     fn degradable(&self) -> bool {
         matches!(
             self.error,
-            Error::Progenitor(_) | Error::Panicked { .. } | Error::Syntax(_)
+            Error::Progenitor(_)
+                | Error::Panicked { .. }
+                | Error::Syntax(_)
+                | Error::Adaptation(_)
+                | Error::Quirk(_)
         )
     }
 }
@@ -145,7 +152,7 @@ fn fails(candidate: &Value, stage: Stage, client_crate: Option<&str>) -> bool {
     };
     let mut generator = progenitor::Generator::new(&crate::settings());
     let client = without_panics(|| generator.generate_tokens(&spec))
-        .and_then(|tokens| Ok(syn::parse2::<syn::File>(tokens)?));
+        .and_then(|tokens| adapted_file(candidate, tokens, Vec::new()));
     if client.is_err() {
         return true;
     }
@@ -167,10 +174,32 @@ fn client_code(
     tokens: proc_macro2::TokenStream,
     adaptations: &[AppliedAdaptation],
 ) -> Result<Generated, Error> {
+    let (file, adaptations) = adapted_file(json, tokens, adaptations.to_vec())?;
+    let code = format!(
+        "{HEADER}{DIGEST_PREFIX}{}\n\n{}",
+        spec_digest(text),
+        prettyplease::unparse(&file)
+    );
+    Ok(Generated {
+        code,
+        adaptations,
+        degraded: Vec::new(),
+        origins: crate::attribute::Origins::of(json),
+    })
+}
+
+/// progenitor's tokens with the quirks table and every output adaptation
+/// applied (what the culprit search runs too, without the formatting);
+/// an error when an adaptation does not fit, or when the quirks table names
+/// an operation the code does not have.
+fn adapted_file(
+    json: &Value,
+    tokens: proc_macro2::TokenStream,
+    mut adaptations: Vec<AppliedAdaptation>,
+) -> Result<(syn::File, Vec<AppliedAdaptation>), Error> {
     let (quirks_tokens, quirk_ids) = quirks::quirks_table(json);
     let tokens = quote! { #tokens #quirks_tokens };
     let mut file: syn::File = syn::parse2(tokens)?;
-    let mut adaptations = adaptations.to_vec();
     adaptations.extend(call_path::no_api_version_header(&mut file)?);
     adaptations.extend(call_path::urls_by_concatenation(&mut file)?);
     adaptations.extend(call_path::error_answers_boxed(&mut file)?);
@@ -182,26 +211,31 @@ fn client_code(
     )?);
     adaptations.extend(areas::areas_as_features(&mut file, json));
     adaptations.extend(docs::doc_code_is_text(&mut file));
-    let code = format!(
-        "{HEADER}{DIGEST_PREFIX}{}\n\n{}",
-        spec_digest(text),
-        prettyplease::unparse(&file)
-    );
-    // Every operation id the generated code names, found in one pass.
-    let named: std::collections::HashSet<&str> = code
-        .split("operation_id: \"")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id))
-        .collect();
+    // Every operation id the generated code names.
+    let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
+    struct Ids<'a>(&'a mut std::collections::HashSet<String>);
+    impl syn::visit::Visit<'_> for Ids<'_> {
+        fn visit_field_value(&mut self, field: &syn::FieldValue) {
+            if let (
+                syn::Member::Named(name),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }),
+            ) = (&field.member, &field.expr)
+            {
+                if name == "operation_id" {
+                    self.0.insert(s.value());
+                }
+            }
+            syn::visit::visit_field_value(self, field);
+        }
+    }
+    syn::visit::Visit::visit_file(&mut Ids(&mut named), &file);
     if let Some(id) = quirk_ids.iter().find(|id| !named.contains(id.as_str())) {
         return Err(Error::Quirk(id.clone()));
     }
-    Ok(Generated {
-        code,
-        adaptations,
-        degraded: Vec::new(),
-        origins: crate::attribute::Origins::of(json),
-    })
+    Ok((file, adaptations))
 }
 
 /// The mock layer's code, from a generator that has generated the client

@@ -155,7 +155,8 @@ fn rewritten(item: &syn::ItemImpl) -> Option<syn::ItemImpl> {
 
             fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                 let mut schema = <#inner as ::schemars::JsonSchema>::json_schema(generator);
-                let values: ::std::vec::Vec<::serde_json::Value> = [#(#values),*]
+                let listed: &[&str] = &[#(#values),*];
+                let values: ::std::vec::Vec<::serde_json::Value> = listed
                     .iter()
                     .filter_map(|value| ::serde_json::from_str(value).ok())
                     .collect();
@@ -222,7 +223,7 @@ mod tests {
             text.contains("< i64 as :: schemars :: JsonSchema > :: json_schema (generator)"),
             "{text}"
         );
-        assert!(text.contains("[\"1\" , \"2\"]"), "{text}");
+        assert!(text.contains("& [\"1\" , \"2\"]"), "{text}");
         assert!(
             text.contains("schema . insert (\"enum\" . into ()"),
             "{text}"

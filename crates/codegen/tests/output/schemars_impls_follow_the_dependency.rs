@@ -58,7 +58,8 @@ pub mod types {
             let mut schema = <::std::string::String as ::schemars::JsonSchema>::json_schema(
                 generator,
             );
-            let values: ::std::vec::Vec<::serde_json::Value> = ["\"root\"", "\"admin\""]
+            let listed: &[&str] = &["\"root\"", "\"admin\""];
+            let values: ::std::vec::Vec<::serde_json::Value> = listed
                 .iter()
                 .filter_map(|value| ::serde_json::from_str(value).ok())
                 .collect();

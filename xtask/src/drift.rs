@@ -128,38 +128,62 @@ pub fn client_profile() -> ClientProfile {
     })
 }
 
-/// The Rust names of one document, as the code generator gives them.
+/// The Rust names of one document, as the code generator gives them, and
+/// how many changes each of its adaptations makes.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     methods: HashMap<Route, String>,
     types: HashMap<String, String>,
+    /// Adaptation → how many changes it makes to the document.
+    pub adapted: BTreeMap<&'static str, usize>,
 }
 
 impl Names {
-    /// The generator's method and type names for `doc`: the operationIds
-    /// it settles on (`sendTestNotificationV1` → `send_test_notification`)
-    /// and the component names it gives (readable, unique), made Rust
-    /// names as progenitor and typify make them.
+    /// The generator's method and type names for `doc`, from its own
+    /// adaptations run on a copy: the operationIds it settles on
+    /// (`sendTestNotificationV1` → `send_test_notification`) and the
+    /// component names it gives (readable, unique), made Rust names as
+    /// progenitor and typify make them; and what each adaptation changes.
     pub fn of(doc: &Value) -> Names {
         let mut copy = doc.clone();
-        sailpoint_codegen::names::method_names_are_stable(&mut copy);
-        let before: Vec<String> = component_names(doc);
-        sailpoint_codegen::names::type_names_are_unique(&mut copy);
-        let after = component_names(&copy);
-        let methods = openapi_model::operations(&copy)
+        let before = component_names(doc);
+        let mut names = Names::default();
+        let mut taken = false;
+        for adaptation in sailpoint_codegen::ADAPTATIONS {
+            let changes = (adaptation.apply)(&mut copy);
+            *names.adapted.entry(adaptation.name).or_default() += changes.len();
+            // Names as they are once the naming adaptations ran (later ones
+            // add components of their own: error bodies, hoisted enums).
+            if adaptation.name == "type_names_are_unique" {
+                names.take(&before, &copy);
+                taken = true;
+            }
+        }
+        if !taken {
+            names.take(&before, &copy);
+        }
+        names.adapted.retain(|_, n| *n > 0);
+        names
+    }
+
+    fn take(&mut self, before: &[String], copy: &Value) {
+        self.methods = openapi_model::operations(copy)
             .filter_map(|o| Some((o.route(), sailpoint_codegen::method_name(o.id()?))))
             .collect();
+        let after = component_names(copy);
         // Renames keep the components' order.
-        let types = if before.len() == after.len() {
-            before
-                .into_iter()
+        if after.len() >= before.len() {
+            self.types = before
+                .iter()
                 .zip(after)
-                .map(|(spec, rust)| (spec, sailpoint_codegen::names::rust_type_name(&rust)))
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        Names { methods, types }
+                .map(|(spec, rust)| {
+                    (
+                        spec.clone(),
+                        sailpoint_codegen::names::rust_type_name(&rust),
+                    )
+                })
+                .collect();
+        }
     }
 }
 
@@ -240,7 +264,9 @@ pub fn report(old: &Value, new: &Value, not_compared: Vec<NotCompared>) -> Repor
     };
     let mut report = spec_drift::diff_with(old, new, &options);
     if old.get("paths").is_some() {
-        report.changes.extend(adaptation_notes(old, new));
+        report
+            .changes
+            .extend(adaptation_changes(&names.old.adapted, &names.new.adapted));
         report.changes.extend(fixup_notes(old, new));
     }
     report.normalize();
@@ -330,21 +356,15 @@ pub fn fixup_notes(old: &Value, new: &Value) -> Vec<Change> {
 /// new enum documented as open, an error body merged differently). One
 /// line per adaptation; information for the drift report.
 pub fn adaptation_notes(old: &Value, new: &Value) -> Vec<Change> {
-    let applied = |doc: &Value| -> BTreeMap<&'static str, usize> {
-        let mut copy = doc.clone();
-        let mut counts = BTreeMap::new();
-        for a in
-            sailpoint_codegen::adaptations::adapt_with(&mut copy, sailpoint_codegen::ADAPTATIONS)
-        {
-            *counts.entry(a.adaptation).or_default() += 1;
-        }
-        counts
-    };
-    let (before, after) = std::thread::scope(|s| {
-        let before = s.spawn(|| applied(old));
-        let after = applied(new);
-        (before.join().expect("adapting does not panic"), after)
-    });
+    let names = CodegenNames::of(old, new);
+    adaptation_changes(&names.old.adapted, &names.new.adapted)
+}
+
+/// [`adaptation_notes`] from the counts of both sides.
+fn adaptation_changes(
+    before: &BTreeMap<&'static str, usize>,
+    after: &BTreeMap<&'static str, usize>,
+) -> Vec<Change> {
     let mut notes = Vec::new();
     for adaptation in sailpoint_codegen::ADAPTATIONS {
         let (was, now) = (
@@ -383,4 +403,23 @@ pub fn adaptation_notes(old: &Value, new: &Value) -> Vec<Change> {
         ));
     }
     notes
+}
+
+/// The migration report from a legacy API to a target one (each an
+/// OpenAPI JSON file, a docs page, a folder of pages or a URL), with both
+/// sides' Rust names and this client's profile.
+pub fn migration(root: &Path, legacy: &str, target: &str) -> Result<spec_drift::Migration> {
+    let legacy = load_side(root, legacy, None)?;
+    let target = load_side(root, target, None)?;
+    let names = CodegenNames::of(&legacy.document, &target.document);
+    let options = Options {
+        client: client_profile(),
+        rust: Some(&names),
+        not_compared: Vec::new(),
+    };
+    Ok(spec_drift::migrate(
+        &legacy.document,
+        &target.document,
+        &options,
+    ))
 }

@@ -25,6 +25,16 @@ tasks:
       --check             exit 1 if anything changed
       --fail-on breaking  exit 1 only if something breaks callers
 
+  migrate LEGACY [TARGET] [--format text|json|markdown]
+      From a legacy API (beta, v3, v2024...: the version in the server URL)
+      to the per-service versioned API (TARGET, default: spec/upstream/, the
+      v1 pages): each legacy operation's successor (same route once the
+      version is left out, or same operationId less its V1/V2 suffix),
+      checked, and what changes for code calling it (method, parameters,
+      body and response types); operations without one, and why. Markdown
+      for a migration guide, JSON for tools. Each side is an OpenAPI JSON
+      file, a docs page, a folder of pages, or an http(s) URL.
+
   extract PATH|URL... [-o FILE] [--names FILE] [--names-from FILE] [--accept-quarantined]
       Pages and folders of pages (any docusaurus-plugin-openapi-docs site),
       or http(s) URLs of pages, into one OpenAPI 3.0.3 document: stdout, or
@@ -88,6 +98,17 @@ pub struct Diff {
     pub fail_on_breaking: bool,
 }
 
+/// `cargo xtask migrate` flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migrate {
+    /// The legacy API.
+    pub legacy: String,
+    /// The target API (the vendored upstream when absent).
+    pub target: Option<String>,
+    /// `--format`.
+    pub format: spec_drift::Format,
+}
+
 /// `cargo xtask extract` flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extract {
@@ -117,6 +138,8 @@ pub enum Task {
     Regen(Regen),
     /// `diff`.
     Diff(Diff),
+    /// `migrate`.
+    Migrate(Migrate),
     /// `extract`.
     Extract(Extract),
     /// `probe`.
@@ -187,6 +210,29 @@ pub fn parse(args: &[String]) -> Result<Task> {
                 format,
                 check,
                 fail_on_breaking,
+            })
+        }
+        Some("migrate") => {
+            let (mut sides, mut format) = (Vec::new(), spec_drift::Format::Text);
+            while let Some(arg) = args.next() {
+                match arg.as_str() {
+                    "--format" => {
+                        format = value(&mut args, "--format", "text, json or markdown")?
+                            .parse()
+                            .map_err(anyhow::Error::msg)?
+                    }
+                    other if other.starts_with("--") => return Err(unknown(other)),
+                    side => sides.push(side.to_owned()),
+                }
+            }
+            let mut sides = sides.into_iter();
+            let (Some(legacy), target, None) = (sides.next(), sides.next(), sides.next()) else {
+                bail!("migrate takes a legacy API and at most one target\n\n{USAGE}");
+            };
+            Task::Migrate(Migrate {
+                legacy,
+                target,
+                format,
             })
         }
         Some("extract") => {
@@ -262,12 +308,26 @@ mod tests {
         assert!(
             matches!(parse(&args("probe a.json b.json")).unwrap(), Task::Probe(p) if p.specs.len() == 2)
         );
+        assert_eq!(
+            parse(&args("migrate beta --format markdown")).unwrap(),
+            Task::Migrate(Migrate {
+                legacy: "beta".into(),
+                target: None,
+                format: spec_drift::Format::Markdown
+            })
+        );
+        assert!(
+            matches!(parse(&args("migrate beta v1")).unwrap(), Task::Migrate(m) if m.target.as_deref() == Some("v1"))
+        );
         assert!(
             matches!(parse(&args("extract --help")).unwrap(), Task::Help(u) if u.starts_with("usage: cargo xtask extract"))
         );
         for bad in [
             "regen --nope",
             "diff only-one",
+            "migrate",
+            "migrate a b c",
+            "migrate a --nope",
             "extract",
             "probe",
             "probe --x a",

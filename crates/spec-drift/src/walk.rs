@@ -60,6 +60,8 @@ pub(crate) struct Walker<'a> {
     /// The shared type being walked: its name, the side that names it, and
     /// where the walk entered it.
     anchor: Option<(String, Side, String)>,
+    /// Whether the walk is in an error response's body.
+    error_body: bool,
 }
 
 /// Every finding between two documents.
@@ -119,6 +121,7 @@ impl<'a> Walker<'a> {
             out: Vec::new(),
             op: None,
             anchor: None,
+            error_body: false,
         }
     }
 
@@ -127,6 +130,8 @@ impl<'a> Walker<'a> {
         let ctx = Ctx {
             dir,
             optional,
+            error_body: self.error_body && dir == Dir::Response,
+            top: location.ends_with(".schema"),
             profile: &self.options.client,
             rust: self.options.rust,
             old_doc: self.old,
@@ -433,12 +438,14 @@ impl<'a> Walker<'a> {
         }
         for (oc, nc) in pairs {
             let (or, nr) = (resolve(self.old, &o[oc]), resolve(self.new, &n[nc]));
+            self.error_body = !nc.starts_with('2');
             self.content(
                 &format!("responses{}", quote_key(nc)),
                 or.get("content"),
                 nr.get("content"),
                 Dir::Response,
             );
+            self.error_body = false;
         }
     }
 

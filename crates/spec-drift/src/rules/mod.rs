@@ -18,6 +18,7 @@ mod bodies;
 mod composition;
 mod document;
 mod enums;
+mod errors;
 mod names;
 mod nullable;
 mod operations;
@@ -174,6 +175,10 @@ pub(crate) struct Ctx<'a> {
     /// Whether the schema is an optional property or parameter on both
     /// sides (its Rust field is an `Option<_>` either way).
     pub optional: bool,
+    /// Whether the place is in an error response's body.
+    pub error_body: bool,
+    /// Whether the place is a body's top-level schema.
+    pub top: bool,
     /// What this client does.
     pub profile: &'a ClientProfile,
     /// The Rust names of both sides, when known.
@@ -373,6 +378,7 @@ pub(crate) fn judge(fact: &Fact<'_>, ctx: &Ctx<'_>) -> Vec<Finding> {
     for family in FAMILIES {
         family(fact, ctx, &mut out);
     }
+    errors::adjust(ctx, &mut out);
     out
 }
 
@@ -419,6 +425,8 @@ pub(crate) mod testing {
         let ctx = Ctx {
             dir,
             optional,
+            error_body: false,
+            top: false,
             profile,
             rust: None,
             old_doc,

@@ -24,6 +24,10 @@ pub(super) fn check(fact: &Fact<'_>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     };
     let both_live = component(ctx.new_doc, a).is_some() && component(ctx.old_doc, b).is_some();
     let rust = match (ctx.type_name(Side::Old, a), ctx.type_name(Side::New, b)) {
+        // The spec's names differ, the Rust type's does not (`AccessProfile`
+        // and `accessprofile` are both `AccessProfile`): nothing a user's
+        // code names changed.
+        (Some(ra), Some(rb)) if ra == rb => return,
         (Some(ra), Some(rb)) if ra != a || rb != b => format!(" (Rust `{ra}` → `{rb}`)"),
         _ => String::new(),
     };
@@ -145,6 +149,38 @@ mod tests {
         );
         // Both names live on and the place now holds another shape.
         let other = json!({"type": "object", "properties": {"total": {"type": "integer"}}});
+        // One Rust name for both: nothing a user's code names changed.
+        struct Same;
+        impl crate::RustNames for Same {
+            fn method(&self, _: crate::Side, _: &crate::Route) -> Option<String> {
+                None
+            }
+            fn type_name(&self, _: crate::Side, _: &str) -> Option<String> {
+                Some("AccessProfile".into())
+            }
+            fn field(&self, _: &str) -> Option<String> {
+                None
+            }
+        }
+        let (old, new) = (
+            doc(json!({"AccessProfile": titled("AccessProfile")})),
+            doc(json!({"accessprofile": titled("accessprofile")})),
+        );
+        let ctx = super::super::Ctx {
+            dir: Dir::Response,
+            optional: false,
+            error_body: false,
+            top: false,
+            profile: &PROFILE,
+            rust: Some(&Same),
+            old_doc: &old,
+            new_doc: &new,
+        };
+        let fact = Fact::TypeName {
+            old: "AccessProfile",
+            new: "accessprofile",
+        };
+        assert!(super::super::judge(&fact, &ctx).is_empty());
         let both = doc(json!({"Owner": owner.clone(), "Count": other.clone()}));
         assert_eq!(
             v(&both, &both, "Owner", "Count"),

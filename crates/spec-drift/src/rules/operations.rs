@@ -11,7 +11,7 @@ pub(super) fn check(fact: &Fact<'_>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             Finding::item(
                 Kind::OperationAdded,
                 Class::Compatible,
-                "new client methods",
+                "new methods of the client; nothing else changes",
                 ("operation", "operations"),
                 match ctx.method(Side::New, op) {
                     Some(m) => format!("`{}` (`{m}`)", op.route()),

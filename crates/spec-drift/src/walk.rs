@@ -645,8 +645,14 @@ fn pair_variants(
     let mut new_free: Vec<bool> = vec![true; new.len()];
     let mut pairs = Vec::new();
     let same_name = |a: &Value, b: &Value| ref_name(a).is_some() && ref_name(a) == ref_name(b);
+    // `Schedule` and `Schedule2`: one name numbered by this project.
+    fn unnumbered(v: &Value) -> Option<&str> {
+        ref_name(v).map(|n| n.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-'))
+    }
+    let same_stem =
+        |a: &Value, b: &Value| unnumbered(a).is_some() && unnumbered(a) == unnumbered(b);
     let alike = |a: &Value, b: &Value| matching::similar(old_doc, a, new_doc, b);
-    let tests: [&dyn Fn(&Value, &Value) -> bool; 2] = [&same_name, &alike];
+    let tests: [&dyn Fn(&Value, &Value) -> bool; 3] = [&same_name, &same_stem, &alike];
     for test in tests {
         for (i, a) in old.iter().enumerate() {
             if !old_free[i] {

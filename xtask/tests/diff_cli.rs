@@ -66,10 +66,16 @@ fn check_fails_on_any_drift_and_fail_on_breaking_only_on_breaking() {
     assert_eq!(run(&[&old, &compatible, "--fail-on", "breaking"]).0, 0);
     let (code, out, _) = run(&[&old, &breaking, "--fail-on", "breaking"]);
     assert_eq!(code, 1, "{out}");
+    // A request enum's value removed: the variant callers send is gone.
     assert!(
         out.contains(
-            "enum value `TEAMS` removed: the client may send a value the server now rejects"
+            "enum value `TEAMS` removed: the variant callers send is gone (and the server rejects the value)"
         ),
+        "{out}"
+    );
+    // The summary names the method a user's code calls.
+    assert!(
+        out.contains("enum value `TEAMS` removed — POST /send-test-notification/v1 (`send_test_notification`)"),
         "{out}"
     );
 }
@@ -81,13 +87,18 @@ fn json_and_markdown_formats() {
     let (code, out, _) = run(&[&old, &new, "--format", "json"]);
     assert_eq!(code, 0);
     let report: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["summary"]["breaking_runtime"], 1);
-    assert_eq!(report["changes"][0]["kind"], "enum-value-removed");
-    assert_eq!(report["changes"][0]["operation"], "sendTestNotificationV1");
+    assert_eq!(report["summary"]["breaking_compile"], 1);
+    assert_eq!(report["summary"]["by_kind"]["enum-value-removed"]["breaking-compile"], 1);
+    let change = &report["changes"][0];
+    assert_eq!(change["kind"], "enum-value-removed");
+    assert_eq!(change["operation"], "sendTestNotificationV1");
+    assert_eq!(change["items"], json!(["`TEAMS`"]));
+    // Rust names beside the spec's: the method the operation is.
+    assert_eq!(change["rust_method"], "send_test_notification");
     let (_, out, _) = run(&[&old, &new, "--format", "markdown"]);
     assert!(out.starts_with("**API drift: 1 breaking"), "{out}");
     assert!(
-        out.contains("| 🟠 breaking (run time) | enum value `TEAMS` removed |"),
+        out.contains("| 🔴 breaking (compile) | enum value `TEAMS` removed |"),
         "{out}"
     );
     assert!(!out.contains('\x1b'), "no colour when not a terminal");

@@ -481,7 +481,9 @@ impl<'a> Walker<'a> {
         let (old_doc, new_doc) = (self.old, self.new);
         let (o, n) = (resolve(old_doc, old), resolve(new_doc, new));
         let (os, ns) = (rules::is_stub(o), rules::is_stub(n));
-        if os || ns {
+        if os && ns && o == n {
+            // The same title on both sides: nothing to say.
+        } else if os || ns {
             self.emit(Fact::Stub { old: os, new: ns }, at, dir, optional);
         } else {
             let (o, n) = (flatten(old_doc, o), flatten(new_doc, n));

@@ -47,7 +47,9 @@ pub(super) fn check(fact: &Fact<'_>, _: &Ctx<'_>, out: &mut Vec<Finding>) {
         Finding::new(
             Kind::NotCompared,
             Class::Info,
-            format!("{side} only its title (a stub): what it stands for is unknown"),
+            format!(
+                "{side} only its title (a stub): what it stands for is unknown (were it a free-form object, its Rust type would be a map)"
+            ),
             "schema not compared",
         )
         .cause(format!("stub: {side}")),

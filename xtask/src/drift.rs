@@ -247,6 +247,7 @@ pub fn not_compared(
             side,
             route: q.route.clone(),
             operation: None,
+            page: q.origin.page.clone(),
             reason: format!("{}: failed check `{}`: {}", q.origin, q.check, q.reason),
         })
         .collect()

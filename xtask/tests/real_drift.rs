@@ -77,7 +77,8 @@ fn quoted(text: &str) -> Vec<&str> {
 /// type renamed is renamed by the pages' own titles, and no property is
 /// removed from a type the new pages give only as its title.
 fn no_break_of_ours(report: &Report, old: &Value, new: &Value) {
-    let component = |doc: &Value, name: &str| doc.pointer(&format!("/components/schemas/{name}")).cloned();
+    let component =
+        |doc: &Value, name: &str| doc.pointer(&format!("/components/schemas/{name}")).cloned();
     let title = |doc: &Value, name: &str| {
         component(doc, name).and_then(|c| c.get("title").and_then(Value::as_str).map(str::to_owned))
     };
@@ -85,10 +86,19 @@ fn no_break_of_ours(report: &Report, old: &Value, new: &Value) {
         assert_ne!(c.kind, Kind::TypeNameChanged, "{c:?}");
         if c.kind == Kind::TypeRenamed {
             let from = quoted(&c.detail)[0];
-            let (a, b) = (title(old, from), c.items.iter().map(|i| title(new, quoted(i)[0])));
-            assert!(a.is_some(), "renamed upstream, yet the old side has no title: {c:?}");
+            let (a, b) = (
+                title(old, from),
+                c.items.iter().map(|i| title(new, quoted(i)[0])),
+            );
+            assert!(
+                a.is_some(),
+                "renamed upstream, yet the old side has no title: {c:?}"
+            );
             for t in b {
-                assert!(t.is_some() && t != a, "renamed upstream, yet titled alike: {c:?}");
+                assert!(
+                    t.is_some() && t != a,
+                    "renamed upstream, yet titled alike: {c:?}"
+                );
             }
         }
         if c.kind == Kind::PropertyRemoved {
@@ -103,7 +113,10 @@ fn no_break_of_ours(report: &Report, old: &Value, new: &Value) {
                         .as_object()
                         .unwrap()
                         .keys()
-                        .filter(|k| !["title", "description", "type", "required", "example"].contains(&k.as_str()))
+                        .filter(|k| {
+                            !["title", "description", "type", "required", "example"]
+                                .contains(&k.as_str())
+                        })
                         .count();
                     assert!(shape_keys > 0, "a property removed from a stub: {c:?}");
                 }
@@ -213,7 +226,10 @@ fn the_seed_against_its_real_2024_page_breaks_nothing() {
         .join("../shared/seed/send-test-notification.api.mdx")
         .display()
         .to_string();
-    let page = format!("{}/send-test-notification.api.mdx", corpus("sailpoint-beta-2024-03"));
+    let page = format!(
+        "{}/send-test-notification.api.mdx",
+        corpus("sailpoint-beta-2024-03")
+    );
     let report = diff_text(&seed, &page);
     assert!(report.starts_with("0 breaking, "), "{report}");
     for expected in [
@@ -224,7 +240,10 @@ fn the_seed_against_its_real_2024_page_breaks_nothing() {
     ] {
         assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
     }
-    assert!(!report.contains("security scheme `oauth2` removed"), "{report}");
+    assert!(
+        !report.contains("security scheme `oauth2` removed"),
+        "{report}"
+    );
     for open in [false, true] {
         let (r, _, _) = report_of(&seed, &page, open);
         assert!(!r.has_breaking(), "{}", r.to_text(false));
@@ -300,7 +319,10 @@ fn the_nerm_pair_reports_only_real_breaks() {
 /// (42 places not compared), nor the `oauth2` scheme renamed.
 #[test]
 fn the_beta_pair_fits_a_screen_and_breaks_only_upstream() {
-    let (old, new) = (corpus("sailpoint-beta-2022-08"), corpus("sailpoint-beta-2024-03"));
+    let (old, new) = (
+        corpus("sailpoint-beta-2022-08"),
+        corpus("sailpoint-beta-2024-03"),
+    );
     let text = diff_text(&old, &new);
     let lines = text.lines().count();
     assert!(lines * 4 <= 9141, "{lines} lines");
@@ -339,26 +361,44 @@ fn the_beta_pair_fits_a_screen_and_breaks_only_upstream() {
         ("type-changed breaking (run time)", 12),
         ("variant-added breaking (run time)", 4),
     ]));
-    assert_eq!(breaking_by_kind(&closed), with_closed, "{}", closed.to_text(false));
+    assert_eq!(
+        breaking_by_kind(&closed),
+        with_closed,
+        "{}",
+        closed.to_text(false)
+    );
     // With the client's response enums open, an added value is news.
     let mut with_open = with_closed.clone();
     with_open.remove("enum-value-added breaking (run time)");
-    assert_eq!(breaking_by_kind(&open), with_open, "{}", open.to_text(false));
+    assert_eq!(
+        breaking_by_kind(&open),
+        with_open,
+        "{}",
+        open.to_text(false)
+    );
 
     let entries = |kind: Kind| closed.changes.iter().filter(move |c| c.kind == kind);
-    let ours: Vec<usize> = entries(Kind::TypeNameChanged).map(|c| c.items.len()).collect();
+    let ours: Vec<usize> = entries(Kind::TypeNameChanged)
+        .map(|c| c.items.len())
+        .collect();
     assert_eq!(ours, [217, 50, 8], "{ours:?}");
     assert!(entries(Kind::TypeNameChanged).all(|c| c.class == Class::Info));
     let stubs: usize = entries(Kind::NotCompared).map(|c| c.places.len()).sum();
     assert!(stubs > 0, "the 2024 pages' stubs are not compared");
-    assert!(text.contains("security scheme `oauth2` renamed to `UserContextAuth`"), "{text}");
+    assert!(
+        text.contains("security scheme `oauth2` renamed to `UserContextAuth`"),
+        "{text}"
+    );
     // The operation that kept its id on another endpoint.
     assert!(
         text.contains("the method `get_identity` now calls GET /identities/{id} instead of GET /historical-identities/{id}"),
         "{text}"
     );
     // Rust names beside the spec's.
-    assert!(text.contains("DELETE /segments/{id} (deleteSegment) `delete_segment`"), "{text}");
+    assert!(
+        text.contains("DELETE /segments/{id} (deleteSegment) `delete_segment`"),
+        "{text}"
+    );
     assert!(text.contains("(`Cause::locale`)"), "{text}");
 }
 

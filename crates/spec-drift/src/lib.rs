@@ -165,6 +165,10 @@ pub struct NotCompared {
     pub route: Option<Route>,
     /// Its operationId, when the page said it.
     pub operation: Option<String>,
+    /// The page's id (`send-test-notification`): the docs name a page
+    /// after its operationId, so a page that failed before its route was
+    /// read is still known by it.
+    pub page: Option<String>,
     /// Why it was left out.
     pub reason: String,
 }

@@ -271,7 +271,9 @@ impl<'a> Walker<'a> {
             .find(|q| {
                 q.side == side
                     && (q.route.as_ref() == Some(&route)
-                        || (q.operation.is_some() && q.operation.as_deref() == op.id))
+                        || (q.operation.is_some() && q.operation.as_deref() == op.id)
+                        || (q.page.is_some()
+                            && q.page.as_deref().map(letters) == op.id.map(letters)))
             })
             .map(|q| q.reason.clone())
     }
@@ -680,4 +682,13 @@ fn pair_variants(
     );
     pairs.sort_unstable();
     (pairs, rest_old[n..].to_vec(), rest_new[n..].to_vec())
+}
+
+/// A name's letters and digits, lower case: `send-test-notification` and
+/// `sendTestNotification` are one page and its operation.
+fn letters(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }

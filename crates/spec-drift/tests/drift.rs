@@ -520,3 +520,40 @@ fn a_rename_upstream_breaks_and_one_of_ours_does_not() {
         .iter()
         .any(|c| c.kind == Kind::TypeNameChanged));
 }
+
+/// An operation a side left out (its page quarantined there) is "not
+/// compared", with why: never removed, never added.
+#[test]
+fn a_quarantined_operation_is_not_compared() {
+    let mut new = base();
+    new["paths"]["/widgets/{id}"]
+        .as_object_mut()
+        .unwrap()
+        .remove("delete");
+    for (route, operation, page) in [
+        (Some(spec_drift::Route::new("delete", "/widgets/{id}")), None, None),
+        (None, Some("deleteWidget".to_owned()), None),
+        (None, None, Some("delete-widget".to_owned())),
+    ] {
+        let options = spec_drift::Options {
+            not_compared: vec![spec_drift::NotCompared {
+                side: spec_drift::Side::New,
+                route,
+                operation,
+                page,
+                reason: "page `delete-widget`: failed check `valid`".into(),
+            }],
+            ..spec_drift::Options::default()
+        };
+        let report = spec_drift::diff_with(&base(), &new, &options);
+        let kinds: Vec<Kind> = report.changes.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [Kind::NotCompared], "{}", report.to_text(false));
+        assert!(report.changes[0].why.contains("failed check `valid`"));
+        // Swapped, it is the old side's page: not compared either.
+        let mut swapped = options;
+        swapped.not_compared[0].side = spec_drift::Side::Old;
+        let report = spec_drift::diff_with(&new, &base(), &swapped);
+        let kinds: Vec<Kind> = report.changes.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [Kind::NotCompared], "{}", report.to_text(false));
+    }
+}

@@ -531,7 +531,11 @@ fn a_quarantined_operation_is_not_compared() {
         .unwrap()
         .remove("delete");
     for (route, operation, page) in [
-        (Some(spec_drift::Route::new("delete", "/widgets/{id}")), None, None),
+        (
+            Some(spec_drift::Route::new("delete", "/widgets/{id}")),
+            None,
+            None,
+        ),
         (None, Some("deleteWidget".to_owned()), None),
         (None, None, Some("delete-widget".to_owned())),
     ] {

@@ -1,11 +1,19 @@
 //! Request bodies and the media types of bodies.
 
+use serde_json::Value;
+
 use super::{flag, Ctx, Dir, Fact, Finding};
+use crate::schema::{flatten, required, resolve};
 use crate::{Class, Kind};
 
 pub(super) fn check(fact: &Fact<'_>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     match fact {
-        Fact::RequestBody { old, new } => request_body(*old, *new, out),
+        Fact::RequestBody { old, new } => request_body(
+            *old,
+            *new,
+            new.is_some_and(|b| empty_body_accepted(ctx, b)),
+            out,
+        ),
         Fact::MediaType {
             media,
             old,
@@ -16,9 +24,23 @@ pub(super) fn check(fact: &Fact<'_>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether the client's body builder, which starts from an empty object
+/// when nothing is set, makes a body the new spec accepts: a JSON object
+/// schema with no required property.
+fn empty_body_accepted(ctx: &Ctx<'_>, body: &Value) -> bool {
+    let Some(schema) = body.pointer("/content/application~1json/schema") else {
+        return false;
+    };
+    let schema = flatten(ctx.new_doc, resolve(ctx.new_doc, schema));
+    super::effective_type(&schema).is_none_or(|t| t == "object")
+        && schema.get("properties").is_some()
+        && required(&schema).is_empty()
+}
+
 fn request_body(
-    old: Option<&serde_json::Value>,
-    new: Option<&serde_json::Value>,
+    old: Option<&Value>,
+    new: Option<&Value>,
+    empty_accepted: bool,
     out: &mut Vec<Finding>,
 ) {
     let finding = |kind, class, why: &str, detail: &str| {
@@ -30,6 +52,12 @@ fn request_body(
             Class::BreakingCompile,
             "the builder's body method is gone",
             "request body removed",
+        )),
+        (None, Some(b)) if flag(b, "required") && empty_accepted => out.push(finding(
+            Kind::RequestBodyAdded,
+            Class::Compatible,
+            "a required body, but the builder's empty one is valid (no required field)",
+            "required request body added",
         )),
         (None, Some(b)) if flag(b, "required") => out.push(finding(
             Kind::RequestBodyAdded,
@@ -44,10 +72,16 @@ fn request_body(
             "optional request body added",
         )),
         (Some(o), Some(n)) => match (flag(o, "required"), flag(n, "required")) {
+            (false, true) if empty_accepted => out.push(finding(
+                Kind::RequestBodyRequired,
+                Class::Compatible,
+                "a call that sets no body sends the builder's empty one, which is valid (no required field)",
+                "request body is now required",
+            )),
             (false, true) => out.push(finding(
                 Kind::RequestBodyRequired,
                 Class::BreakingRuntime,
-                "calls without a body now fail",
+                "calls without a body now fail: the builder's empty body lacks required fields",
                 "request body is now required",
             )),
             (true, false) => out.push(finding(
@@ -118,6 +152,28 @@ mod tests {
     #[test]
     fn bodies_and_media_types() {
         let (optional, required) = (json!({}), json!({"required": true}));
+        let body = |old, new| {
+            verdicts(&judge_in(
+                &Fact::RequestBody { old, new },
+                Dir::Request,
+                false,
+            ))
+        };
+        // A body whose empty object is valid: the builder sends it.
+        let loose = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}});
+        assert_eq!(
+            body(Some(&optional), Some(&loose)),
+            [(Kind::RequestBodyRequired, Class::Compatible)]
+        );
+        assert_eq!(
+            body(None, Some(&loose)),
+            [(Kind::RequestBodyAdded, Class::Compatible)]
+        );
+        let strict = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}}}});
+        assert_eq!(
+            body(Some(&optional), Some(&strict)),
+            [(Kind::RequestBodyRequired, Class::BreakingRuntime)]
+        );
         let v = |old, new| {
             verdicts(&judge_in(
                 &Fact::RequestBody { old, new },

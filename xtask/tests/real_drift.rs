@@ -3,6 +3,9 @@
 //! apart, the beta API nineteen months apart; and the way from the legacy
 //! APIs (beta, v3) to the v1 API.
 
+#[path = "support/proven.rs"]
+mod support;
+
 use std::collections::BTreeMap;
 use std::process::Command;
 
@@ -52,6 +55,18 @@ fn report(old: &str, new: &str, response_enums_open: bool) -> (Report, Value, Va
     };
     let report = spec_drift::diff_with(&old.document, &new.document, &options);
     (report, old.document, new.document)
+}
+
+/// Every breaking entry is of a kind `rules_proven.rs` proves.
+fn every_break_of_a_proven_kind(report: &Report) {
+    for c in report.changes.iter().filter(|c| c.class.is_breaking()) {
+        assert!(
+            support::proven(c),
+            "no proof for {} {:?}: {c:?}",
+            c.kind,
+            c.class
+        );
+    }
 }
 
 /// Entries by `kind class`, for the breaking ones.
@@ -291,6 +306,7 @@ fn the_nerm_pair_reports_only_real_breaks() {
         report.to_text(false)
     );
     no_break_of_ours(&report, &old_doc, &new_doc);
+    every_break_of_a_proven_kind(&report);
     let names = report
         .changes
         .iter()
@@ -333,6 +349,7 @@ fn the_beta_pair_fits_a_screen_and_breaks_only_upstream() {
     let (open, _, _) = report(&old, &new, true);
     no_break_of_ours(&closed, &old_doc, &new_doc);
     no_break_of_ours(&open, &old_doc, &new_doc);
+    every_break_of_a_proven_kind(&closed);
     let compile = table(&[
         ("additional-properties-changed breaking (compile)", 2),
         ("content-type-removed breaking (compile)", 1),

@@ -41,9 +41,14 @@ pub(super) fn check(fact: &Fact<'_>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             "callers may now send null",
             "now nullable",
         )),
+        (true, false) if ctx.dir == Dir::Request && ctx.optional => out.push(finding(
+            Class::Compatible,
+            "the client leaves an unset optional field out: it never sends null for it",
+            "no longer nullable",
+        )),
         (true, false) if ctx.dir == Dir::Request => out.push(finding(
             Class::BreakingRuntime,
-            "the server now rejects null",
+            "the server now rejects null, which the client sends for a required field left unset",
             "no longer nullable",
         )),
         (true, false) => out.push(finding(
@@ -87,8 +92,13 @@ mod tests {
             [(Kind::NullableChanged, Class::BreakingRuntime)]
         );
         assert_eq!(
-            v(n.clone(), s.clone(), Dir::Request, true),
+            v(n.clone(), s.clone(), Dir::Request, false),
             [(Kind::NullableChanged, Class::BreakingRuntime)]
+        );
+        // An optional field the client leaves out: it never sends null.
+        assert_eq!(
+            v(n.clone(), s.clone(), Dir::Request, true),
+            [(Kind::NullableChanged, Class::Compatible)]
         );
         assert_eq!(
             v(n, s, Dir::Response, false),

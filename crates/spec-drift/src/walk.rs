@@ -518,7 +518,8 @@ impl<'a> Walker<'a> {
         // An object that became a list (or back): its properties are
         // compared with the list's items, below.
         let reshaped = (object(o) && array(n)) || (array(o) && object(n));
-        if !(op.is_empty() && np.is_empty()) && !reshaped {
+        let some = !op.is_empty() || !np.is_empty();
+        if some && !reshaped {
             let (or, nr) = (required(o), required(n));
             let names: std::collections::BTreeSet<&String> = op.keys().chain(np.keys()).collect();
             for name in names {
@@ -656,7 +657,8 @@ fn pair_variants(
     let same_stem =
         |a: &Value, b: &Value| unnumbered(a).is_some() && unnumbered(a) == unnumbered(b);
     let alike = |a: &Value, b: &Value| matching::similar(old_doc, a, new_doc, b);
-    let tests: [&dyn Fn(&Value, &Value) -> bool; 3] = [&same_name, &same_stem, &alike];
+    type Test<'t> = &'t dyn Fn(&Value, &Value) -> bool;
+    let tests: [Test<'_>; 3] = [&same_name, &same_stem, &alike];
     for test in tests {
         for (i, a) in old.iter().enumerate() {
             if !old_free[i] {

@@ -165,6 +165,11 @@ pub fn parse(args: &[String]) -> Result<Task> {
             }
         };
     let unknown = |arg: &str| anyhow::anyhow!("unknown argument `{arg}`\n\n{USAGE}");
+    let format_value = |args: &mut std::slice::Iter<'_, String>| -> Result<spec_drift::Format> {
+        value(args, "--format", "text, json or markdown")?
+            .parse()
+            .map_err(anyhow::Error::msg)
+    };
     let mut args = rest.iter();
     Ok(match task {
         Some("regen") => {
@@ -187,11 +192,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
                 (Vec::new(), spec_drift::Format::Text, false, false);
             while let Some(arg) = args.next() {
                 match arg.as_str() {
-                    "--format" => {
-                        format = value(&mut args, "--format", "text, json or markdown")?
-                            .parse()
-                            .map_err(anyhow::Error::msg)?
-                    }
+                    "--format" => format = format_value(&mut args)?,
                     "--check" => check = true,
                     "--fail-on" => match args.next().map(String::as_str) {
                         Some("breaking") => fail_on_breaking = true,
@@ -216,11 +217,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
             let (mut sides, mut format) = (Vec::new(), spec_drift::Format::Text);
             while let Some(arg) = args.next() {
                 match arg.as_str() {
-                    "--format" => {
-                        format = value(&mut args, "--format", "text, json or markdown")?
-                            .parse()
-                            .map_err(anyhow::Error::msg)?
-                    }
+                    "--format" => format = format_value(&mut args)?,
                     other if other.starts_with("--") => return Err(unknown(other)),
                     side => sides.push(side.to_owned()),
                 }

@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::matching::{self, similar, versionless_id, versionless_route};
 use crate::rules::OpView;
 use crate::walk::Walker;
-use crate::{Change, Class, Kind, Options, Report, Side};
+use crate::{Change, Kind, Options, Report, Side};
 
 /// One operation of one side, as the migration report names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -425,15 +425,19 @@ impl Migration {
         )
     }
 
+    /// The legacy operations without a successor.
+    pub fn without_successor(&self) -> Vec<&Successor> {
+        self.operations
+            .iter()
+            .filter(|o| o.successor.is_none())
+            .collect()
+    }
+
     /// Readable text: the counts, the operations without a successor, the
     /// doubtful matches, then each operation and what changes.
     pub fn to_text(&self) -> String {
         let mut out = format!("{}\n", self.summary_text());
-        let none: Vec<&Successor> = self
-            .operations
-            .iter()
-            .filter(|o| o.successor.is_none())
-            .collect();
+        let none = self.without_successor();
         if !none.is_empty() {
             out.push_str(&format!("\nWithout a successor ({}):\n", none.len()));
             for o in none {
@@ -526,11 +530,7 @@ impl Migration {
                 o.breaking()
             ));
         }
-        let none: Vec<&Successor> = self
-            .operations
-            .iter()
-            .filter(|o| o.successor.is_none())
-            .collect();
+        let none = self.without_successor();
         if !none.is_empty() {
             out.push_str("\n## Without a successor\n\n");
             for o in none {
@@ -547,12 +547,7 @@ impl Migration {
                 o.why
             ));
             for c in &o.changes {
-                let icon = match c.class {
-                    Class::BreakingCompile => "🔴 breaking (compile)",
-                    Class::BreakingRuntime => "🟠 breaking (run time)",
-                    Class::Compatible => "🟢 compatible",
-                    Class::Info => "ℹ️ information",
-                };
+                let icon = crate::render::icon(c.class);
                 out.push_str(&format!(
                     "| {icon} | {} | {} |\n",
                     esc(&c.detail),

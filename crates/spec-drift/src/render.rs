@@ -218,6 +218,29 @@ fn breaking(report: &Report, class: Class) -> Vec<&Change> {
     list
 }
 
+/// The summary's sections: the breaking entries at compile time, then at
+/// run time (none when there are none), with their titles.
+fn breaking_sections(report: &Report) -> Vec<(Class, &'static str, Vec<&Change>)> {
+    [
+        (Class::BreakingCompile, "Breaks code at compile time"),
+        (Class::BreakingRuntime, "Breaks calls at run time"),
+    ]
+    .into_iter()
+    .map(|(class, title)| (class, title, breaking(report, class)))
+    .filter(|(_, _, list)| !list.is_empty())
+    .collect()
+}
+
+/// A class as a Markdown table shows it.
+pub(crate) fn icon(class: Class) -> &'static str {
+    match class {
+        Class::BreakingCompile => "🔴 breaking (compile)",
+        Class::BreakingRuntime => "🟠 breaking (run time)",
+        Class::Compatible => "🟢 compatible",
+        Class::Info => "ℹ️ information",
+    }
+}
+
 /// Counts by kind, in one run of text: `property-removed 3 (3 compile)`.
 fn kinds_line(report: &Report) -> Vec<String> {
     report
@@ -298,15 +321,7 @@ impl Report {
                 self.findings
             ));
         }
-        for class in [Class::BreakingCompile, Class::BreakingRuntime] {
-            let list = breaking(self, class);
-            if list.is_empty() {
-                continue;
-            }
-            let title = match class {
-                Class::BreakingCompile => "Breaks code at compile time",
-                _ => "Breaks calls at run time",
-            };
+        for (class, title, list) in breaking_sections(self) {
             out.push_str(&format!(
                 "\n{} ({}):\n",
                 paint(title, class, color),
@@ -368,15 +383,7 @@ impl Report {
                 self.findings
             ));
         }
-        for class in [Class::BreakingCompile, Class::BreakingRuntime] {
-            let list = breaking(self, class);
-            if list.is_empty() {
-                continue;
-            }
-            let title = match class {
-                Class::BreakingCompile => "Breaks code at compile time",
-                _ => "Breaks calls at run time",
-            };
+        for (_, title, list) in breaking_sections(self) {
             out.push_str(&format!("\n**{title} ({}):**\n\n", list.len()));
             for change in list.iter().take(LISTED) {
                 out.push_str(&format!(
@@ -398,12 +405,7 @@ impl Report {
                 heading.title()
             ));
             for c in changes {
-                let icon = match c.class {
-                    Class::BreakingCompile => "🔴 breaking (compile)",
-                    Class::BreakingRuntime => "🟠 breaking (run time)",
-                    Class::Compatible => "🟢 compatible",
-                    Class::Info => "ℹ️ information",
-                };
+                let icon = icon(c.class);
                 let mut place = format!("`{}`", c.location.replace('|', "\\|"));
                 if let Some(rust) = c.rust.as_deref().filter(|r| r.contains("::")) {
                     place.push_str(&format!(" (`{rust}`)"));

@@ -321,33 +321,32 @@ pub fn fixup_notes(old: &Value, new: &Value) -> Vec<Change> {
     };
     let why = "extraction repairs this; the client does not change because of it";
     let mut notes = Vec::new();
-    for (fixup, page) in before.difference(&after) {
-        let head = format!(
-            "upstream fixed: {}; fixup `{fixup}` no longer needed for",
-            summary(fixup)
-        );
-        notes.push(Change::note_item(
+    let changes = [
+        (
             Kind::FixupNoLongerNeeded,
-            Class::Info,
-            why,
-            (&format!("{head} page"), &format!("{head} pages")),
-            format!("`{page}`"),
-            "",
-        ));
-    }
-    for (fixup, page) in after.difference(&before) {
-        let head = format!(
-            "upstream bug: {}; fixup `{fixup}` now repairs",
-            summary(fixup)
-        );
-        notes.push(Change::note_item(
+            before.difference(&after).collect::<Vec<_>>(),
+            "upstream fixed",
+            "no longer needed for",
+        ),
+        (
             Kind::FixupNowNeeded,
-            Class::Info,
-            why,
-            (&format!("{head} page"), &format!("{head} pages")),
-            format!("`{page}`"),
-            "",
-        ));
+            after.difference(&before).collect(),
+            "upstream bug",
+            "now repairs",
+        ),
+    ];
+    for (kind, pairs, what, then) in changes {
+        for (fixup, page) in pairs {
+            let head = format!("{what}: {}; fixup `{fixup}` {then}", summary(fixup));
+            notes.push(Change::note_item(
+                kind,
+                Class::Info,
+                why,
+                (&format!("{head} page"), &format!("{head} pages")),
+                format!("`{page}`"),
+                "",
+            ));
+        }
     }
     notes
 }

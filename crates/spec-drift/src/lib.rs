@@ -2,7 +2,7 @@
 //! that calls a client generated from them.
 //!
 //! [`diff`] (or [`diff_with`], with what the client does and its Rust
-//! names) walks both documents side by side ([`walk`](crate) apart from the
+//! names) walks both documents side by side (the walk apart from the
 //! judgement: the walk finds where they differ, one rule family per kind
 //! of difference says what that means) and returns a [`Report`]: one
 //! [`Change`] per cause, each classified as breaking at compile time,

@@ -116,10 +116,13 @@ fn places_line(places: &[String]) -> String {
         })
         .collect();
     if by_op.len() > SHOWN {
+        let count = if places.len() == by_op.len() {
+            format!("{} operations", by_op.len())
+        } else {
+            format!("{} places of {} operations", places.len(), by_op.len())
+        };
         return format!(
-            "{} places of {} operations ({} and {} more)",
-            places.len(),
-            by_op.len(),
+            "{count} ({} and {} more)",
             by_op.keys().take(3).copied().collect::<Vec<_>>().join(", "),
             by_op.len() - 3
         );
@@ -482,6 +485,17 @@ mod tests {
         assert_eq!(
             places_line(&places),
             "response 200, response 400 of getA; getB"
+        );
+        let many: Vec<String> = (0..10).map(|i| format!("op{i}: (operation)")).collect();
+        assert_eq!(
+            places_line(&many),
+            "10 operations (op0, op1, op2 and 7 more)"
+        );
+        let mut more = many.clone();
+        more.push("op0: response 400".into());
+        assert_eq!(
+            places_line(&more),
+            "11 places of 10 operations (op0, op1, op2 and 7 more)"
         );
     }
 }

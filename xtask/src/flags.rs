@@ -25,6 +25,16 @@ tasks:
       --check             exit 1 if anything changed
       --fail-on breaking  exit 1 only if something breaks callers
 
+  migrate LEGACY [TARGET] [--format text|json|markdown]
+      From a legacy API (beta, v3, v2024...: the version in the server URL)
+      to the per-service versioned API (TARGET, default: spec/upstream/, the
+      v1 pages): each legacy operation's successor (same route once the
+      version is left out, or same operationId less its V1/V2 suffix),
+      checked, and what changes for code calling it (method, parameters,
+      body and response types); operations without one, and why. Markdown
+      for a migration guide, JSON for tools. Each side is an OpenAPI JSON
+      file, a docs page, a folder of pages, or an http(s) URL.
+
   extract PATH|URL... [-o FILE] [--names FILE] [--names-from FILE] [--accept-quarantined]
       Pages and folders of pages (any docusaurus-plugin-openapi-docs site),
       or http(s) URLs of pages, into one OpenAPI 3.0.3 document: stdout, or
@@ -108,6 +118,17 @@ pub struct Diff {
     pub fail_on_breaking: bool,
 }
 
+/// `cargo xtask migrate` flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migrate {
+    /// The legacy API.
+    pub legacy: String,
+    /// The target API (the vendored upstream when absent).
+    pub target: Option<String>,
+    /// `--format`.
+    pub format: spec_drift::Format,
+}
+
 /// `cargo xtask extract` flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extract {
@@ -154,6 +175,8 @@ pub enum Task {
     Regen(Regen),
     /// `diff`.
     Diff(Diff),
+    /// `migrate`.
+    Migrate(Migrate),
     /// `extract`.
     Extract(Extract),
     /// `probe`.
@@ -181,6 +204,11 @@ pub fn parse(args: &[String]) -> Result<Task> {
             }
         };
     let unknown = |arg: &str| anyhow::anyhow!("unknown argument `{arg}`\n\n{USAGE}");
+    let format_value = |args: &mut std::slice::Iter<'_, String>| -> Result<spec_drift::Format> {
+        value(args, "--format", "text, json or markdown")?
+            .parse()
+            .map_err(anyhow::Error::msg)
+    };
     let mut args = rest.iter();
     Ok(match task {
         Some("regen") => {
@@ -203,11 +231,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
                 (Vec::new(), spec_drift::Format::Text, false, false);
             while let Some(arg) = args.next() {
                 match arg.as_str() {
-                    "--format" => {
-                        format = value(&mut args, "--format", "text, json or markdown")?
-                            .parse()
-                            .map_err(anyhow::Error::msg)?
-                    }
+                    "--format" => format = format_value(&mut args)?,
                     "--check" => check = true,
                     "--fail-on" => match args.next().map(String::as_str) {
                         Some("breaking") => fail_on_breaking = true,
@@ -226,6 +250,25 @@ pub fn parse(args: &[String]) -> Result<Task> {
                 format,
                 check,
                 fail_on_breaking,
+            })
+        }
+        Some("migrate") => {
+            let (mut sides, mut format) = (Vec::new(), spec_drift::Format::Text);
+            while let Some(arg) = args.next() {
+                match arg.as_str() {
+                    "--format" => format = format_value(&mut args)?,
+                    other if other.starts_with("--") => return Err(unknown(other)),
+                    side => sides.push(side.to_owned()),
+                }
+            }
+            let mut sides = sides.into_iter();
+            let (Some(legacy), target, None) = (sides.next(), sides.next(), sides.next()) else {
+                bail!("migrate takes a legacy API and at most one target\n\n{USAGE}");
+            };
+            Task::Migrate(Migrate {
+                legacy,
+                target,
+                format,
             })
         }
         Some("extract") => {
@@ -322,6 +365,17 @@ mod tests {
         assert!(
             matches!(parse(&args("probe a.json b.json")).unwrap(), Task::Probe(p) if p.specs.len() == 2)
         );
+        assert_eq!(
+            parse(&args("migrate beta --format markdown")).unwrap(),
+            Task::Migrate(Migrate {
+                legacy: "beta".into(),
+                target: None,
+                format: spec_drift::Format::Markdown
+            })
+        );
+        assert!(
+            matches!(parse(&args("migrate beta v1")).unwrap(), Task::Migrate(m) if m.target.as_deref() == Some("v1"))
+        );
         assert!(
             matches!(parse(&args("extract --help")).unwrap(), Task::Help(u) if u.starts_with("usage: cargo xtask extract"))
         );
@@ -349,6 +403,9 @@ mod tests {
         for bad in [
             "regen --nope",
             "diff only-one",
+            "migrate",
+            "migrate a b c",
+            "migrate a --nope",
             "extract",
             "probe",
             "probe --x a",

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod drift;
 pub mod flags;
 pub mod probe;
 pub mod refresh;
@@ -17,6 +18,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use docusaurus_openapi_extract::{Extraction, NamesFile};
+
+pub use drift::{adaptation_notes, fixup_notes, load_side, Side};
 
 /// Where regen reads from and writes to, relative to the workspace root.
 pub mod paths {
@@ -303,17 +306,14 @@ pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutco
             .with_context(|| format!("{} is not JSON; delete it and rerun", paths::SPEC))?,
         Err(_) => serde_json::json!({}),
     };
-    let mut drift = spec_drift::diff(&old_spec, &regenerated.extraction.document);
-    if old_spec.get("paths").is_some() {
-        drift.changes.extend(adaptation_notes(
-            &old_spec,
-            &regenerated.extraction.document,
-        ));
-        drift
-            .changes
-            .extend(fixup_notes(&old_spec, &regenerated.extraction.document));
-        drift.normalize();
-    }
+    let drift = drift::report(
+        &old_spec,
+        &regenerated.extraction.document,
+        drift::not_compared(
+            spec_drift::Side::New,
+            &regenerated.extraction.report.quarantined,
+        ),
+    );
     let diff: String = changes
         .iter()
         .filter(|c| c.changed())
@@ -349,205 +349,6 @@ pub fn load_names(root: &Path) -> Result<NamesFile> {
         Err(e) => return Err(e).with_context(|| format!("reading {}", lock.display())),
     }
     Ok(names)
-}
-
-/// One side of a diff, as read.
-#[derive(Debug, Clone, Default)]
-pub struct Side {
-    /// The document.
-    pub document: serde_json::Value,
-    /// The names its shapes got (empty for a spec file).
-    pub lock: docusaurus_openapi_extract::names::Lock,
-}
-
-/// Reads one side of `cargo xtask diff`: an OpenAPI JSON file, a docs page,
-/// a folder of pages, or an http(s) URL of either. Pages are extracted with
-/// the project's names file, their shapes named as `lock` named them (the
-/// other side's names, so that a shape both sides have is named alike).
-pub fn load_side(
-    root: &Path,
-    input: &str,
-    lock: Option<&docusaurus_openapi_extract::names::Lock>,
-) -> Result<Side> {
-    let is_url = input.starts_with("http://") || input.starts_with("https://");
-    let text_of_file = |path: &Path| -> Result<Option<String>> {
-        if path.is_dir() {
-            return Ok(None);
-        }
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Ok(Some(text))
-    };
-    let (text, source) = if is_url {
-        let page = sources::fetch(input)?;
-        (Some(page.text.clone()), Some(page))
-    } else {
-        (text_of_file(Path::new(input))?, None)
-    };
-    if let Some(text) = &text {
-        if text.trim_start().starts_with('{') {
-            let document =
-                serde_json::from_str(text).with_context(|| format!("{input}: not valid JSON"))?;
-            return Ok(Side {
-                document,
-                ..Side::default()
-            });
-        }
-    }
-    let mut names = load_names(root)?;
-    if let Some(lock) = lock {
-        names.lock = lock.clone();
-    }
-    let pages = match source {
-        Some(page) => vec![page],
-        None => sources::load(&[input.to_owned()])?.pages,
-    };
-    let extraction = docusaurus_openapi_extract::extract(&pages, &names)?;
-    for q in &extraction.report.quarantined {
-        eprintln!("{input}: quarantined (left out of this side): {q}");
-    }
-    Ok(Side {
-        document: extraction.document,
-        lock: extraction.report.components_lock,
-    })
-}
-
-/// A drift line for information, about the whole document.
-fn info_note(kind: spec_drift::Kind, why: &str, detail: String) -> spec_drift::Change {
-    spec_drift::Change {
-        operation: None,
-        method: None,
-        path: None,
-        location: String::new(),
-        kind,
-        class: spec_drift::Class::Info,
-        why: why.into(),
-        detail,
-        places: Vec::new(),
-        evidence: None,
-    }
-}
-
-/// What changed in the repairs extraction made, from each document's
-/// `x-sailpoint-fixups`: a fixup that applied to a page on the old side and
-/// not on the new one means upstream fixed that bug (the spec may be the
-/// same, since the fixup had hidden the bug); one that starts to apply
-/// means a new upstream bug, repaired. Information for the drift report,
-/// one line per fixup and page; nothing when a side does not say (a spec
-/// not made by this extractor).
-pub fn fixup_notes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<spec_drift::Change> {
-    use std::collections::BTreeSet;
-    let applied = |doc: &serde_json::Value| -> Option<BTreeSet<(String, String)>> {
-        let list = doc
-            .get(docusaurus_openapi_extract::FIXUPS_EXTENSION)?
-            .as_array()?;
-        Some(
-            list.iter()
-                .filter_map(|e| {
-                    Some((
-                        e.get("fixup")?.as_str()?.to_owned(),
-                        e.get("page")?.as_str()?.to_owned(),
-                    ))
-                })
-                .collect(),
-        )
-    };
-    // A document from pages that needed no fixup has no list at all.
-    let from_pages = |doc: &serde_json::Value| doc.get("paths").is_some();
-    let (before, after) = match (applied(old), applied(new)) {
-        (None, None) => return Vec::new(),
-        (Some(b), None) if from_pages(new) => (b, BTreeSet::new()),
-        (None, Some(a)) if from_pages(old) => (BTreeSet::new(), a),
-        (Some(b), Some(a)) => (b, a),
-        _ => return Vec::new(),
-    };
-    let summary = |name: &str| {
-        docusaurus_openapi_extract::fixups::FIXUPS
-            .iter()
-            .find(|f| f.name == name)
-            .map_or("", |f| f.summary)
-    };
-    let why = "extraction repairs this; the client does not change because of it";
-    let note = |kind, detail| info_note(kind, why, detail);
-    let mut notes = Vec::new();
-    for (fixup, page) in before.difference(&after) {
-        notes.push(note(
-            spec_drift::Kind::FixupNoLongerNeeded,
-            format!(
-                "upstream fixed: {}; fixup `{fixup}` no longer needed for page `{page}`",
-                summary(fixup)
-            ),
-        ));
-    }
-    for (fixup, page) in after.difference(&before) {
-        notes.push(note(
-            spec_drift::Kind::FixupNowNeeded,
-            format!(
-                "upstream bug: {}; fixup `{fixup}` now repairs page `{page}`",
-                summary(fixup)
-            ),
-        ));
-    }
-    notes
-}
-
-/// What changed in how the code generator adapts the spec: an adaptation
-/// that starts or stops applying, or applies at more or fewer places (a
-/// new enum documented as open, an error body merged differently). One
-/// line per adaptation; information for the drift report.
-pub fn adaptation_notes(
-    old: &serde_json::Value,
-    new: &serde_json::Value,
-) -> Vec<spec_drift::Change> {
-    use std::collections::BTreeMap;
-    let applied = |doc: &serde_json::Value| -> BTreeMap<&'static str, usize> {
-        let mut copy = doc.clone();
-        let mut counts = BTreeMap::new();
-        for a in
-            sailpoint_codegen::adaptations::adapt_with(&mut copy, sailpoint_codegen::ADAPTATIONS)
-        {
-            *counts.entry(a.adaptation).or_default() += 1;
-        }
-        counts
-    };
-    let (before, after) = (applied(old), applied(new));
-    let mut notes = Vec::new();
-    for adaptation in sailpoint_codegen::ADAPTATIONS {
-        let (was, now) = (
-            before.get(adaptation.name).copied().unwrap_or(0),
-            after.get(adaptation.name).copied().unwrap_or(0),
-        );
-        let (kind, detail) = match (was, now) {
-            (w, n) if w == n => continue,
-            (0, n) => (
-                spec_drift::Kind::AdaptationNowApplies,
-                format!(
-                    "adaptation `{}` now applies ({n} change(s)): {}",
-                    adaptation.name, adaptation.summary
-                ),
-            ),
-            (w, 0) => (
-                spec_drift::Kind::AdaptationNoLongerApplies,
-                format!(
-                    "adaptation `{}` no longer applies (was {w} change(s)): {}",
-                    adaptation.name, adaptation.summary
-                ),
-            ),
-            (w, n) => (
-                spec_drift::Kind::AdaptationChanged,
-                format!(
-                    "adaptation `{}` now makes {n} change(s), was {w}",
-                    adaptation.name
-                ),
-            ),
-        };
-        notes.push(info_note(
-            kind,
-            "how the code generator adapts the spec changed",
-            detail,
-        ));
-    }
-    notes
 }
 
 /// The workspace root (the parent of `xtask/`).

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     let outcome = flags::parse(&args).and_then(|task| match task {
         Task::Regen(flags) => tasks::regen::run(flags),
         Task::Diff(flags) => tasks::diff::run(flags),
+        Task::Migrate(flags) => tasks::migrate::run(flags),
         Task::Extract(flags) => tasks::extract::run(flags),
         Task::Probe(flags) => tasks::probe::run(flags),
         Task::Refresh(flags) => tasks::refresh::run(flags),

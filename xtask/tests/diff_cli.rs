@@ -66,10 +66,16 @@ fn check_fails_on_any_drift_and_fail_on_breaking_only_on_breaking() {
     assert_eq!(run(&[&old, &compatible, "--fail-on", "breaking"]).0, 0);
     let (code, out, _) = run(&[&old, &breaking, "--fail-on", "breaking"]);
     assert_eq!(code, 1, "{out}");
+    // A request enum's value removed: the variant callers send is gone.
     assert!(
         out.contains(
-            "enum value `TEAMS` removed: the client may send a value the server now rejects"
+            "enum value `TEAMS` removed: the variant callers send is gone (and the server rejects the value)"
         ),
+        "{out}"
+    );
+    // The summary names the method a user's code calls.
+    assert!(
+        out.contains("enum value `TEAMS` removed — POST /send-test-notification/v1 (`send_test_notification`)"),
         "{out}"
     );
 }
@@ -81,13 +87,21 @@ fn json_and_markdown_formats() {
     let (code, out, _) = run(&[&old, &new, "--format", "json"]);
     assert_eq!(code, 0);
     let report: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["summary"]["breaking_runtime"], 1);
-    assert_eq!(report["changes"][0]["kind"], "enum-value-removed");
-    assert_eq!(report["changes"][0]["operation"], "sendTestNotificationV1");
+    assert_eq!(report["summary"]["breaking_compile"], 1);
+    assert_eq!(
+        report["summary"]["by_kind"]["enum-value-removed"]["breaking-compile"],
+        1
+    );
+    let change = &report["changes"][0];
+    assert_eq!(change["kind"], "enum-value-removed");
+    assert_eq!(change["operation"], "sendTestNotificationV1");
+    assert_eq!(change["items"], json!(["`TEAMS`"]));
+    // Rust names beside the spec's: the method the operation is.
+    assert_eq!(change["rust_method"], "send_test_notification");
     let (_, out, _) = run(&[&old, &new, "--format", "markdown"]);
     assert!(out.starts_with("**API drift: 1 breaking"), "{out}");
     assert!(
-        out.contains("| 🟠 breaking (run time) | enum value `TEAMS` removed |"),
+        out.contains("| 🔴 breaking (compile) | enum value `TEAMS` removed |"),
         "{out}"
     );
     assert!(!out.contains('\x1b'), "no colour when not a terminal");
@@ -101,4 +115,67 @@ fn errors_exit_two_and_say_what_is_wrong() {
     let (code, _, err) = run(&["only-one"]);
     assert_eq!(code, 2);
     assert!(err.contains("two sides"), "{err}");
+}
+
+/// A page the new side had to quarantine is "not compared", with why;
+/// never an operation removed (its method would not be gone).
+#[test]
+fn a_page_quarantined_on_one_side_is_not_compared_never_removed() {
+    let seed = workspace_root().join("../shared/seed/send-test-notification.api.mdx");
+    let page = std::fs::read_to_string(&seed).unwrap();
+    let (head, rest) = page.split_once("\napi: ").unwrap();
+    let (api, tail) = rest.split_once('\n').unwrap();
+    let mut api: Value = serde_json::from_str(api).unwrap();
+    api.as_object_mut().unwrap().remove("responses");
+    // Both sides also have another operation, kept (a site whose every
+    // page is quarantined is an error, not a side).
+    let other = page
+        .replace("/send-test-notification", "/send-other-notification")
+        .replace("sendTestNotification", "sendOtherNotification")
+        .replace("id: send-test-notification", "id: send-other-notification");
+    let dir = std::env::temp_dir().join(format!("quarantined-side-{}", std::process::id()));
+    let (old_dir, new_dir) = (dir.join("old"), dir.join("new"));
+    for side in [&old_dir, &new_dir] {
+        std::fs::create_dir_all(side).unwrap();
+        std::fs::write(side.join("send-other-notification.api.mdx"), &other).unwrap();
+    }
+    std::fs::write(old_dir.join("send-test-notification.api.mdx"), &page).unwrap();
+    std::fs::write(
+        new_dir.join("send-test-notification.api.mdx"),
+        format!("{head}\napi: {api}\n{tail}"),
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        &old_dir.display().to_string(),
+        &new_dir.display().to_string(),
+        "--format",
+        "json",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("quarantined"), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let kinds: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"not-compared"), "{out}");
+    assert!(!kinds.contains(&"operation-removed"), "{out}");
+    assert_eq!(report["summary"]["breaking"], 0, "{out}");
+    let entry = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "not-compared")
+        .unwrap();
+    assert_eq!(entry["items"], json!(["`POST /send-test-notification`"]));
+    assert!(
+        entry["why"]
+            .as_str()
+            .unwrap()
+            .contains("has no `responses`"),
+        "{entry}"
+    );
 }

@@ -1,260 +1,112 @@
-//! The kinds of change the report knows.
+//! The kinds of change the report knows: one line each.
+//!
+//! A line is `Variant = "json-name"`, followed by `<-> Other` when the same
+//! change seen with the two documents swapped is `Other` (written once, on
+//! one of the two lines). The enum, [`Kind::ALL`], [`Kind::as_str`] and
+//! [`Kind::inverse`] all come from that line.
 
 use serde::Serialize;
 
-/// What kind of change a [`Change`](crate::Change) is. Serialized as its
-/// kebab-case name (`property-added`), as in the documented JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum Kind {
-    /// `access-changed`
-    AccessChanged,
-    /// `additional-properties-changed`
-    AdditionalPropertiesChanged,
-    /// `content-type-added`
-    ContentTypeAdded,
-    /// `content-type-removed`
-    ContentTypeRemoved,
-    /// `enum-added`
-    EnumAdded,
-    /// `enum-removed`
-    EnumRemoved,
-    /// `enum-value-added`
-    EnumValueAdded,
-    /// `enum-value-removed`
-    EnumValueRemoved,
-    /// `format-changed`
-    FormatChanged,
-    /// `info-changed`
-    InfoChanged,
-    /// `nullable-changed`
-    NullableChanged,
-    /// `operation-added`
-    OperationAdded,
-    /// `operation-moved`
-    OperationMoved,
-    /// `operation-removed`
-    OperationRemoved,
-    /// `parameter-added`
-    ParameterAdded,
-    /// `parameter-moved`
-    ParameterMoved,
-    /// `parameter-optional`
-    ParameterOptional,
-    /// `parameter-removed`
-    ParameterRemoved,
-    /// `parameter-required`
-    ParameterRequired,
-    /// `property-added`
-    PropertyAdded,
-    /// `property-optional`
-    PropertyOptional,
-    /// `property-removed`
-    PropertyRemoved,
-    /// `property-required`
-    PropertyRequired,
-    /// `request-body-added`
-    RequestBodyAdded,
-    /// `request-body-optional`
-    RequestBodyOptional,
-    /// `request-body-removed`
-    RequestBodyRemoved,
-    /// `request-body-required`
-    RequestBodyRequired,
-    /// `response-added`
-    ResponseAdded,
-    /// `response-removed`
-    ResponseRemoved,
-    /// `security-changed`
-    SecurityChanged,
-    /// `security-scheme-added`
-    SecuritySchemeAdded,
-    /// `security-scheme-changed`
-    SecuritySchemeChanged,
-    /// `security-scheme-removed`
-    SecuritySchemeRemoved,
-    /// `security-scheme-renamed`
-    SecuritySchemeRenamed,
-    /// `server-added`
-    ServerAdded,
-    /// `server-removed`
-    ServerRemoved,
-    /// `servers-changed`
-    ServersChanged,
-    /// `type-changed`
-    TypeChanged,
-    /// `type-renamed`
-    TypeRenamed,
-    /// `deprecated`
-    Deprecated,
-    /// `undeprecated`
-    Undeprecated,
-    /// `variant-added`
-    VariantAdded,
-    /// `variant-removed`
-    VariantRemoved,
-    /// `fixup-no-longer-needed`
-    FixupNoLongerNeeded,
-    /// `fixup-now-needed`
-    FixupNowNeeded,
-    /// `adaptation-now-applies`
-    AdaptationNowApplies,
-    /// `adaptation-no-longer-applies`
-    AdaptationNoLongerApplies,
-    /// `adaptation-changed`
-    AdaptationChanged,
+macro_rules! kinds {
+    ($($variant:ident = $name:literal $(<-> $inverse:ident)?;)*) => {
+        /// What kind of change a [`Change`](crate::Change) is. Serialized as
+        /// its kebab-case name (`property-added`), as in the documented JSON.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[non_exhaustive]
+        pub enum Kind {
+            $(
+                #[doc = concat!("`", $name, "`")]
+                #[serde(rename = $name)]
+                $variant,
+            )*
+        }
+
+        impl Kind {
+            /// Every kind.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            /// Its name, as in the JSON form (`property-added`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $name,)*
+                }
+            }
+
+            /// The kind the same change has when the two documents are
+            /// swapped (`property-added` ↔ `property-removed`); `None` for a
+            /// change that is its own mirror (`type-changed`) or has none.
+            pub fn inverse(self) -> Option<Kind> {
+                $($(
+                    if self == Kind::$variant {
+                        return Some(Kind::$inverse);
+                    }
+                    if self == Kind::$inverse {
+                        return Some(Kind::$variant);
+                    }
+                )?)*
+                None
+            }
+        }
+    };
 }
 
-impl Kind {
-    /// Every kind.
-    pub const ALL: &'static [Kind] = &[
-        Kind::AccessChanged,
-        Kind::AdditionalPropertiesChanged,
-        Kind::ContentTypeAdded,
-        Kind::ContentTypeRemoved,
-        Kind::EnumAdded,
-        Kind::EnumRemoved,
-        Kind::EnumValueAdded,
-        Kind::EnumValueRemoved,
-        Kind::FormatChanged,
-        Kind::InfoChanged,
-        Kind::NullableChanged,
-        Kind::OperationAdded,
-        Kind::OperationMoved,
-        Kind::OperationRemoved,
-        Kind::ParameterAdded,
-        Kind::ParameterMoved,
-        Kind::ParameterOptional,
-        Kind::ParameterRemoved,
-        Kind::ParameterRequired,
-        Kind::PropertyAdded,
-        Kind::PropertyOptional,
-        Kind::PropertyRemoved,
-        Kind::PropertyRequired,
-        Kind::RequestBodyAdded,
-        Kind::RequestBodyOptional,
-        Kind::RequestBodyRemoved,
-        Kind::RequestBodyRequired,
-        Kind::ResponseAdded,
-        Kind::ResponseRemoved,
-        Kind::SecurityChanged,
-        Kind::SecuritySchemeAdded,
-        Kind::SecuritySchemeChanged,
-        Kind::SecuritySchemeRemoved,
-        Kind::SecuritySchemeRenamed,
-        Kind::ServerAdded,
-        Kind::ServerRemoved,
-        Kind::ServersChanged,
-        Kind::TypeChanged,
-        Kind::TypeRenamed,
-        Kind::Deprecated,
-        Kind::Undeprecated,
-        Kind::VariantAdded,
-        Kind::VariantRemoved,
-        Kind::FixupNoLongerNeeded,
-        Kind::FixupNowNeeded,
-        Kind::AdaptationNowApplies,
-        Kind::AdaptationNoLongerApplies,
-        Kind::AdaptationChanged,
-    ];
-
-    /// Its name, as in the JSON form (`property-added`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::AccessChanged => "access-changed",
-            Kind::AdditionalPropertiesChanged => "additional-properties-changed",
-            Kind::ContentTypeAdded => "content-type-added",
-            Kind::ContentTypeRemoved => "content-type-removed",
-            Kind::EnumAdded => "enum-added",
-            Kind::EnumRemoved => "enum-removed",
-            Kind::EnumValueAdded => "enum-value-added",
-            Kind::EnumValueRemoved => "enum-value-removed",
-            Kind::FormatChanged => "format-changed",
-            Kind::InfoChanged => "info-changed",
-            Kind::NullableChanged => "nullable-changed",
-            Kind::OperationAdded => "operation-added",
-            Kind::OperationMoved => "operation-moved",
-            Kind::OperationRemoved => "operation-removed",
-            Kind::ParameterAdded => "parameter-added",
-            Kind::ParameterMoved => "parameter-moved",
-            Kind::ParameterOptional => "parameter-optional",
-            Kind::ParameterRemoved => "parameter-removed",
-            Kind::ParameterRequired => "parameter-required",
-            Kind::PropertyAdded => "property-added",
-            Kind::PropertyOptional => "property-optional",
-            Kind::PropertyRemoved => "property-removed",
-            Kind::PropertyRequired => "property-required",
-            Kind::RequestBodyAdded => "request-body-added",
-            Kind::RequestBodyOptional => "request-body-optional",
-            Kind::RequestBodyRemoved => "request-body-removed",
-            Kind::RequestBodyRequired => "request-body-required",
-            Kind::ResponseAdded => "response-added",
-            Kind::ResponseRemoved => "response-removed",
-            Kind::SecurityChanged => "security-changed",
-            Kind::SecuritySchemeAdded => "security-scheme-added",
-            Kind::SecuritySchemeChanged => "security-scheme-changed",
-            Kind::SecuritySchemeRemoved => "security-scheme-removed",
-            Kind::SecuritySchemeRenamed => "security-scheme-renamed",
-            Kind::ServerAdded => "server-added",
-            Kind::ServerRemoved => "server-removed",
-            Kind::ServersChanged => "servers-changed",
-            Kind::TypeChanged => "type-changed",
-            Kind::TypeRenamed => "type-renamed",
-            Kind::Deprecated => "deprecated",
-            Kind::Undeprecated => "undeprecated",
-            Kind::VariantAdded => "variant-added",
-            Kind::VariantRemoved => "variant-removed",
-            Kind::FixupNoLongerNeeded => "fixup-no-longer-needed",
-            Kind::FixupNowNeeded => "fixup-now-needed",
-            Kind::AdaptationNowApplies => "adaptation-now-applies",
-            Kind::AdaptationNoLongerApplies => "adaptation-no-longer-applies",
-            Kind::AdaptationChanged => "adaptation-changed",
-        }
-    }
-
-    /// The kind the same change has when the two documents are swapped
-    /// (`property-added` ↔ `property-removed`); `None` for a change that
-    /// is its own mirror (`type-changed`) or has none (`operation-moved`).
-    pub fn inverse(self) -> Option<Kind> {
-        match self {
-            Kind::ContentTypeAdded => Some(Kind::ContentTypeRemoved),
-            Kind::ContentTypeRemoved => Some(Kind::ContentTypeAdded),
-            Kind::EnumAdded => Some(Kind::EnumRemoved),
-            Kind::EnumRemoved => Some(Kind::EnumAdded),
-            Kind::EnumValueAdded => Some(Kind::EnumValueRemoved),
-            Kind::EnumValueRemoved => Some(Kind::EnumValueAdded),
-            Kind::OperationAdded => Some(Kind::OperationRemoved),
-            Kind::OperationRemoved => Some(Kind::OperationAdded),
-            Kind::ParameterAdded => Some(Kind::ParameterRemoved),
-            Kind::ParameterOptional => Some(Kind::ParameterRequired),
-            Kind::ParameterRemoved => Some(Kind::ParameterAdded),
-            Kind::ParameterRequired => Some(Kind::ParameterOptional),
-            Kind::PropertyAdded => Some(Kind::PropertyRemoved),
-            Kind::PropertyOptional => Some(Kind::PropertyRequired),
-            Kind::PropertyRemoved => Some(Kind::PropertyAdded),
-            Kind::PropertyRequired => Some(Kind::PropertyOptional),
-            Kind::RequestBodyAdded => Some(Kind::RequestBodyRemoved),
-            Kind::RequestBodyOptional => Some(Kind::RequestBodyRequired),
-            Kind::RequestBodyRemoved => Some(Kind::RequestBodyAdded),
-            Kind::RequestBodyRequired => Some(Kind::RequestBodyOptional),
-            Kind::ResponseAdded => Some(Kind::ResponseRemoved),
-            Kind::ResponseRemoved => Some(Kind::ResponseAdded),
-            Kind::SecuritySchemeAdded => Some(Kind::SecuritySchemeRemoved),
-            Kind::SecuritySchemeRemoved => Some(Kind::SecuritySchemeAdded),
-            Kind::ServerAdded => Some(Kind::ServerRemoved),
-            Kind::ServerRemoved => Some(Kind::ServerAdded),
-            Kind::Deprecated => Some(Kind::Undeprecated),
-            Kind::Undeprecated => Some(Kind::Deprecated),
-            Kind::VariantAdded => Some(Kind::VariantRemoved),
-            Kind::VariantRemoved => Some(Kind::VariantAdded),
-            Kind::FixupNoLongerNeeded => Some(Kind::FixupNowNeeded),
-            Kind::FixupNowNeeded => Some(Kind::FixupNoLongerNeeded),
-            Kind::AdaptationNowApplies => Some(Kind::AdaptationNoLongerApplies),
-            Kind::AdaptationNoLongerApplies => Some(Kind::AdaptationNowApplies),
-            _ => None,
-        }
-    }
+kinds! {
+    AccessChanged = "access-changed";
+    AdaptationChanged = "adaptation-changed";
+    AdaptationNoLongerApplies = "adaptation-no-longer-applies";
+    AdaptationNowApplies = "adaptation-now-applies" <-> AdaptationNoLongerApplies;
+    AdditionalPropertiesChanged = "additional-properties-changed";
+    ContentTypeAdded = "content-type-added" <-> ContentTypeRemoved;
+    ContentTypeRemoved = "content-type-removed";
+    Deprecated = "deprecated" <-> Undeprecated;
+    EnumAdded = "enum-added" <-> EnumRemoved;
+    EnumClosed = "enum-closed" <-> EnumOpened;
+    EnumOpened = "enum-opened";
+    EnumRemoved = "enum-removed";
+    EnumValueAdded = "enum-value-added" <-> EnumValueRemoved;
+    EnumValueRemoved = "enum-value-removed";
+    FixupNoLongerNeeded = "fixup-no-longer-needed" <-> FixupNowNeeded;
+    FixupNowNeeded = "fixup-now-needed";
+    FormatChanged = "format-changed";
+    InfoChanged = "info-changed";
+    NotCompared = "not-compared";
+    NullableChanged = "nullable-changed";
+    OperationAdded = "operation-added" <-> OperationRemoved;
+    OperationMoved = "operation-moved";
+    OperationRemoved = "operation-removed";
+    OperationRenamed = "operation-renamed";
+    ParameterAdded = "parameter-added" <-> ParameterRemoved;
+    ParameterMoved = "parameter-moved";
+    ParameterOptional = "parameter-optional" <-> ParameterRequired;
+    ParameterRemoved = "parameter-removed";
+    ParameterRenamed = "parameter-renamed";
+    ParameterRequired = "parameter-required";
+    PropertyAdded = "property-added" <-> PropertyRemoved;
+    PropertyOptional = "property-optional" <-> PropertyRequired;
+    PropertyRemoved = "property-removed";
+    PropertyRequired = "property-required";
+    RequestBodyAdded = "request-body-added" <-> RequestBodyRemoved;
+    RequestBodyOptional = "request-body-optional" <-> RequestBodyRequired;
+    RequestBodyRemoved = "request-body-removed";
+    RequestBodyRequired = "request-body-required";
+    ResponseAdded = "response-added" <-> ResponseRemoved;
+    ResponseRemoved = "response-removed";
+    ScopesChanged = "scopes-changed";
+    SecurityChanged = "security-changed";
+    SecuritySchemeAdded = "security-scheme-added" <-> SecuritySchemeRemoved;
+    SecuritySchemeChanged = "security-scheme-changed";
+    SecuritySchemeRemoved = "security-scheme-removed";
+    SecuritySchemeRenamed = "security-scheme-renamed";
+    ServerAdded = "server-added" <-> ServerRemoved;
+    ServerRemoved = "server-removed";
+    ServersChanged = "servers-changed";
+    TypeChanged = "type-changed";
+    TypeNameChanged = "type-name-changed";
+    TypeRenamed = "type-renamed";
+    TypeReplaced = "type-replaced";
+    Undeprecated = "undeprecated";
+    VariantAdded = "variant-added" <-> VariantRemoved;
+    VariantRemoved = "variant-removed";
 }
 
 impl std::fmt::Display for Kind {
@@ -269,11 +121,16 @@ mod tests {
 
     #[test]
     fn names_round_trip_through_serde_and_inverses_pair_up() {
+        let mut names = std::collections::BTreeSet::new();
         for kind in Kind::ALL {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert!(names.insert(kind.as_str()), "{kind} named twice");
             if let Some(inverse) = kind.inverse() {
+                assert_ne!(inverse, *kind);
                 assert_eq!(inverse.inverse(), Some(*kind), "{kind}");
             }
         }
+        assert_eq!(Kind::EnumValueRemoved.inverse(), Some(Kind::EnumValueAdded));
+        assert_eq!(Kind::TypeChanged.inverse(), None);
     }
 }

@@ -198,6 +198,61 @@ fn cases() -> Vec<Case> {
                 .remove("201");
             at(d, &format!("{CREATE}/responses"))["200"] = json!({"description": "ok"});
         }),
+        ("operation_renamed", |d| {
+            at(d, "/paths/~1widgets~1{id}/delete")["operationId"] = json!("removeWidget");
+        }),
+        ("operation_id_reused_elsewhere", |d| {
+            // `deleteWidget` is now another route's; the old route has a new id.
+            at(d, "/paths/~1widgets~1{id}/delete")["operationId"] = json!("removeWidget");
+            at(d, "/paths")["/archive/{id}"] = json!({"delete": {"operationId": "deleteWidget",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "gone"}}}});
+        }),
+        ("path_parameter_renamed", |d| {
+            let item = at(d, "/paths")
+                .as_object_mut()
+                .unwrap()
+                .remove("/widgets/{id}")
+                .unwrap();
+            let text = item
+                .to_string()
+                .replace("\"name\":\"id\"", "\"name\":\"widgetId\"");
+            at(d, "/paths")["/widgets/{widgetId}"] = serde_json::from_str(&text).unwrap();
+        }),
+        ("stub_schema_not_compared", |d| {
+            // The newer pages give the owner only as its title.
+            at(d, &format!("{WIDGET}/properties"))["owner"] =
+                json!({"type": "object", "title": "Owner"});
+        }),
+        ("object_became_a_list", |d| {
+            let owner = at(d, &format!("{WIDGET}/properties/owner")).take();
+            let mut item = owner;
+            item["properties"].as_object_mut().unwrap().remove("id");
+            at(d, &format!("{WIDGET}/properties"))["owner"] =
+                json!({"type": "array", "items": item});
+        }),
+        ("variants_reordered", |d| {
+            at(d, &format!("{WIDGET}/properties/shape/oneOf"))
+                .as_array_mut()
+                .unwrap()
+                .reverse();
+        }),
+        ("error_body_changed", |d| {
+            // In an error body: the client reads any, so nothing breaks at
+            // run time; a field it lost is still gone from the Rust type.
+            let e = at(d, "/components/schemas/Error/properties");
+            e["trackingId"]["type"] = json!("integer");
+            e["code"] = json!({"type": "string"});
+            at(d, "/components/schemas/Error")["required"] = json!(["code"]);
+        }),
+        ("null_in_an_optional_enum", |d| {
+            at(d, &format!("{WIDGET}/properties"))["size"] =
+                json!({"type": "string", "enum": ["S", "M"]});
+            at(d, "/components/schemas/Kind/enum")
+                .as_array_mut()
+                .unwrap()
+                .push(json!(null));
+        }),
         ("security_servers_and_deprecation", |d| {
             at(d, "/servers/0")["url"] = json!("https://{tenant}.example.com/v2");
             at(d, &format!("{LIST}/security")).as_array_mut().unwrap()[0] =
@@ -256,20 +311,38 @@ fn the_diff_is_symmetric_in_what_it_finds() {
         let forward = diff(&old, &new);
         let backward = diff(&new, &old);
         // The same changes, each of the inverse kind.
-        let mut f: Vec<(String, Kind)> = forward
-            .changes
-            .iter()
-            .map(|c| (c.location.clone(), c.kind.inverse().unwrap_or(c.kind)))
-            .collect();
-        let mut b: Vec<(String, Kind)> = backward
-            .changes
-            .iter()
-            .map(|c| (c.location.clone(), c.kind))
-            .collect();
-        f.sort();
-        b.sort();
-        // A moved operation is found from both sides at its own location.
-        if name != "operation_moved" {
+        // Each item of each entry (entries of one place may group
+        // differently: `owner` added (required) and `priority` added
+        // (optional) are two entries, both removed one).
+        let expand = |report: &spec_drift::Report, inverse: bool| {
+            let mut out: Vec<(String, Kind, String)> = Vec::new();
+            for c in &report.changes {
+                let kind = if inverse {
+                    c.kind.inverse().unwrap_or(c.kind)
+                } else {
+                    c.kind
+                };
+                if c.items.is_empty() {
+                    out.push((c.location.clone(), kind, String::new()));
+                }
+                for item in &c.items {
+                    out.push((c.location.clone(), kind, item.clone()));
+                }
+            }
+            out.sort();
+            out
+        };
+        let (f, b) = (expand(&forward, true), expand(&backward, false));
+        // Moves and renames are found from both sides at their own place.
+        if !name.starts_with("operation_")
+            && !name.contains("renamed")
+            && !name.contains("stub")
+            && name != "object_became_a_list"
+            && name != "error_body_changed"
+            && name != "null_in_an_optional_enum"
+            // A success status replaced: compared at the new one's place.
+            && name != "responses_added_and_removed"
+        {
             assert_eq!(f, b, "{name}: forward and backward find different changes");
         } else {
             assert_eq!(forward.changes.len(), backward.changes.len(), "{name}");
@@ -329,7 +402,55 @@ fn classes_match_what_callers_see() {
         d
     })
     .is_empty());
-    assert!(!class_of("component_renamed", "type-renamed").is_empty());
+    // Names this project gives are not upstream's: information.
+    assert_eq!(
+        class_of("component_renamed", "type-name-changed"),
+        [Class::Info]
+    );
+    // A new operationId on the same route is a rename, not a removal.
+    assert_eq!(
+        class_of("operation_renamed", "operation-renamed"),
+        [Class::BreakingCompile]
+    );
+    assert!(class_of("operation_renamed", "operation-removed").is_empty());
+    assert_eq!(
+        class_of("operation_id_reused_elsewhere", "operation-moved"),
+        [Class::BreakingRuntime]
+    );
+    assert_eq!(
+        class_of("path_parameter_renamed", "parameter-renamed"),
+        [Class::BreakingCompile]
+    );
+    // A stub is not compared: nothing removed.
+    assert_eq!(
+        class_of("stub_schema_not_compared", "not-compared"),
+        [Class::Info]
+    );
+    assert!(class_of("stub_schema_not_compared", "property-removed").is_empty());
+    // What the list's items hold is compared with what the object held.
+    assert_eq!(
+        class_of("object_became_a_list", "property-removed"),
+        [Class::BreakingCompile]
+    );
+    assert_eq!(
+        class_of("object_became_a_list", "type-changed"),
+        [Class::BreakingRuntime]
+    );
+    // Variants in another order are the same variants.
+    assert!(class_of("variants_reordered", "variant-added").is_empty());
+    assert!(class_of("variants_reordered", "variant-removed").is_empty());
+    // In an error body, nothing breaks at run time, and the body's own
+    // required fields are not the client's.
+    let error = |kind| class_of("error_body_changed", kind);
+    assert_eq!(error("type-changed"), [Class::Compatible]);
+    assert_eq!(error("property-added"), [Class::Compatible]);
+    // `null` among the values of an optional property's enum reads as None
+    // (and callers may send it).
+    assert_eq!(
+        class_of("null_in_an_optional_enum", "nullable-changed"),
+        [Class::Compatible, Class::Compatible]
+    );
+    assert!(class_of("null_in_an_optional_enum", "enum-value-added").is_empty());
 }
 
 #[test]
@@ -359,4 +480,84 @@ fn json_and_markdown_forms_match_their_snapshots() {
         .unwrap()
         .iter()
         .all(|c| c["class"].is_string() && c["location"].is_string()));
+}
+
+/// A component both sides' pages title, under another title on the new
+/// side: renamed upstream, a compile-time break, one line wherever it is
+/// met; the same rename without titles is this project's naming.
+#[test]
+fn a_rename_upstream_breaks_and_one_of_ours_does_not() {
+    let titled = |name: &str, title: &str| {
+        let mut doc = base();
+        let mut kind = doc["components"]["schemas"]
+            .as_object_mut()
+            .unwrap()
+            .remove("Kind")
+            .unwrap();
+        kind["title"] = json!(title);
+        doc["components"]["schemas"][name] = kind;
+        let text = serde_json::to_string(&doc).unwrap().replace(
+            "#/components/schemas/Kind\"",
+            &format!("#/components/schemas/{name}\""),
+        );
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    let report = diff(&titled("Kind", "Kind"), &titled("WidgetSize", "WidgetSize"));
+    let renames: Vec<&spec_drift::Change> = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::TypeRenamed)
+        .collect();
+    assert_eq!(renames.len(), 1, "{}", report.to_text(false));
+    assert_eq!(renames[0].class, Class::BreakingCompile);
+    assert_eq!(renames[0].detail, "type `Kind` renamed to `WidgetSize`");
+    assert_eq!(renames[0].places.len(), 3, "{:?}", renames[0].places);
+    // Without titles on the old side, the name is this project's.
+    let report = diff(&base(), &titled("WidgetSize", "WidgetSize"));
+    assert!(!report.has_breaking(), "{}", report.to_text(false));
+    assert!(report
+        .changes
+        .iter()
+        .any(|c| c.kind == Kind::TypeNameChanged));
+}
+
+/// An operation a side left out (its page quarantined there) is "not
+/// compared", with why: never removed, never added.
+#[test]
+fn a_quarantined_operation_is_not_compared() {
+    let mut new = base();
+    new["paths"]["/widgets/{id}"]
+        .as_object_mut()
+        .unwrap()
+        .remove("delete");
+    for (route, operation, page) in [
+        (
+            Some(spec_drift::Route::new("delete", "/widgets/{id}")),
+            None,
+            None,
+        ),
+        (None, Some("deleteWidget".to_owned()), None),
+        (None, None, Some("delete-widget".to_owned())),
+    ] {
+        let options = spec_drift::Options {
+            not_compared: vec![spec_drift::NotCompared {
+                side: spec_drift::Side::New,
+                route,
+                operation,
+                page,
+                reason: "page `delete-widget`: failed check `valid`".into(),
+            }],
+            ..spec_drift::Options::default()
+        };
+        let report = spec_drift::diff_with(&base(), &new, &options);
+        let kinds: Vec<Kind> = report.changes.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [Kind::NotCompared], "{}", report.to_text(false));
+        assert!(report.changes[0].why.contains("failed check `valid`"));
+        // Swapped, it is the old side's page: not compared either.
+        let mut swapped = options;
+        swapped.not_compared[0].side = spec_drift::Side::Old;
+        let report = spec_drift::diff_with(&new, &base(), &swapped);
+        let kinds: Vec<Kind> = report.changes.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [Kind::NotCompared], "{}", report.to_text(false));
+    }
 }

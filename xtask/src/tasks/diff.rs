@@ -21,15 +21,7 @@ pub fn run(flags: Diff) -> Result<ExitCode> {
     // regen keeps them with spec/names.lock.
     let old = crate::load_side(&root, &old, None)?;
     let new = crate::load_side(&root, &new, Some(&old.lock))?;
-    let mut report = spec_drift::diff(&old.document, &new.document);
-    report
-        .changes
-        .extend(crate::adaptation_notes(&old.document, &new.document));
-    // What the repairs say about upstream.
-    report
-        .changes
-        .extend(crate::fixup_notes(&old.document, &new.document));
-    report.normalize();
+    let report = crate::drift::report_sides(&old, &new);
     print!(
         "{}",
         report.render(

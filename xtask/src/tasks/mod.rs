@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod extract;
+pub mod migrate;
 pub mod probe;
 pub mod refresh;
 pub mod regen;

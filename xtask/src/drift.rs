@@ -81,12 +81,12 @@ pub fn load_side(
 
 /// What the generated client does where drift depends on it, read from
 /// the code generator itself: whether a response enum it was not told is
-/// open gets a catch-all variant (the adaptations run on a one-operation
-/// spec whose response has such an enum).
+/// open keeps a value it does not list (a one-operation spec whose
+/// response has such an enum is generated, and its enum looked at).
 pub fn client_profile() -> ClientProfile {
     static PROFILE: std::sync::OnceLock<ClientProfile> = std::sync::OnceLock::new();
     *PROFILE.get_or_init(|| {
-        let mut spec = json!({
+        let spec = json!({
             "openapi": "3.0.3",
             "info": {"title": "profile", "version": "1"},
             "paths": {"/thing": {"get": {
@@ -98,32 +98,18 @@ pub fn client_profile() -> ClientProfile {
                 "Thing": {"type": "object", "properties": {"color": {"type": "string", "enum": ["RED", "BLUE"]}}}
             }}
         });
-        sailpoint_codegen::adaptations::adapt_with(&mut spec, sailpoint_codegen::ADAPTATIONS);
-        let mut color = spec.pointer("/components/schemas/Thing/properties/color");
-        // Follow what the adaptations made of it (a hoisted component).
-        for _ in 0..8 {
-            match color
-                .and_then(|c| c.get("$ref"))
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-            {
-                Some(pointer) => color = spec.pointer(pointer),
-                None => break,
-            }
-        }
-        // Open: no longer a closed `enum` alone, but a choice that takes
-        // any other string.
-        let takes_any_string = |schema: &Value| {
-            ["oneOf", "anyOf"].iter().any(|key| {
-                schema.get(*key).and_then(Value::as_array).is_some_and(|variants| {
-                    variants
-                        .iter()
-                        .any(|v| v.get("type") == Some(&json!("string")) && v.get("enum").is_none())
-                })
-            })
-        };
+        let code = sailpoint_codegen::generate(&spec.to_string())
+            .map(|g| g.code)
+            .unwrap_or_default();
+        // The enum typify makes of `color`, and whether it keeps any other
+        // string.
+        let open = code
+            .split("pub enum ThingColor {")
+            .nth(1)
+            .and_then(|rest| rest.split_once("\n    }"))
+            .is_some_and(|(body, _)| body.contains("Other(::std::string::String)"));
         ClientProfile {
-            response_enums_open: color.is_some_and(takes_any_string),
+            response_enums_open: open,
         }
     })
 }

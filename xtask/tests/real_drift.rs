@@ -460,3 +460,11 @@ fn every_legacy_operation_finds_its_v1_successor_or_says_why() {
         assert_eq!(json["summary"]["with_successor"], with_successor);
     }
 }
+
+/// The drift rules judge enum values added to responses by what the client
+/// does with them, read from the code generator: its response enums keep
+/// any value (`response_enums_are_open`), so such a value is news.
+#[test]
+fn the_client_profile_says_response_enums_are_open() {
+    assert!(xtask::drift::client_profile().response_enums_open);
+}

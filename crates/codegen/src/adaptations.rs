@@ -106,11 +106,6 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: non_string_enums,
     },
     Adaptation {
-        name: "open_enums",
-        summary: "enums documented as open get a catch-all so a new server value still deserializes",
-        apply: open_enums,
-    },
-    Adaptation {
         name: "scalar_parameters_outside_query",
         summary: "a `path` or `header` parameter that is an array, an object or a composition (an open enum included) becomes a string the caller writes (OpenAPI's `simple` style); progenitor would call `to_string()` on a type without `Display`",
         apply: crate::parameters::scalar_parameters_outside_query,
@@ -608,49 +603,6 @@ pub fn inline_names_do_not_collide(spec: &mut Value) -> Vec<String> {
     if let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") {
         schemas.extend(hoisted);
     }
-    changes
-}
-
-/// typify turns every `enum` into a closed Rust enum. SailPoint documents
-/// some enums as open ("Additional values may be added in the future without
-/// notice"): when the server sends a value the client does not know,
-/// deserializing the whole response fails, and a readable error body becomes
-/// `InvalidResponsePayload`.
-///
-/// The adaptation makes such a schema a `oneOf` of the known values and any
-/// string, which typify generates as an enum with the known values plus a
-/// variant holding any other string.
-pub fn open_enums(spec: &mut Value) -> Vec<String> {
-    let mut changes = Vec::new();
-    visit_schemas(spec, &mut |at, schema| {
-        let Some(map) = schema.as_object() else {
-            return;
-        };
-        if !openapi_model::is_open_enum(schema) {
-            return;
-        }
-        let mut known = map.clone();
-        let mut open = Map::new();
-        for key in ["description", "example", "title"] {
-            if let Some(value) = known.remove(key) {
-                open.insert(key.into(), value);
-            }
-        }
-        // Not on the `oneOf` (typify would define its name twice): a null
-        // in an optional property is `None` all the same.
-        known.remove("nullable");
-        if let Some(name) = at.strip_prefix("components.schemas.") {
-            if !name.contains('.') {
-                known.insert("title".into(), format!("{name}Known").into());
-            }
-        }
-        open.insert(
-            "oneOf".into(),
-            json!([Value::Object(known), {"type": "string", "title": "Other"}]),
-        );
-        changes.push(format!("{at}: the enum also accepts any other string"));
-        *schema = Value::Object(open);
-    });
     changes
 }
 

@@ -42,6 +42,7 @@ mod httpmock;
 pub mod lifecycle;
 pub mod names;
 pub mod nullable;
+mod open_enums;
 mod paginated;
 pub mod parameters;
 mod pipeline;

@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use crate::degrade::{self, Degradation};
 use crate::{
-    adaptations, areas, call_path, docs, httpmock, lifecycle, paginated, quirks, schemars_impls,
-    spec_digest, AppliedAdaptation, Error, Generated, DIGEST_PREFIX, HEADER,
+    adaptations, areas, call_path, docs, httpmock, lifecycle, open_enums, paginated, quirks,
+    schemars_impls, spec_digest, AppliedAdaptation, Error, Generated, DIGEST_PREFIX, HEADER,
 };
 
 /// At most this many degradations in one generation: past it, the spec is
@@ -200,6 +200,7 @@ fn adapted_file(
     let (quirks_tokens, quirk_ids) = quirks::quirks_table(json);
     let tokens = quote! { #tokens #quirks_tokens };
     let mut file: syn::File = syn::parse2(tokens)?;
+    adaptations.extend(open_enums::response_enums_are_open(&mut file));
     adaptations.extend(call_path::no_api_version_header(&mut file)?);
     adaptations.extend(call_path::urls_by_concatenation(&mut file)?);
     adaptations.extend(call_path::error_answers_boxed(&mut file)?);

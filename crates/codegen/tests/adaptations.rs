@@ -105,28 +105,23 @@ fn without_one_error_body_this_spec_does_not_generate_at_all() {
 }
 
 #[test]
-fn without_open_enums_a_new_locale_origin_breaks_the_error() {
-    let spec = spec();
-    let broken = generate_with(&spec, &without("open_enums")).unwrap().code;
-    // Closed: the values alone (typify names the enum `LocaleOrigin`, or
-    // `LocaleOriginInner` inside the nullable newtype).
-    let name = if broken.contains("pub enum LocaleOrigin {") {
-        "LocaleOrigin"
-    } else {
-        "LocaleOriginInner"
-    };
-    let closed = item(&broken, "enum", name);
+fn response_enums_keep_a_value_the_docs_do_not_list() {
+    let code = generate(&spec()).unwrap().code;
+    // `localeOrigin` is in the 400 answers: open, flat, every value kept
+    // (typify names the enum `LocaleOriginInner` inside the nullable
+    // newtype).
+    let open = item(&code, "enum", "LocaleOriginInner");
+    assert!(open.contains("Default,"), "{open}");
     assert!(
-        closed.contains("Default,") && !closed.contains("Other"),
-        "{closed}"
-    );
-
-    let fixed = generate(&spec).unwrap().code;
-    let open = item(&fixed, "enum", "LocaleOrigin");
-    assert!(open.contains("Other(::std::string::String)"), "{open}");
-    assert!(
-        open.contains("LocaleOriginKnown(LocaleOriginKnown)"),
+        open.contains("#[serde(untagged)]\n        Other(::std::string::String),"),
         "{open}"
+    );
+    // A request-only enum (the seed's `medium`, sent, never read back)
+    // stays closed.
+    let closed = item(&code, "enum", "SendTestNotificationRequestDtoMedium");
+    assert!(
+        closed.contains("Email,") && !closed.contains("Other"),
+        "{closed}"
     );
 }
 
@@ -153,10 +148,10 @@ fn generation_is_deterministic_and_headed() {
             "enum_values_without_names",
             "experimental_header_is_a_setting",
             "non_string_enums",
-            "open_enums",
             "one_request_media_type",
             "one_success_type_per_operation",
             "one_error_body_per_operation",
+            "response_enums_are_open",
             "no_api_version_header",
             "urls_by_concatenation",
             "error_answers_boxed",

@@ -63,7 +63,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -79,6 +78,10 @@ pub mod types {
         Textarea,
         #[serde(rename = "boolean")]
         Boolean,
+        /// A value this version of the client does not know:
+        /// SailPoint adds values without notice.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for FormFieldTypeInner {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -86,6 +89,7 @@ pub mod types {
                 Self::Text => f.write_str("text"),
                 Self::Textarea => f.write_str("textarea"),
                 Self::Boolean => f.write_str("boolean"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -98,7 +102,7 @@ pub mod types {
                 "text" => Ok(Self::Text),
                 "textarea" => Ok(Self::Textarea),
                 "boolean" => Ok(Self::Boolean),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Other(value.to_string())),
             }
         }
     }

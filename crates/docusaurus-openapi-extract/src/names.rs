@@ -786,6 +786,10 @@ fn replace_named(
 /// document is made.
 pub type Paths = BTreeMap<String, BTreeMap<String, Map<String, Value>>>;
 
+/// Webhooks by name (their `post` operation), as extraction holds them
+/// before the document is made.
+pub type Webhooks = BTreeMap<String, Map<String, Value>>;
+
 /// Calls `f` on every top-level schema of an operation with a name hint
 /// for its place: `{OperationId}Request`, `{OperationId}Response{code}`,
 /// `{OperationId}Param{Name}`.
@@ -826,16 +830,30 @@ pub fn restore_names(
     paths: &mut Paths,
     names: &NamesFile,
 ) -> Result<(BTreeMap<String, Value>, NamingReport), Error> {
+    restore_names_with_webhooks(paths, &mut Webhooks::new(), names)
+}
+
+/// [`restore_names`] over operations and webhooks together: a webhook's
+/// payload is named like any other schema (from its title, a shape it
+/// shares with operations or other webhooks, the lock). Webhooks come after
+/// the operations, so a site's operations keep the names they had without
+/// them.
+pub fn restore_names_with_webhooks(
+    paths: &mut Paths,
+    hooks: &mut Webhooks,
+    names: &NamesFile,
+) -> Result<(BTreeMap<String, Value>, NamingReport), Error> {
     let mut report = NamingReport::default();
     let names_error = |message: String| Error::Names {
         source_name: names.source.clone(),
         message,
     };
     let mut chosen = Names::default();
-    names_from_file(paths, names, &mut chosen, &mut report).map_err(names_error)?;
+    names_from_file(paths, hooks, names, &mut chosen, &mut report).map_err(names_error)?;
     let mut ops: Vec<&mut Map<String, Value>> = paths
         .values_mut()
         .flat_map(|methods| methods.values_mut())
+        .chain(hooks.values_mut())
         .collect();
     let mut survey = survey_operations(&mut ops);
     names_from_titles(&mut survey, names, &mut chosen, &mut report);
@@ -861,7 +879,7 @@ pub fn restore_names(
             (name.clone(), (*h, place))
         })
         .collect();
-    report.uses = uses(paths, &components);
+    report.uses = uses(paths, hooks, &components);
     Ok((components, report))
 }
 
@@ -869,6 +887,7 @@ pub fn restore_names(
 /// entry that points at nothing (or at a reference) is a warning.
 fn names_from_file(
     paths: &Paths,
+    hooks: &Webhooks,
     names: &NamesFile,
     chosen: &mut Names,
     report: &mut NamingReport,
@@ -876,6 +895,7 @@ fn names_from_file(
     let operations: BTreeMap<String, &Map<String, Value>> = paths
         .values()
         .flat_map(|methods| methods.values())
+        .chain(hooks.values())
         .filter_map(|op| Some((op.get("operationId")?.as_str()?.to_owned(), op)))
         .collect();
     for (name, location) in &names.entries {
@@ -1136,13 +1156,19 @@ fn mapping_references_as_strings(node: &mut Value) {
 
 /// What refers to what, in the document as it now is: component name →
 /// how many references.
-fn uses(paths: &Paths, components: &BTreeMap<String, Value>) -> BTreeMap<String, usize> {
+fn uses(
+    paths: &Paths,
+    hooks: &Webhooks,
+    components: &BTreeMap<String, Value>,
+) -> BTreeMap<String, usize> {
     let mut refs = Vec::new();
-    for methods in paths.values() {
-        for op in methods.values() {
-            op.values()
-                .for_each(|v| openapi_model::schema_refs(v, &mut refs));
-        }
+    for op in paths
+        .values()
+        .flat_map(|m| m.values())
+        .chain(hooks.values())
+    {
+        op.values()
+            .for_each(|v| openapi_model::schema_refs(v, &mut refs));
     }
     components
         .values()

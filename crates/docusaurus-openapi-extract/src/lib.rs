@@ -51,7 +51,8 @@ pub const FIXUPS_EXTENSION: &str = "x-sailpoint-fixups";
 
 /// Keys of the `api` object that the plugin adds and an OpenAPI operation
 /// does not have. They are dropped; `method`, `path`, `servers`,
-/// `securitySchemes` and `info` are used to place the operation first.
+/// `securitySchemes` and `info` are used to place the operation first, and
+/// an extension only `extensions` lists is put back on the operation.
 pub const PLUGIN_KEYS: &[&str] = &[
     "method",
     "path",
@@ -59,4 +60,5 @@ pub const PLUGIN_KEYS: &[&str] = &[
     "info",
     "jsonRequestBodyExample",
     "postman",
+    "extensions",
 ];

@@ -195,6 +195,19 @@ pub(crate) fn place(
             "{origin}: `servers` is not a list of OpenAPI servers; dropped (the client's base URL comes from its configuration)"
         ));
     }
+    // Plugin 5 lists the operation's `x-` extensions again under
+    // `extensions` (`[{key, value}]`); one missing from the operation
+    // itself is put back, so no extension is lost.
+    if let Some(Value::Array(extensions)) = api.get("extensions").cloned() {
+        for extension in extensions {
+            let key = extension.get("key").and_then(Value::as_str);
+            if let (Some(key), Some(value)) = (key, extension.get("value")) {
+                if key.starts_with("x-") && !api.contains_key(key) {
+                    api.insert(key.to_owned(), value.clone());
+                }
+            }
+        }
+    }
     let mut op = Map::new();
     // Operation fields in the order the OpenAPI specification lists them.
     for key in OPERATION_KEYS {

@@ -122,6 +122,7 @@ fn assemble_quarantining(
     let (schemas, naming) = names::restore_names_with_webhooks(&mut paths, &mut hooks, names)?;
     report.components = naming.uses;
     report.components_lock = naming.lock;
+    report.borrowed = naming.borrowed;
     report.warnings.extend(naming.warnings);
     let mut document = document(
         &shared,

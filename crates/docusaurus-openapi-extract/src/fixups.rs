@@ -945,11 +945,11 @@ pub fn default_null_on_non_nullable(schema: &mut Map<String, Value>, changes: &m
 /// A `default` must be a value of its schema (openapi-spec-validator checks
 /// each against the schema, formats included): SailPoint writes
 /// `default: "false"` on booleans, `true` on a string, and prose on a
-/// `date-time` ("6 Months from created date"). The fix converts a string
-/// default that reads as a value of the schema (`"false"`, `"10"`); any
-/// other default that does not fit leaves `default`, and its text is kept
-/// at the end of the description (`Default: 6 Months from created date.`),
-/// so a reader still learns it.
+/// `date-time` ("6 Months from created date"). The fix converts a default
+/// whose text is a value of the schema (`"false"` → `false`, `true` →
+/// `"true"` on a string); any other default that does not fit leaves
+/// `default`, and its text is kept at the end of the description
+/// (`Default: 6 Months from created date.`), so a reader still learns it.
 pub fn default_does_not_match_type(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
     let Some(default) = schema.get("default").cloned() else {
         return;
@@ -961,10 +961,15 @@ pub fn default_does_not_match_type(schema: &mut Map<String, Value>, changes: &mu
     let Err(reason) = crate::conform::check(&default, &whole, None) else {
         return;
     };
-    let converted = default
-        .as_str()
-        .and_then(|text| serde_json::from_str::<Value>(text).ok())
-        .filter(|v| crate::conform::check(v, &whole, None).is_ok());
+    // The value its text reads as (`"false"` → `false`), or the text of a
+    // number or boolean where a string belongs (`true` → `"true"`, what the
+    // v1 site's experimental header sends).
+    let converted = match &default {
+        Value::String(text) => serde_json::from_str::<Value>(text).ok(),
+        Value::Bool(_) | Value::Number(_) => Some(Value::String(default.to_string())),
+        _ => None,
+    }
+    .filter(|v| crate::conform::check(v, &whole, None).is_ok());
     if let Some(value) = converted {
         changes.push(format!(
             "default {default} → {value} (its value, not its text)"

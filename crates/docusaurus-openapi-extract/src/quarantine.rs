@@ -84,6 +84,7 @@ pub(crate) fn quarantine_invalid(
         for name in removed {
             report.components.remove(&name);
             report.components_lock.remove(&name);
+            report.borrowed.remove(&name);
         }
     }
 }

@@ -93,6 +93,9 @@ pub struct Report {
     /// Component name → the hash and first place of the shape it names:
     /// what a names lock keeps (see [`NamesFile::lock_text`]).
     pub components_lock: names::Lock,
+    /// Component names borrowed from another document (`--names-from`),
+    /// and how each matched its shape.
+    pub borrowed: BTreeMap<String, names::borrow::Match>,
     /// Things worth a look that did not stop extraction.
     pub warnings: Vec<String>,
 }
@@ -141,6 +144,18 @@ impl Report {
         );
         for f in &self.fixups {
             out.push_str(&format!("fixup {}: {}: {}\n", f.fixup, f.origin, f.change));
+        }
+        if !self.borrowed.is_empty() {
+            let exact = self
+                .borrowed
+                .values()
+                .filter(|m| **m == names::borrow::Match::Exact)
+                .count();
+            out.push_str(&format!(
+                "borrowed {} component name(s): {exact} exact, {} tolerant\n",
+                self.borrowed.len(),
+                self.borrowed.len() - exact
+            ));
         }
         for w in &self.warnings {
             out.push_str(&format!("warning: {w}\n"));

@@ -21,6 +21,8 @@ use openapi_model::pascal_case;
 
 use crate::error::Error;
 
+pub mod borrow;
+
 /// A names lock: component name → (hash of the shape it named, the first
 /// place of that shape).
 pub type Lock = BTreeMap<String, (u64, String)>;
@@ -38,6 +40,10 @@ pub struct NamesFile {
     /// Names borrowed from another document that has them (see
     /// [`NamesFile::borrow_from`]): component name → shape hash.
     pub borrowed: BTreeMap<String, u64>,
+    /// The same document's components for tolerant matching (see
+    /// [`NamesFile::borrow_tolerantly_from`]), tried for the shapes no
+    /// exact hash names.
+    pub tolerant: Vec<borrow::BorrowedShape>,
 }
 
 /// A place in an operation: its operationId and a JSON pointer inside it.
@@ -94,6 +100,7 @@ impl NamesFile {
             entries,
             lock: BTreeMap::new(),
             borrowed: BTreeMap::new(),
+            tolerant: Vec::new(),
         })
     }
 
@@ -196,6 +203,9 @@ pub struct NamingReport {
     /// Every component name given, with the hash and first place of its
     /// shape: the next names lock.
     pub lock: Lock,
+    /// The component names borrowed from another document, and how each
+    /// matched.
+    pub borrowed: BTreeMap<String, borrow::Match>,
 }
 
 /// How a JSON value is read while normalizing.
@@ -226,6 +236,26 @@ fn child_mode(key: &str, child: &Value) -> Mode {
         "allOf" | "oneOf" | "anyOf" => Mode::SchemaList,
         "discriminator" if child.is_object() => Mode::Discriminator,
         _ => Mode::Plain,
+    }
+}
+
+/// How the value under `key` of a value read in `mode` is read.
+fn next_mode(mode: Mode, key: &str, child: &Value) -> Mode {
+    match mode {
+        Mode::Schema => child_mode(key, child),
+        Mode::SchemaMap => Mode::Schema,
+        Mode::Discriminator if key == "mapping" => Mode::Mapping,
+        Mode::Mapping if child.is_object() => Mode::Schema,
+        _ => Mode::Plain,
+    }
+}
+
+/// The item mode of a list read in `mode`.
+fn item_mode(mode: Mode) -> Mode {
+    if mode == Mode::SchemaList {
+        Mode::Schema
+    } else {
+        Mode::Plain
     }
 }
 
@@ -448,13 +478,7 @@ fn shape_walk(
                         _ => {}
                     }
                 }
-                let child_mode = match mode {
-                    Mode::Schema => child_mode(key, child),
-                    Mode::SchemaMap => Mode::Schema,
-                    Mode::Discriminator if key == "mapping" => Mode::Mapping,
-                    Mode::Mapping if child.is_object() => Mode::Schema,
-                    _ => Mode::Plain,
-                };
+                let child_mode = next_mode(mode, key, child);
                 // The name part of the child's place, built only when needed.
                 let part = match (track_hint, mode, key.as_str()) {
                     (false, _, _) => None,
@@ -476,11 +500,7 @@ fn shape_walk(
             mix(acc, map.len() as u64)
         }
         Value::Array(items) => {
-            let item_mode = if mode == Mode::SchemaList {
-                Mode::Schema
-            } else {
-                Mode::Plain
-            };
+            let item_mode = item_mode(mode);
             let mut acc: u64 = 0xA11A;
             for (i, item) in items.iter_mut().enumerate() {
                 let pushed = item_mode == Mode::Schema && track_hint;
@@ -649,6 +669,8 @@ struct Survey {
     titled: ByHash<(Pos, String)>,
     /// Shapes worth a component: hash → where they occur.
     repeated: ByHash<Occurrences>,
+    /// Stubs (see [`is_stub`]): hash → the name their title gives.
+    stubs: ByHash<String>,
 }
 
 impl Survey {
@@ -673,7 +695,11 @@ impl Survey {
                             .and_then(Value::as_str)
                             .and_then(title_to_name)
                         {
-                            self.titled.entry(h).or_insert((pos, name));
+                            if is_stub(v) {
+                                self.stubs.entry(h).or_insert(name);
+                            } else {
+                                self.titled.entry(h).or_insert((pos, name));
+                            }
                         }
                     }
                     if flags.worth {
@@ -716,6 +742,9 @@ impl Survey {
         for (h, occurrences) in other.repeated {
             self.repeated.entry(h).or_default().merge(occurrences);
         }
+        for (h, name) in other.stubs {
+            self.stubs.entry(h).or_insert(name);
+        }
     }
 }
 
@@ -724,6 +753,9 @@ impl Survey {
 struct Names {
     by_hash: ByHash<String>,
     taken: std::collections::BTreeSet<String>,
+    /// Shapes that become a reference to a name but are never its body:
+    /// stubs, whose title names a component the site defines.
+    aliases: ByHash<String>,
 }
 
 impl Names {
@@ -757,6 +789,10 @@ fn replace_named(
                 let pos = (first_index + offset, seq);
                 seq += 1;
                 if flags.has_ref {
+                    return;
+                }
+                if let Some(name) = names.aliases.get(&h) {
+                    *v = schema_ref(name);
                     return;
                 }
                 let Some(name) = names.by_hash.get(&h) else {
@@ -857,6 +893,8 @@ pub fn restore_names_with_webhooks(
         .collect();
     let mut survey = survey_operations(&mut ops);
     names_from_titles(&mut survey, names, &mut chosen, &mut report);
+    borrow::tolerant_names(&mut ops, &survey, &names.tolerant, &mut chosen, &mut report);
+    stub_references(&survey, &mut chosen, &mut report);
     names_from_lock(&mut ops, &survey, names, &mut chosen);
     derived_names(&survey, &mut chosen);
     let mut components = replace_named_shapes(&mut ops, &chosen).map_err(names_error)?;
@@ -976,7 +1014,54 @@ fn names_from_titles(
             && !chosen.taken.contains(name)
         {
             chosen.give(*h, name);
+            report.borrowed.insert(name.clone(), borrow::Match::Exact);
         }
+    }
+}
+
+/// A stub: a schema with a `title` and nothing else that says what a value
+/// is (`{"type": "object", "title": "Campaign"}`, maybe a description). The
+/// 2024 plugin writes one where the spec referred again to a component it
+/// had already written out: it stands for that component.
+fn is_stub(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else {
+        return false;
+    };
+    map.get("title").is_some_and(Value::is_string)
+        && map.iter().all(|(key, value)| match key.as_str() {
+            "title" | "description" => true,
+            "type" => value == "object",
+            _ => false,
+        })
+}
+
+/// Step 3b: each stub whose title names a component the site defines (a
+/// titled schema with a body) becomes a reference to it; a stub whose title
+/// names none stays as the page has it (a free-form object), with a
+/// warning: it is never a component of its own, which would be an object
+/// without properties under a real type's name.
+fn stub_references(survey: &Survey, chosen: &mut Names, report: &mut NamingReport) {
+    let titled: std::collections::BTreeSet<&str> =
+        chosen.by_hash.values().map(String::as_str).collect();
+    let mut unknown: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut aliases = Vec::new();
+    for (h, name) in &survey.stubs {
+        if chosen.by_hash.contains_key(h) {
+            continue;
+        }
+        if titled.contains(name.as_str()) {
+            aliases.push((*h, name.clone()));
+        } else {
+            unknown.insert(name);
+        }
+    }
+    chosen.aliases.extend(aliases);
+    if !unknown.is_empty() {
+        report.warnings.push(format!(
+            "{} stub schema title(s) name no schema the pages define, kept as free-form objects: {}",
+            unknown.len(),
+            unknown.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        ));
     }
 }
 

@@ -12,7 +12,7 @@ use openapi_model::Route;
 /// A fixup applied to one page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppliedFixup {
-    /// The fixup's name (see [`fixups::FIXUPS`]).
+    /// The fixup's name (see [`crate::fixups::FIXUPS`]).
     pub fixup: &'static str,
     /// The page it touched.
     pub origin: Origin,
@@ -91,7 +91,7 @@ pub struct Report {
     /// Component name → number of places referring to it.
     pub components: BTreeMap<String, usize>,
     /// Component name → the hash and first place of the shape it names:
-    /// what a names lock keeps (see [`NamesFile::lock_text`]).
+    /// what a names lock keeps (see [`crate::NamesFile::lock_text`]).
     pub components_lock: names::Lock,
     /// Component names borrowed from another document (`--names-from`),
     /// and how each matched its shape.
@@ -169,7 +169,7 @@ impl Report {
     }
 }
 
-/// The result of [`extract`].
+/// The result of [`crate::extract`].
 #[derive(Debug, Clone)]
 pub struct Extraction {
     /// The OpenAPI 3.0.3 document: every operation that could be kept.

@@ -293,11 +293,13 @@ fn check(site: &Site, dir: &Path) -> Result<(), TestCaseError> {
         }
     }
     let uses = |name: &str| {
-        site.operations.iter().any(|(f, _)| match (f, name) {
-            (Family::CaseCollision { upper: true }, "Lower") => true,
-            (Family::CaseCollision { upper: false }, "lower") => true,
-            (Family::InlineMapping, "Actor") => true,
-            _ => false,
+        site.operations.iter().any(|(f, _)| {
+            matches!(
+                (f, name),
+                (Family::CaseCollision { upper: true }, "Lower")
+                    | (Family::CaseCollision { upper: false }, "lower")
+                    | (Family::InlineMapping, "Actor")
+            )
         }) || (name == "Actor" && site.webhooks.iter().any(|(_, r)| *r))
     };
     // The discriminator's mapping as its authors wrote it: references.

@@ -1036,31 +1036,48 @@ fn is_stub(schema: &Value) -> bool {
 }
 
 /// Step 3b: each stub whose title names a component the site defines (a
-/// titled schema with a body) becomes a reference to it; a stub whose title
-/// names none stays as the page has it (a free-form object), with a
-/// warning: it is never a component of its own, which would be an object
-/// without properties under a real type's name.
+/// titled schema with a body) becomes a reference to it, never a component
+/// of its own (which would take the real one's name, and rename it). A
+/// stub whose title names no schema of the pages is the only word on that
+/// type: it becomes the component of that title (a free-form object, the
+/// stubs of one title one component, so a `oneOf` of two such stubs stays
+/// two types), with a warning.
 fn stub_references(survey: &Survey, chosen: &mut Names, report: &mut NamingReport) {
-    let titled: std::collections::BTreeSet<&str> =
-        chosen.by_hash.values().map(String::as_str).collect();
-    let mut unknown: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    let mut aliases = Vec::new();
-    for (h, name) in &survey.stubs {
-        if chosen.by_hash.contains_key(h) {
+    let defined: std::collections::BTreeSet<String> = chosen.by_hash.values().cloned().collect();
+    let mut stubs: Vec<(&String, u64)> = survey
+        .stubs
+        .iter()
+        .filter(|(h, _)| !chosen.by_hash.contains_key(*h))
+        .map(|(h, name)| (name, *h))
+        .collect();
+    stubs.sort();
+    let mut undefined = std::collections::BTreeSet::new();
+    for (name, h) in stubs {
+        if defined.contains(name) {
+            chosen.aliases.insert(h, name.clone());
             continue;
         }
-        if titled.contains(name.as_str()) {
-            aliases.push((*h, name.clone()));
-        } else {
-            unknown.insert(name);
+        undefined.insert(name.as_str());
+        match chosen.by_hash.iter().find(|(_, n)| *n == name) {
+            // Another stub of the same title is the component already.
+            Some(_) => {
+                chosen.aliases.insert(h, name.clone());
+            }
+            None if !chosen.taken.contains(name) => {
+                chosen.give(h, name);
+            }
+            None => {}
         }
     }
-    chosen.aliases.extend(aliases);
-    if !unknown.is_empty() {
+    if !undefined.is_empty() {
         report.warnings.push(format!(
-            "{} stub schema title(s) name no schema the pages define, kept as free-form objects: {}",
-            unknown.len(),
-            unknown.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            "{} stub schema title(s) name no schema the pages define (each a free-form object of that name): {}",
+            undefined.len(),
+            undefined
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
 }

@@ -46,7 +46,9 @@ tasks:
       --names FILE          component names to apply (like spec/names.yaml)
       --names-from FILE     borrow component names from another OpenAPI JSON
                             document that has them (a later docs version, the
-                            upstream spec), matched by shape
+                            upstream spec), matched by shape: exactly, then
+                            tolerantly (descriptions, `nullable` and the like
+                            aside; an object with a property more or less)
       --accept-quarantined  exit 0 even when pages were quarantined
 
   probe SPEC...

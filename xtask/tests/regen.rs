@@ -285,21 +285,28 @@ fn probe_counts_operations_and_generated_methods() {
 #[test]
 fn an_upstream_fix_a_fixup_hid_is_reported() {
     let scratch = Scratch::new("fixed-upstream");
-    let page = std::fs::read_to_string(scratch.page()).unwrap();
-    let (head, rest) = page.split_once("\napi: ").unwrap();
-    let (api, tail) = rest.split_once('\n').unwrap();
-    let mut api: serde_json::Value = serde_json::from_str(api).unwrap();
-    let removed = api["responses"]["204"]
-        .as_object_mut()
-        .unwrap()
-        .remove("content");
-    assert!(removed.is_some(), "the seed's 204 declares content");
-    std::fs::write(scratch.page(), format!("{head}\napi: {api}\n{tail}")).unwrap();
+    // The upstream writes a known format in capitals (a bug the fixup
+    // `nonstandard_format` repairs, as on the beta and v1 sites), then
+    // fixes it.
+    let with_format = |format: &str| {
+        let page = std::fs::read_to_string(scratch.page()).unwrap();
+        let (head, rest) = page.split_once("\napi: ").unwrap();
+        let (api, tail) = rest.split_once('\n').unwrap();
+        let mut api: serde_json::Value = serde_json::from_str(api).unwrap();
+        let key =
+            &mut api["requestBody"]["content"]["application/json"]["schema"]["properties"]["key"];
+        assert!(key.is_object(), "the seed's request has `key`");
+        key["format"] = json!(format);
+        std::fs::write(scratch.page(), format!("{head}\napi: {api}\n{tail}")).unwrap();
+    };
+    with_format("UUID");
+    regen(&scratch.0, &[], false).unwrap();
+    with_format("uuid");
 
     let outcome = regen(&scratch.0, &[], true).unwrap();
     let text = outcome.drift.to_text(false);
     assert!(
-        text.contains("upstream fixed: a 204 or 205 response declares content; such responses have no body; fixup `no_content_response_has_no_body` no longer needed for page `send-test-notification`"),
+        text.contains("upstream fixed: a known format written in capitals (`UUID`); fixup `nonstandard_format` no longer needed for page `send-test-notification`"),
         "{text}"
     );
     assert!(!outcome.drift.has_breaking(), "{text}");

@@ -36,6 +36,11 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: crate::cycles::composition_loops_are_broken,
     },
     Adaptation {
+        name: "webhook_payloads_are_types",
+        summary: "the inline payload of each webhook (`x-webhooks`: an event trigger SailPoint sends to a subscriber) becomes a component named after the trigger, so a type is generated for it; progenitor generates operations only",
+        apply: crate::webhooks::webhook_payloads_are_types,
+    },
+    Adaptation {
         name: "titles_do_not_name_types",
         summary: "schema titles are dropped so typify names types after components and places, not titles that clash",
         apply: titles_do_not_name_types,
@@ -121,6 +126,11 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: json_like_responses_are_json,
     },
     Adaptation {
+        name: "no_content_answers_have_no_body",
+        summary: "a 204 or 205 response that declares content (valid OpenAPI, kept in the spec) is read as bodiless: such answers carry no body, and progenitor would parse the empty body as JSON",
+        apply: no_content_answers_have_no_body,
+    },
+    Adaptation {
         name: "one_success_type_per_operation",
         summary: "an operation's differing success responses become one type",
         apply: one_success_type_per_operation,
@@ -136,6 +146,35 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         apply: inline_names_do_not_collide,
     },
 ];
+
+/// A `204 No Content` (or `205 Reset Content`) answer has no body (RFC
+/// 9110 §15.3.5), yet pages declare content on it (the seed and the 2022
+/// beta site: `{type: object}`; the v1 site's `deleteFormDefinitionV1`).
+/// That is valid OpenAPI, and the spec keeps it as the pages have it; but
+/// progenitor believes it and parses the empty body as JSON, so the call
+/// could never succeed. The adaptation removes the content from such
+/// responses in the copy (before `one_success_type_per_operation`, which
+/// then sees a bodiless 204 beside a 200 as "an empty body reads as null").
+pub fn no_content_answers_have_no_body(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    for_each_operation_mut(spec, &mut |at, op| {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            return;
+        };
+        for code in ["204", "205"] {
+            if let Some(Value::Object(response)) = responses.get_mut(code) {
+                if let Some(Value::Object(content)) = response.remove("content") {
+                    let types: Vec<&str> = content.keys().map(String::as_str).collect();
+                    changes.push(format!(
+                        "{at}: the {code} answer is read as bodiless (the spec declares {})",
+                        types.join(", ")
+                    ));
+                }
+            }
+        }
+    });
+    changes
+}
 
 /// The operation extension that tells the runtime which Content-Type to
 /// send instead of the one the adapted spec declares.

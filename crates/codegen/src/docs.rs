@@ -46,7 +46,7 @@ pub(crate) fn doc_code_is_text(file: &mut syn::File) -> Option<AppliedAdaptation
 /// (a fence with no language, an indented block) made a `text` fence; and
 /// how many were. The blocks are found by pulldown-cmark, the Markdown
 /// parser rustdoc itself uses.
-fn fences_as_text(text: &str) -> (String, usize) {
+pub(crate) fn fences_as_text(text: &str) -> (String, usize) {
     use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut inside: Option<(std::ops::Range<usize>, String)> = None;

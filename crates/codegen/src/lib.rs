@@ -23,7 +23,7 @@
 //! | `pipeline` | spec → adapted spec → progenitor → output adaptations → code |
 //! | [`degrade`] | the culprit search (bisection) and the untyped fallbacks |
 //! | [`attribute`] | a compile error's line → the schema or operation behind it |
-//! | `call_path`, `paginated`, [`areas`], [`lifecycle`], `docs`, `schemars_impls` | adaptations of progenitor's output |
+//! | `call_path`, `paginated`, [`areas`], [`lifecycle`], `docs`, `schemars_impls`, `open_enums`, [`webhooks`] | adaptations of progenitor's output (and [`webhooks`]' payload components of the spec) |
 //! | `httpmock` | the mock layer's fixes |
 //! | `quirks` | the `QUIRKS` table handed to the runtime |
 
@@ -48,6 +48,7 @@ pub mod parameters;
 mod pipeline;
 mod quirks;
 mod schemars_impls;
+pub mod webhooks;
 pub mod words;
 
 use proc_macro2::TokenStream;

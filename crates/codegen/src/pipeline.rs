@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::degrade::{self, Degradation};
 use crate::{
     adaptations, areas, call_path, docs, httpmock, lifecycle, open_enums, paginated, quirks,
-    schemars_impls, spec_digest, AppliedAdaptation, Error, Generated, DIGEST_PREFIX, HEADER,
+    schemars_impls, webhooks, spec_digest, AppliedAdaptation, Error, Generated, DIGEST_PREFIX, HEADER,
 };
 
 /// At most this many degradations in one generation: past it, the spec is
@@ -211,6 +211,7 @@ fn adapted_file(
         &mut file,
     )?);
     adaptations.extend(areas::areas_as_features(&mut file, json));
+    adaptations.extend(webhooks::webhooks_module(&mut file, json));
     adaptations.extend(docs::doc_code_is_text(&mut file));
     // Every operation id the generated code names.
     let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();

@@ -209,17 +209,6 @@ pub const FIXUPS: &[Fixup] = &[
         ],
     },
     Fixup {
-        name: "no_content_response_has_no_body",
-        summary: "a 204 or 205 response declares content; such responses have no body",
-        apply: Apply::Operation(no_content_response_has_no_body),
-        inputs: &[
-            "seed",
-            "sailpoint-beta-2022-08",
-            "sailpoint-beta-2024-03",
-            "isc-v1-2026-08",
-        ],
-    },
-    Fixup {
         name: "undefined_security_scheme",
         summary: "a security requirement names a scheme no page defines (`bearerAuth`, `UserContextAuth`)",
         apply: Apply::Operation(undefined_security_scheme),
@@ -271,11 +260,19 @@ pub const FIXUPS: &[Fixup] = &[
     },
     Fixup {
         name: "invalid_schema_type",
-        summary: "a schema's `type` is not one of OpenAPI 3.0's six types",
+        summary: "a schema's `type` is not one of OpenAPI 3.0's six types (`text`, `int`, `any`)",
         apply: Apply::Schema(invalid_schema_type),
         inputs: &[
             "nerm-ids-2023-10",
             "nerm-2024-03",
+        ],
+    },
+    Fixup {
+        name: "duplicate_enum_values",
+        summary: "an `enum` lists a value twice (`ResourceObjectCustomization`); JSON Schema requires each once",
+        apply: Apply::Schema(duplicate_enum_values),
+        inputs: &[
+            "isc-v1-2026-08",
         ],
     },
     Fixup {
@@ -291,7 +288,7 @@ pub const FIXUPS: &[Fixup] = &[
     },
     Fixup {
         name: "default_does_not_match_type",
-        summary: "a `default` of the wrong type (`\"false\"` for a boolean) or outside the enum",
+        summary: "a `default` that does not fit its schema (`\"false\"` for a boolean, prose on a `date-time`)",
         apply: Apply::Schema(default_does_not_match_type),
         inputs: &[
             "sailpoint-beta-2022-08",
@@ -310,7 +307,7 @@ pub const FIXUPS: &[Fixup] = &[
     },
     Fixup {
         name: "nonstandard_format",
-        summary: "a `format` that is not a format (`UUID`, `comma-separated`, `uuid (if ...)`)",
+        summary: "a known format written in capitals (`UUID`)",
         apply: Apply::Schema(nonstandard_format),
         inputs: &[
             "sailpoint-beta-2022-08",
@@ -457,31 +454,6 @@ fn replace_markers(
     child_schemas_mut(schema, &mut |child, value| {
         replace_markers(value, &format!("{at} {child}"), titles, changes)
     });
-}
-
-/// A `204 No Content` (or `205 Reset Content`) response cannot carry a body
-/// (RFC 9110 §15.3.5), yet SailPoint's pages declare
-/// `content: {application/json: {schema: {type: object}}}` on them. A
-/// generator believes the spec and parses the empty body as JSON, so the
-/// operation could never succeed. The fix removes `content` from such
-/// responses.
-pub fn no_content_response_has_no_body(op: &mut Map<String, Value>, _: &Context) -> Vec<String> {
-    let mut changes = Vec::new();
-    let Some(Value::Object(responses)) = op.get_mut("responses") else {
-        return changes;
-    };
-    for code in ["204", "205"] {
-        if let Some(Value::Object(response)) = responses.get_mut(code) {
-            if let Some(Value::Object(content)) = response.remove("content") {
-                let types: Vec<&str> = content.keys().map(String::as_str).collect();
-                changes.push(format!(
-                    "removed content ({}) from the {code} response",
-                    types.join(", ")
-                ));
-            }
-        }
-    }
-    changes
 }
 
 /// A security requirement names a scheme the site does not define.
@@ -860,14 +832,19 @@ pub fn nonstandard_schema_keyword(schema: &mut Map<String, Value>, changes: &mut
 
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
-/// A `type` that is not one of OpenAPI 3.0's six (`any`, `text/plain`, a
-/// list such as `["string", "null"]`) fails to parse. The fix turns a list
-/// with `null` into the other type plus `nullable`, and removes any other
-/// invalid type, which leaves "any JSON value".
+/// A `type` that is not one of OpenAPI 3.0's six (`text`, `int`, `any`,
+/// `text/plain`, a list such as `["string", "null"]`) fails to parse. The
+/// fix keeps what the page says wherever it can: a list with `null` becomes
+/// the other type plus `nullable`; a name for one of the six (`text`,
+/// `String` → `string`, `int` → `integer`, `uuid` → `string` with format
+/// `uuid`, ...) becomes that type; only a type that names none of them
+/// (`any`, `undefined`, a media type) is removed, which leaves "any JSON
+/// value", what such a type means.
 pub fn invalid_schema_type(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
     let fixed = match schema.get("type") {
         None => return,
         Some(Value::String(t)) if TYPES.contains(&t.as_str()) => return,
+        Some(Value::String(t)) => type_alias(t).map(|(t, format)| (t, false, format)),
         Some(Value::Array(list)) => {
             let others: Vec<&str> = list
                 .iter()
@@ -875,8 +852,8 @@ pub fn invalid_schema_type(schema: &mut Map<String, Value>, changes: &mut Vec<St
                 .filter(|t| *t != "null")
                 .collect();
             match others.as_slice() {
-                [one] if TYPES.contains(one) => {
-                    Some(((*one).to_owned(), list.iter().any(|t| t == "null")))
+                [one] => {
+                    type_alias(one).map(|(t, format)| (t, list.iter().any(|t| t == "null"), format))
                 }
                 _ => None,
             }
@@ -885,14 +862,19 @@ pub fn invalid_schema_type(schema: &mut Map<String, Value>, changes: &mut Vec<St
     };
     let old = schema.get("type").map(Value::to_string).unwrap_or_default();
     match fixed {
-        Some((t, nullable)) => {
-            schema.insert("type".into(), Value::String(t.clone()));
+        Some((t, nullable, format)) => {
+            schema.insert("type".into(), Value::String(t.to_owned()));
             if nullable {
                 schema.insert("nullable".into(), Value::Bool(true));
             }
+            let format = format.filter(|_| !schema.contains_key("format"));
+            if let Some(format) = format {
+                schema.insert("format".into(), Value::String(format.to_owned()));
+            }
             changes.push(format!(
-                "type {old} → {t}{}",
-                if nullable { ", nullable" } else { "" }
+                "type {old} → {t}{}{}",
+                if nullable { ", nullable" } else { "" },
+                format.map(|f| format!(", format {f}")).unwrap_or_default()
             ));
         }
         None => {
@@ -900,6 +882,50 @@ pub fn invalid_schema_type(schema: &mut Map<String, Value>, changes: &mut Vec<St
             changes.push(format!("removed invalid type {old} (any value)"));
         }
     }
+}
+
+/// The OpenAPI type (and format) a type name stands for: one of the six
+/// in another case (`String`), or a common name for one (`text`, `int`,
+/// `bool`, `uuid`); `None` for a name that stands for none of them.
+fn type_alias(name: &str) -> Option<(&'static str, Option<&'static str>)> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(t) = TYPES.iter().find(|t| **t == lower) {
+        return Some((t, None));
+    }
+    Some(match lower.as_str() {
+        "text" | "str" => ("string", None),
+        "int" | "long" => ("integer", None),
+        "float" | "double" | "decimal" => ("number", None),
+        "bool" => ("boolean", None),
+        "uuid" => ("string", Some("uuid")),
+        _ => return None,
+    })
+}
+
+/// An `enum` that lists a value twice is not a valid JSON Schema (its
+/// values must be unique; openapi-spec-validator rejects the document).
+/// The v1 site's connector-rule `type` lists `ResourceObjectCustomization`
+/// twice. The fix keeps the first of each value: the list means the same.
+pub fn duplicate_enum_values(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
+    let Some(Value::Array(values)) = schema.get_mut("enum") else {
+        return;
+    };
+    if !values
+        .iter()
+        .enumerate()
+        .any(|(i, v)| values[..i].iter().any(|k| crate::conform::json_eq(k, v)))
+    {
+        return;
+    }
+    let mut kept: Vec<Value> = Vec::with_capacity(values.len());
+    for value in values.drain(..) {
+        if kept.iter().any(|k| crate::conform::json_eq(k, &value)) {
+            changes.push(format!("enum value {value} listed twice: once kept"));
+        } else {
+            kept.push(value);
+        }
+    }
+    *values = kept;
 }
 
 /// `default: null` on a schema that is not nullable is a default its own
@@ -916,10 +942,14 @@ pub fn default_null_on_non_nullable(schema: &mut Map<String, Value>, changes: &m
     }
 }
 
-/// A `default` must be a value of the schema: SailPoint writes
-/// `default: "false"` on booleans, which generators reject. The fix converts
-/// a string default that reads as the right type (`"false"`, `"10"`) and
-/// removes any other default that does not fit the type or the enum.
+/// A `default` must be a value of its schema (openapi-spec-validator checks
+/// each against the schema, formats included): SailPoint writes
+/// `default: "false"` on booleans, `true` on a string, and prose on a
+/// `date-time` ("6 Months from created date"). The fix converts a default
+/// whose text is a value of the schema (`"false"` → `false`, `true` →
+/// `"true"` on a string); any other default that does not fit leaves
+/// `default`, and its text is kept at the end of the description
+/// (`Default: 6 Months from created date.`), so a reader still learns it.
 pub fn default_does_not_match_type(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
     let Some(default) = schema.get("default").cloned() else {
         return;
@@ -927,39 +957,40 @@ pub fn default_does_not_match_type(schema: &mut Map<String, Value>, changes: &mu
     if default.is_null() {
         return; // default_null_on_non_nullable's case
     }
-    let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
-    let fits = |v: &Value| match kind {
-        "string" => v.is_string(),
-        "integer" => v.is_i64() || v.is_u64(),
-        "number" => v.is_number(),
-        "boolean" => v.is_boolean(),
-        "array" => v.is_array(),
-        "object" => v.is_object(),
-        _ => true,
+    let whole = Value::Object(schema.clone());
+    let Err(reason) = crate::conform::check(&default, &whole, None) else {
+        return;
     };
-    let in_enum = |v: &Value| {
-        schema
-            .get("enum")
-            .and_then(Value::as_array)
-            .is_none_or(|values| values.contains(v))
-    };
-    if fits(&default) && in_enum(&default) {
+    // The value its text reads as (`"false"` → `false`), or the text of a
+    // number or boolean where a string belongs (`true` → `"true"`, what the
+    // v1 site's experimental header sends).
+    let converted = match &default {
+        Value::String(text) => serde_json::from_str::<Value>(text).ok(),
+        Value::Bool(_) | Value::Number(_) => Some(Value::String(default.to_string())),
+        _ => None,
+    }
+    .filter(|v| crate::conform::check(v, &whole, None).is_ok());
+    if let Some(value) = converted {
+        changes.push(format!(
+            "default {default} → {value} (its value, not its text)"
+        ));
+        schema.insert("default".into(), value);
         return;
     }
-    let converted = default
-        .as_str()
-        .and_then(|text| serde_json::from_str::<Value>(text).ok())
-        .filter(|v| fits(v) && in_enum(v));
-    match converted {
-        Some(value) => {
-            changes.push(format!("default {default} → {value} (a {kind})"));
-            schema.insert("default".into(), value);
-        }
-        None => {
-            changes.push(format!("removed default {default}: not a valid {kind}"));
-            schema.remove("default");
-        }
-    }
+    schema.remove("default");
+    let text = match &default {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let note = format!("Default: {}.", text.trim_end_matches('.'));
+    let description = match schema.get("description").and_then(Value::as_str) {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
+        _ => note,
+    };
+    schema.insert("description".into(), Value::String(description));
+    changes.push(format!(
+        "default {default} does not fit its schema ({reason}): moved to the description"
+    ));
 }
 
 /// Formats the generators know, by their lowercase names.
@@ -981,36 +1012,24 @@ const KNOWN_FORMATS: &[&str] = &[
     "ipv6",
 ];
 
-/// "Formats" that are prose about the value, not a format.
-const PROSE_FORMATS: &[&str] = &["comma-separated", "csv"];
-
-/// Formats written in the wrong case (`UUID`), or with prose after them
-/// (`uuid (if user is Org Admin)`), are not recognised; a "format" that is
-/// prose (`comma-separated`) is not a format at all. The fix lowercases or
-/// trims a known format and removes the rest (the description keeps the
-/// prose).
+/// A known format written in capitals (`UUID`, on 59 operations of the
+/// beta and v1 sites) is not recognised: generators match formats by their
+/// lowercase names, so the value would lose its type. The fix lowercases
+/// it. Any other format is left as the page writes it: every string is a
+/// valid `format` in OpenAPI 3.0, and one a generator does not know
+/// (`comma-separated`, `uuid (if user is Org Admin)`, `url`) is documentation
+/// of a plain string, which the fix never drops.
 pub fn nonstandard_format(schema: &mut Map<String, Value>, changes: &mut Vec<String>) {
-    let Some(Value::String(format)) = schema.get("format").cloned() else {
+    let Some(Value::String(format)) = schema.get("format") else {
         return;
     };
     if KNOWN_FORMATS.contains(&format.as_str()) {
         return;
     }
-    let head = format
-        .split(|c: char| c.is_whitespace() || c == '(')
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    if KNOWN_FORMATS.contains(&head.as_str()) {
-        changes.push(format!("format `{format}` → `{head}`"));
-        schema.insert("format".into(), Value::String(head));
-    } else if PROSE_FORMATS.contains(&format.as_str())
-        || !format
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        changes.push(format!("removed format `{format}`: not a format"));
-        schema.remove("format");
+    let lower = format.to_ascii_lowercase();
+    if KNOWN_FORMATS.contains(&lower.as_str()) {
+        changes.push(format!("format `{format}` → `{lower}`"));
+        schema.insert("format".into(), Value::String(lower));
     }
 }
 
@@ -1021,23 +1040,6 @@ mod tests {
 
     fn op(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
-    }
-
-    #[test]
-    fn no_content_fixup_removes_body_only_when_present() {
-        let mut o = op(json!({"responses": {
-            "204": {"description": "done", "content": {"application/json": {"schema": {"type": "object"}}}},
-            "400": {"description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}}
-        }}));
-        let ctx = Context::default();
-        let changes = no_content_response_has_no_body(&mut o, &ctx);
-        assert_eq!(
-            changes,
-            ["removed content (application/json) from the 204 response"]
-        );
-        assert!(o["responses"]["204"].get("content").is_none());
-        assert!(o["responses"]["400"].get("content").is_some());
-        assert!(no_content_response_has_no_body(&mut o, &ctx).is_empty());
     }
 
     #[test]
@@ -1186,7 +1188,47 @@ mod tests {
         assert_eq!(s["properties"]["b"], json!({"enum": ["X"]}));
         assert_eq!(
             s["properties"]["c"],
-            json!({"type": "integer", "nullable": true})
+            json!({"type": "integer", "nullable": true, "format": "comma-separated"}),
+            "any string is a valid format: kept"
+        );
+    }
+
+    /// What a fixup repairs it keeps: a type named otherwise becomes the
+    /// type it names, a default that does not fit moves to the description,
+    /// a duplicate enum value goes (the list means the same).
+    #[test]
+    fn fixups_keep_what_the_page_says() {
+        let mut o = op(json!({"operationId": "list", "parameters": [
+            {"name": "q", "in": "query", "schema": {"type": "text"}},
+            {"name": "n", "in": "query", "schema": {"type": "int", "default": "10"}},
+            {"name": "id", "in": "query", "schema": {"type": "uuid"}},
+            {"name": "t", "in": "query", "schema": {"type": "string", "enum": ["A", "B", "A"]}},
+            {"name": "until", "in": "query", "schema": {
+                "type": "string", "format": "date-time", "description": "Expiry.",
+                "default": "6 Months from created date"
+            }}
+        ]}));
+        let mut names = Vec::new();
+        apply_all(&mut o, &Context::default(), &mut |name, _| names.push(name));
+        let schema = |i: usize| o["parameters"][i]["schema"].clone();
+        assert_eq!(schema(0), json!({"type": "string"}));
+        assert_eq!(schema(1), json!({"type": "integer", "default": 10}));
+        assert_eq!(schema(2), json!({"type": "string", "format": "uuid"}));
+        assert_eq!(schema(3)["enum"], json!(["A", "B"]));
+        assert_eq!(
+            schema(4),
+            json!({"type": "string", "format": "date-time",
+                   "description": "Expiry.\n\nDefault: 6 Months from created date."})
+        );
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(
+            names,
+            [
+                "default_does_not_match_type",
+                "duplicate_enum_values",
+                "invalid_schema_type"
+            ]
         );
     }
 

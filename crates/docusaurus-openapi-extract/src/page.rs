@@ -32,6 +32,10 @@ pub struct OperationPage {
     pub api: Map<String, Value>,
     /// How `api` was encoded on the page.
     pub encoding: ApiEncoding,
+    /// The page's title (frontmatter `title`, else `sidebar_label`): the
+    /// operation's summary, which the plugin leaves out of an event page's
+    /// `api`.
+    pub title: Option<String>,
 }
 
 /// A tag page: the plugin writes one per tag, its body the tag's description.
@@ -118,6 +122,7 @@ pub fn parse_page(source: &str, name: &str, text: &str) -> Result<Page, Error> {
             .map(str::to_owned)
     };
     origin.page = get_str("id");
+    let title = get_str("title").or_else(|| get_str("sidebar_label"));
 
     if let Some(line) = api_line {
         let (api, encoding) = decode_api_line(&origin, line)?;
@@ -125,6 +130,7 @@ pub fn parse_page(source: &str, name: &str, text: &str) -> Result<Page, Error> {
             origin,
             api,
             encoding,
+            title,
         }));
     }
     match yaml.get("api") {
@@ -134,6 +140,7 @@ pub fn parse_page(source: &str, name: &str, text: &str) -> Result<Page, Error> {
                 origin,
                 api,
                 encoding,
+                title,
             }))
         }
         None if name.ends_with(TAG_SUFFIX) => {

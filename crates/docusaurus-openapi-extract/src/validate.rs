@@ -12,6 +12,8 @@ use serde_json::Value;
 /// Returns every problem found; empty when the document is valid.
 pub fn validate(doc: &Value) -> Vec<Problem> {
     let mut problems = openapi_problems(doc);
+    problems.extend(schema_problems(doc));
+    check_tags(doc, &mut problems);
     if doc.get("openapi").and_then(Value::as_str) != Some("3.0.3") {
         problems.push(Problem::document("`openapi` must be \"3.0.3\""));
     }
@@ -62,8 +64,24 @@ pub fn validate(doc: &Value) -> Vec<Problem> {
         }
         check_refs(doc, op, &mut Vec::new(), Some(&here), &mut problems);
     }
+    for webhook in openapi_model::webhooks(doc) {
+        let here = crate::webhooks::route(webhook.path);
+        let op = webhook.op;
+        check_params(op.get("parameters"), &here, &mut problems);
+        check_security(op.get("security"), Some(&here), &schemes, &mut problems);
+        check_servers(op.get("servers"), Some(&here), &mut problems);
+        if let Some(id) = webhook.id() {
+            if let Some(first) = operation_ids.insert(id, here.clone()) {
+                problems.push(Problem::at(
+                    here.clone(),
+                    format!("operationId `{id}` is also used by {first}"),
+                ));
+            }
+        }
+        check_refs(doc, op, &mut Vec::new(), Some(&here), &mut problems);
+    }
     for (key, value) in doc.as_object().into_iter().flatten() {
-        if key != "paths" {
+        if key != "paths" && key != openapi_model::WEBHOOKS {
             let mut at = vec![key.as_str()];
             check_refs(doc, value, &mut at, None, &mut problems);
         }
@@ -81,6 +99,7 @@ fn openapi_problems(doc: &Value) -> Vec<Problem> {
     use serde::Deserialize as _;
     enum Part<'a> {
         Operation(Route, &'a Value),
+        Webhook(Route, std::borrow::Cow<'a, Value>),
         PathItem(&'a str, Value),
         Schema(&'a str, &'a Value),
         Components(Value),
@@ -92,6 +111,12 @@ fn openapi_problems(doc: &Value) -> Vec<Problem> {
     let mut rest_of_paths = serde_json::Map::new();
     let mut parts: Vec<Part<'_>> = operations(doc)
         .map(|o| Part::Operation(o.route(), o.op))
+        .chain(openapi_model::webhooks(doc).map(|w| {
+            Part::Webhook(
+                crate::webhooks::route(w.path),
+                crate::webhooks::as_operation(w.op),
+            )
+        }))
         .collect();
     for (path, item) in doc
         .get("paths")
@@ -142,7 +167,7 @@ fn openapi_problems(doc: &Value) -> Vec<Problem> {
     // The rest of the document, without its two large parts.
     let mut skeleton = serde_json::Map::new();
     for (key, value) in doc.as_object().into_iter().flatten() {
-        if key != "paths" && key != "components" {
+        if key != "paths" && key != "components" && key != openapi_model::WEBHOOKS {
             skeleton.insert(key.clone(), value.clone());
         }
     }
@@ -162,6 +187,19 @@ fn openapi_problems(doc: &Value) -> Vec<Problem> {
             Part::Operation(route, op) => {
                 let prefix = format!("/paths/{}/{}", escape(&route.path), route.method);
                 let mut found: Vec<Problem> = openapiv3::Operation::deserialize(*op)
+                    .err()
+                    .map(|e| Problem::at(route.clone(), invalid(e)))
+                    .into_iter()
+                    .collect();
+                found.extend(
+                    official(&v.operation, op, &prefix).map(|m| Problem::at(route.clone(), m)),
+                );
+                found
+            }
+            Part::Webhook(route, op) => {
+                let prefix = format!("/{}/{}", escape(&route.path), route.method);
+                let op: &Value = op;
+                let mut found: Vec<Problem> = openapiv3::Operation::deserialize(op)
                     .err()
                     .map(|e| Problem::at(route.clone(), invalid(e)))
                     .into_iter()
@@ -219,6 +257,191 @@ fn openapi_problems(doc: &Value) -> Vec<Problem> {
         .into_iter()
         .flatten()
         .collect()
+}
+
+/// What openapi-spec-validator checks in schemas beyond the official JSON
+/// Schema (which says nothing inside a Schema Object's values), so that a
+/// document valid here is valid there: each schema is also a valid JSON
+/// Schema draft 4 (an `enum` lists each value once, a `pattern` is a
+/// regular expression), each `default` fits its schema (see
+/// [`crate::conform`]; `null` on a nullable schema always does), and a
+/// schema with `allOf` requires only properties it or its members define.
+/// Every schema of every operation, webhook and component is checked, on
+/// every core; a problem is tied to its operation, or to its component.
+fn schema_problems(doc: &Value) -> Vec<Problem> {
+    let components = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    let mut parts: Vec<(Option<Route>, &Value)> = operations(doc)
+        .map(|o| (Some(o.route()), o.op))
+        .chain(openapi_model::webhooks(doc).map(|w| (Some(crate::webhooks::route(w.path)), w.op)))
+        .collect();
+    let named: Vec<(&String, &Value)> = components.into_iter().flatten().collect();
+    parts.extend(named.iter().map(|(_, schema)| (None, *schema)));
+    let found = openapi_model::par_map(&parts, |(route, node)| {
+        let mut messages = Vec::new();
+        match route {
+            Some(_) => openapi_model::operation_schemas(node, &mut |place, schema| {
+                check_schema(schema, &place.to_string(), true, components, &mut messages);
+            }),
+            None => check_schema(node, "", true, components, &mut messages),
+        }
+        messages
+    });
+    let mut problems = Vec::new();
+    let mut names = named.iter().map(|(name, _)| *name);
+    for ((route, _), messages) in parts.iter().zip(found) {
+        match route {
+            Some(route) => {
+                problems.extend(messages.into_iter().map(|m| Problem::at(route.clone(), m)));
+            }
+            None => {
+                let name = names.next().map(String::as_str).unwrap_or_default();
+                problems.extend(
+                    messages
+                        .into_iter()
+                        .map(|m| Problem::document(format!("components.schemas.{name}: {m}"))),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// The checks of [`schema_problems`] on one schema and those nested in it;
+/// `at` says where it is, `top` whether it is the outermost schema of its
+/// place (where the `allOf` rule applies).
+fn check_schema(
+    schema: &Value,
+    at: &str,
+    top: bool,
+    components: Option<&serde_json::Map<String, Value>>,
+    out: &mut Vec<String>,
+) {
+    let Some(map) = schema.as_object() else {
+        return;
+    };
+    let here = |what: String| {
+        if at.is_empty() {
+            what
+        } else {
+            format!("{at}: {what}")
+        }
+    };
+    if let Some(Value::Array(values)) = map.get("enum") {
+        for (i, value) in values.iter().enumerate() {
+            if values[..i]
+                .iter()
+                .any(|v| crate::conform::json_eq(v, value))
+            {
+                out.push(here(format!("`enum` lists {value} twice")));
+                break;
+            }
+        }
+    }
+    if let Some(Value::String(pattern)) = map.get("pattern") {
+        if let Err(e) = regress::Regex::new(pattern) {
+            out.push(here(format!(
+                "`pattern` `{pattern}` is not a regular expression: {e}"
+            )));
+        }
+    }
+    if let Some(default) = map.get("default") {
+        let nullable = map.get("nullable") == Some(&Value::Bool(true));
+        if !(default.is_null() && nullable) {
+            if let Err(e) = crate::conform::check(default, schema, components) {
+                out.push(here(format!("`default` does not fit its schema: {e}")));
+            }
+        }
+    }
+    if top && map.contains_key("allOf") {
+        let mut defined = std::collections::BTreeSet::new();
+        collect_properties(schema, components, &mut defined, 0);
+        let undefined: Vec<&str> = map
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|name| !defined.contains(*name))
+            .collect();
+        if !undefined.is_empty() {
+            out.push(here(format!(
+                "`required` lists {}, which neither its properties nor its `allOf` members define",
+                undefined
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    openapi_model::child_schemas(schema, &mut |child, value| {
+        let at = if at.is_empty() {
+            child.to_string()
+        } else {
+            format!("{at} {child}")
+        };
+        check_schema(value, &at, false, components, out);
+    });
+}
+
+/// Every property name a schema defines, through `allOf`/`oneOf`/`anyOf`,
+/// `items`, `not` and `$ref`s (as openapi-spec-validator collects them).
+fn collect_properties<'a>(
+    schema: &'a Value,
+    components: Option<&'a serde_json::Map<String, Value>>,
+    out: &mut std::collections::BTreeSet<&'a str>,
+    depth: usize,
+) {
+    if depth > 32 {
+        return;
+    }
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => match reference
+            .strip_prefix(openapi_model::SCHEMA_REF_PREFIX)
+            .and_then(|name| components?.get(name))
+        {
+            Some(target) => target,
+            None => return,
+        },
+        None => schema,
+    };
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        out.extend(properties.keys().map(String::as_str));
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        for member in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            collect_properties(member, components, out, depth + 1);
+        }
+    }
+    for key in ["items", "not"] {
+        if let Some(child) = schema.get(key) {
+            collect_properties(child, components, out, depth + 1);
+        }
+    }
+}
+
+/// Tag names are unique.
+fn check_tags(doc: &Value, problems: &mut Vec<Problem>) {
+    let mut seen = BTreeSet::new();
+    for tag in doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = tag.get("name").and_then(Value::as_str) {
+            if !seen.insert(name) {
+                problems.push(Problem::document(format!("tag `{name}` is declared twice")));
+            }
+        }
+    }
 }
 
 /// A JSON pointer segment: `~` and `/` escaped.

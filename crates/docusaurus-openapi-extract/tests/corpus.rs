@@ -1,29 +1,12 @@
 //! Whole docs sites from SailPoint's public docs, read from
 //! `../shared/corpus` (never copied into the project).
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
-use docusaurus_openapi_extract::{extract, read_sources, Extraction, NamesFile};
-
-fn corpus(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
-        .join(name);
-    assert!(
-        dir.is_dir(),
-        "{} is missing: the tests need SailPoint's docs corpus at ../shared/corpus",
-        dir.display()
-    );
-    dir
-}
-
-fn extract_set(name: &str) -> (Extraction, usize) {
-    let sources = read_sources(&corpus(name)).unwrap();
-    let extraction = extract(&sources.pages, &NamesFile::default())
-        .unwrap_or_else(|e| panic!("extracting {name}: {e}"));
-    (extraction, sources.skipped.len())
-}
+use docusaurus_openapi_extract::{extract, NamesFile};
+use support::{extract_set, ALL_SETS};
 
 fn operations(doc: &serde_json::Value) -> usize {
     doc["paths"]
@@ -98,31 +81,6 @@ fn the_2024_identityiq_set_decodes_compressed_pages() {
     serde_json::from_value::<openapiv3::OpenAPI>(extraction.document.clone()).unwrap();
 }
 
-/// Every set of pages under `../shared/corpus`.
-const ALL_SETS: &[&str] = &[
-    "isc-v1-2026-08",
-    "sailpoint-beta-2022-08",
-    "sailpoint-beta-2024-03",
-    "sailpoint-v3-2024-03",
-    "identityiq-2024-03",
-    "nerm-2024-03",
-    "nerm-2023-05",
-    "nerm-ids-2023-10",
-    "arm-2022-08/swagger-agent-management",
-    "arm-2022-08/swagger-analysis",
-    "arm-2022-08/swagger-arm",
-    "arm-2022-08/swagger-arm2",
-    "arm-2022-08/swagger-authentication",
-    "arm-2022-08/swagger-cloud-agent",
-    "arm-2022-08/swagger-jobs",
-    "arm-2022-08/swagger-logging",
-    "arm-2022-08/swagger-provisioning",
-    "arm-2022-08/swagger-public",
-    "arm-2022-08/swagger-rulebook",
-    "arm-2022-08/swagger-scheduling",
-    "arm-2022-08/swagger-utilization-tracking",
-];
-
 /// Every operation page of every shared set becomes an operation of a valid
 /// document: nothing quarantined, and the document parses as OpenAPI 3.0.
 #[test]
@@ -136,8 +94,8 @@ fn every_page_of_every_shared_set_becomes_an_operation() {
             "{set}: quarantined:\n{}",
             r.describe(0)
         );
-        assert_eq!(r.operations, r.operation_pages, "{set}");
-        assert_eq!(operations(&extraction.document), r.operation_pages, "{set}");
+        assert_eq!(r.operations + r.webhooks, r.operation_pages, "{set}");
+        assert_eq!(operations(&extraction.document), r.operations, "{set}");
         serde_json::from_value::<openapiv3::OpenAPI>(extraction.document.clone())
             .unwrap_or_else(|e| panic!("{set}: {e}"));
         assert!(docusaurus_openapi_extract::validate::validate(&extraction.document).is_empty());
@@ -145,7 +103,7 @@ fn every_page_of_every_shared_set_becomes_an_operation() {
     }
     assert_eq!(
         pages,
-        917 + 365 + 460 + 281 + 36 + 131 + 84 + 93 + 515,
+        917 + 365 + 460 + 281 + 36 + 131 + 84 + 93 + 515 + 3,
         "every shared operation page"
     );
 }
@@ -249,4 +207,59 @@ fn every_fixup_is_still_needed() {
             );
         }
     }
+}
+
+/// The event-trigger pages of the 2026 site become webhooks of the
+/// document (`x-webhooks`, as the source specs write them), never
+/// operations, never quarantined: each named by its operationId, its
+/// payload a named component, the answer a REQUEST_RESPONSE trigger
+/// expects kept as its response.
+#[test]
+fn event_pages_become_webhooks() {
+    let (extraction, skipped) = extract_set("webhook-samples-2026-08");
+    let r = &extraction.report;
+    assert_eq!(
+        (r.operation_pages, r.operations, r.webhooks, skipped),
+        (3, 0, 3, 5)
+    );
+    assert!(r.quarantined.is_empty(), "{}", r.describe(0));
+    assert!(
+        r.summary()
+            .contains("3 operation page(s) → 0 operation(s), 3 webhook(s)"),
+        "{}",
+        r.summary()
+    );
+    let doc = &extraction.document;
+    let hooks = doc["x-webhooks"].as_object().unwrap();
+    assert_eq!(
+        hooks.keys().collect::<Vec<_>>(),
+        [
+            "accessRequestSubmittedEvent",
+            "identityCreatedEvent",
+            "provisioningCompletedEvent"
+        ]
+    );
+    let created = &hooks["identityCreatedEvent"]["post"];
+    assert_eq!(created["operationId"], "identityCreatedEvent");
+    assert_eq!(created["summary"], "Identity created");
+    assert_eq!(created["tags"], serde_json::json!(["Triggers"]));
+    assert!(
+        created.get("responses").is_none(),
+        "a fire-and-forget trigger expects no answer"
+    );
+    let payload = &created["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(payload["$ref"], "#/components/schemas/IdentityCreated");
+    let body = &doc["components"]["schemas"]["IdentityCreated"];
+    assert_eq!(
+        body["required"],
+        serde_json::json!(["identity", "attributes"])
+    );
+    let submitted = &hooks["accessRequestSubmittedEvent"]["post"];
+    assert!(
+        submitted["responses"]["200"]["content"]["application/json"]["schema"].is_object(),
+        "a REQUEST_RESPONSE trigger keeps the answer it expects"
+    );
+    // Nothing left for paths, and the document is valid.
+    assert_eq!(doc["paths"], serde_json::json!({}));
+    assert!(docusaurus_openapi_extract::validate::validate(doc).is_empty());
 }

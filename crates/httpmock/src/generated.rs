@@ -48941,7 +48941,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn requested_for(self, value: &::uuid::Uuid) -> Self {
+        pub fn requested_for(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/non-employee-requests/v1/summary/{}$", value.to_string()),
                 )

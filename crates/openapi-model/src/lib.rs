@@ -126,6 +126,32 @@ pub fn operations(doc: &Value) -> impl Iterator<Item = Operation<'_>> {
         })
 }
 
+/// The document extension that holds an OpenAPI 3.0 document's webhooks,
+/// as SailPoint's source specs (and Redoc) write them: a map from the
+/// webhook's name to a Path Item whose operation (`post`) has the event's
+/// payload as its `requestBody` and, for a webhook that expects an answer,
+/// the answer as its `responses`. (OpenAPI 3.1's `webhooks` has this shape.)
+pub const WEBHOOKS: &str = "x-webhooks";
+
+/// Every webhook operation of `doc` (see [`WEBHOOKS`]), in document order,
+/// as an [`Operation`] whose `path` is the webhook's name.
+pub fn webhooks(doc: &Value) -> impl Iterator<Item = Operation<'_>> {
+    doc.get(WEBHOOKS)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(name, item)| {
+            METHODS.iter().filter_map(move |&method| {
+                item.get(method).map(|op| Operation {
+                    path: name,
+                    method,
+                    op,
+                    item,
+                })
+            })
+        })
+}
+
 /// How many operations `doc` has.
 pub fn count_operations(doc: &Value) -> usize {
     operations(doc).count()

@@ -24,16 +24,14 @@ pub fn run(flags: Extract) -> Result<ExitCode> {
         }
         None => docusaurus_openapi_extract::NamesFile::default(),
     };
-    let borrowed = match names_from {
-        Some(path) => {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let doc: serde_json::Value = serde_json::from_str(&text)
-                .with_context(|| format!("{}: not an OpenAPI JSON document", path.display()))?;
-            docusaurus_openapi_extract::NamesFile::borrow_from(&doc)
-        }
-        None => Default::default(),
-    };
+    if let Some(path) = names_from {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let doc: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not an OpenAPI JSON document", path.display()))?;
+        names.borrowed = docusaurus_openapi_extract::NamesFile::borrow_from(&doc);
+        names.tolerant = docusaurus_openapi_extract::NamesFile::borrow_tolerantly_from(&doc);
+    }
     let sources = crate::sources::load(&inputs)?;
     let show_progress = std::io::stderr().is_terminal() && sources.pages.len() >= 50;
     let progress = |done: usize, total: usize| {
@@ -50,7 +48,6 @@ pub fn run(flags: Extract) -> Result<ExitCode> {
             }
         }
     };
-    names.borrowed = borrowed;
     let extraction =
         docusaurus_openapi_extract::extract_with_progress(&sources.pages, &names, &progress)?;
     eprint!("{}", extraction.report.describe(sources.skipped.len()));

@@ -21,6 +21,8 @@ use openapi_model::pascal_case;
 
 use crate::error::Error;
 
+pub mod borrow;
+
 /// A names lock: component name → (hash of the shape it named, the first
 /// place of that shape).
 pub type Lock = BTreeMap<String, (u64, String)>;
@@ -38,6 +40,10 @@ pub struct NamesFile {
     /// Names borrowed from another document that has them (see
     /// [`NamesFile::borrow_from`]): component name → shape hash.
     pub borrowed: BTreeMap<String, u64>,
+    /// The same document's components for tolerant matching (see
+    /// [`NamesFile::borrow_tolerantly_from`]), tried for the shapes no
+    /// exact hash names.
+    pub tolerant: Vec<borrow::BorrowedShape>,
 }
 
 /// A place in an operation: its operationId and a JSON pointer inside it.
@@ -94,6 +100,7 @@ impl NamesFile {
             entries,
             lock: BTreeMap::new(),
             borrowed: BTreeMap::new(),
+            tolerant: Vec::new(),
         })
     }
 
@@ -196,6 +203,9 @@ pub struct NamingReport {
     /// Every component name given, with the hash and first place of its
     /// shape: the next names lock.
     pub lock: Lock,
+    /// The component names borrowed from another document, and how each
+    /// matched.
+    pub borrowed: BTreeMap<String, borrow::Match>,
 }
 
 /// How a JSON value is read while normalizing.
@@ -226,6 +236,26 @@ fn child_mode(key: &str, child: &Value) -> Mode {
         "allOf" | "oneOf" | "anyOf" => Mode::SchemaList,
         "discriminator" if child.is_object() => Mode::Discriminator,
         _ => Mode::Plain,
+    }
+}
+
+/// How the value under `key` of a value read in `mode` is read.
+fn next_mode(mode: Mode, key: &str, child: &Value) -> Mode {
+    match mode {
+        Mode::Schema => child_mode(key, child),
+        Mode::SchemaMap => Mode::Schema,
+        Mode::Discriminator if key == "mapping" => Mode::Mapping,
+        Mode::Mapping if child.is_object() => Mode::Schema,
+        _ => Mode::Plain,
+    }
+}
+
+/// The item mode of a list read in `mode`.
+fn item_mode(mode: Mode) -> Mode {
+    if mode == Mode::SchemaList {
+        Mode::Schema
+    } else {
+        Mode::Plain
     }
 }
 
@@ -448,13 +478,7 @@ fn shape_walk(
                         _ => {}
                     }
                 }
-                let child_mode = match mode {
-                    Mode::Schema => child_mode(key, child),
-                    Mode::SchemaMap => Mode::Schema,
-                    Mode::Discriminator if key == "mapping" => Mode::Mapping,
-                    Mode::Mapping if child.is_object() => Mode::Schema,
-                    _ => Mode::Plain,
-                };
+                let child_mode = next_mode(mode, key, child);
                 // The name part of the child's place, built only when needed.
                 let part = match (track_hint, mode, key.as_str()) {
                     (false, _, _) => None,
@@ -476,11 +500,7 @@ fn shape_walk(
             mix(acc, map.len() as u64)
         }
         Value::Array(items) => {
-            let item_mode = if mode == Mode::SchemaList {
-                Mode::Schema
-            } else {
-                Mode::Plain
-            };
+            let item_mode = item_mode(mode);
             let mut acc: u64 = 0xA11A;
             for (i, item) in items.iter_mut().enumerate() {
                 let pushed = item_mode == Mode::Schema && track_hint;
@@ -649,6 +669,8 @@ struct Survey {
     titled: ByHash<(Pos, String)>,
     /// Shapes worth a component: hash → where they occur.
     repeated: ByHash<Occurrences>,
+    /// Stubs (see [`is_stub`]): hash → the name their title gives.
+    stubs: ByHash<String>,
 }
 
 impl Survey {
@@ -673,7 +695,11 @@ impl Survey {
                             .and_then(Value::as_str)
                             .and_then(title_to_name)
                         {
-                            self.titled.entry(h).or_insert((pos, name));
+                            if is_stub(v) {
+                                self.stubs.entry(h).or_insert(name);
+                            } else {
+                                self.titled.entry(h).or_insert((pos, name));
+                            }
                         }
                     }
                     if flags.worth {
@@ -716,6 +742,9 @@ impl Survey {
         for (h, occurrences) in other.repeated {
             self.repeated.entry(h).or_default().merge(occurrences);
         }
+        for (h, name) in other.stubs {
+            self.stubs.entry(h).or_insert(name);
+        }
     }
 }
 
@@ -724,6 +753,9 @@ impl Survey {
 struct Names {
     by_hash: ByHash<String>,
     taken: std::collections::BTreeSet<String>,
+    /// Shapes that become a reference to a name but are never its body:
+    /// stubs, whose title names a component the site defines.
+    aliases: ByHash<String>,
 }
 
 impl Names {
@@ -759,6 +791,10 @@ fn replace_named(
                 if flags.has_ref {
                     return;
                 }
+                if let Some(name) = names.aliases.get(&h) {
+                    *v = schema_ref(name);
+                    return;
+                }
                 let Some(name) = names.by_hash.get(&h) else {
                     return;
                 };
@@ -785,6 +821,10 @@ fn replace_named(
 /// Operations by path and method, as extraction holds them before the
 /// document is made.
 pub type Paths = BTreeMap<String, BTreeMap<String, Map<String, Value>>>;
+
+/// Webhooks by name (their `post` operation), as extraction holds them
+/// before the document is made.
+pub type Webhooks = BTreeMap<String, Map<String, Value>>;
 
 /// Calls `f` on every top-level schema of an operation with a name hint
 /// for its place: `{OperationId}Request`, `{OperationId}Response{code}`,
@@ -826,19 +866,35 @@ pub fn restore_names(
     paths: &mut Paths,
     names: &NamesFile,
 ) -> Result<(BTreeMap<String, Value>, NamingReport), Error> {
+    restore_names_with_webhooks(paths, &mut Webhooks::new(), names)
+}
+
+/// [`restore_names`] over operations and webhooks together: a webhook's
+/// payload is named like any other schema (from its title, a shape it
+/// shares with operations or other webhooks, the lock). Webhooks come after
+/// the operations, so a site's operations keep the names they had without
+/// them.
+pub fn restore_names_with_webhooks(
+    paths: &mut Paths,
+    hooks: &mut Webhooks,
+    names: &NamesFile,
+) -> Result<(BTreeMap<String, Value>, NamingReport), Error> {
     let mut report = NamingReport::default();
     let names_error = |message: String| Error::Names {
         source_name: names.source.clone(),
         message,
     };
     let mut chosen = Names::default();
-    names_from_file(paths, names, &mut chosen, &mut report).map_err(names_error)?;
+    names_from_file(paths, hooks, names, &mut chosen, &mut report).map_err(names_error)?;
     let mut ops: Vec<&mut Map<String, Value>> = paths
         .values_mut()
         .flat_map(|methods| methods.values_mut())
+        .chain(hooks.values_mut())
         .collect();
     let mut survey = survey_operations(&mut ops);
     names_from_titles(&mut survey, names, &mut chosen, &mut report);
+    borrow::tolerant_names(&mut ops, &survey, &names.tolerant, &mut chosen, &mut report);
+    stub_references(&survey, &mut chosen, &mut report);
     names_from_lock(&mut ops, &survey, names, &mut chosen);
     derived_names(&survey, &mut chosen);
     let mut components = replace_named_shapes(&mut ops, &chosen).map_err(names_error)?;
@@ -861,7 +917,7 @@ pub fn restore_names(
             (name.clone(), (*h, place))
         })
         .collect();
-    report.uses = uses(paths, &components);
+    report.uses = uses(paths, hooks, &components);
     Ok((components, report))
 }
 
@@ -869,6 +925,7 @@ pub fn restore_names(
 /// entry that points at nothing (or at a reference) is a warning.
 fn names_from_file(
     paths: &Paths,
+    hooks: &Webhooks,
     names: &NamesFile,
     chosen: &mut Names,
     report: &mut NamingReport,
@@ -876,6 +933,7 @@ fn names_from_file(
     let operations: BTreeMap<String, &Map<String, Value>> = paths
         .values()
         .flat_map(|methods| methods.values())
+        .chain(hooks.values())
         .filter_map(|op| Some((op.get("operationId")?.as_str()?.to_owned(), op)))
         .collect();
     for (name, location) in &names.entries {
@@ -956,7 +1014,71 @@ fn names_from_titles(
             && !chosen.taken.contains(name)
         {
             chosen.give(*h, name);
+            report.borrowed.insert(name.clone(), borrow::Match::Exact);
         }
+    }
+}
+
+/// A stub: a schema with a `title` and nothing else that says what a value
+/// is (`{"type": "object", "title": "Campaign"}`, maybe a description). The
+/// 2024 plugin writes one where the spec referred again to a component it
+/// had already written out: it stands for that component.
+fn is_stub(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else {
+        return false;
+    };
+    map.get("title").is_some_and(Value::is_string)
+        && map.iter().all(|(key, value)| match key.as_str() {
+            "title" | "description" => true,
+            "type" => value == "object",
+            _ => false,
+        })
+}
+
+/// Step 3b: each stub whose title names a component the site defines (a
+/// titled schema with a body) becomes a reference to it, never a component
+/// of its own (which would take the real one's name, and rename it). A
+/// stub whose title names no schema of the pages is the only word on that
+/// type: it becomes the component of that title (a free-form object, the
+/// stubs of one title one component, so a `oneOf` of two such stubs stays
+/// two types), with a warning.
+fn stub_references(survey: &Survey, chosen: &mut Names, report: &mut NamingReport) {
+    let defined: std::collections::BTreeSet<String> = chosen.by_hash.values().cloned().collect();
+    let mut stubs: Vec<(&String, u64)> = survey
+        .stubs
+        .iter()
+        .filter(|(h, _)| !chosen.by_hash.contains_key(*h))
+        .map(|(h, name)| (name, *h))
+        .collect();
+    stubs.sort();
+    let mut undefined = std::collections::BTreeSet::new();
+    for (name, h) in stubs {
+        if defined.contains(name) {
+            chosen.aliases.insert(h, name.clone());
+            continue;
+        }
+        undefined.insert(name.as_str());
+        match chosen.by_hash.iter().find(|(_, n)| *n == name) {
+            // Another stub of the same title is the component already.
+            Some(_) => {
+                chosen.aliases.insert(h, name.clone());
+            }
+            None if !chosen.taken.contains(name) => {
+                chosen.give(h, name);
+            }
+            None => {}
+        }
+    }
+    if !undefined.is_empty() {
+        report.warnings.push(format!(
+            "{} stub schema title(s) name no schema the pages define (each a free-form object of that name): {}",
+            undefined.len(),
+            undefined
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
 }
 
@@ -1136,13 +1258,19 @@ fn mapping_references_as_strings(node: &mut Value) {
 
 /// What refers to what, in the document as it now is: component name →
 /// how many references.
-fn uses(paths: &Paths, components: &BTreeMap<String, Value>) -> BTreeMap<String, usize> {
+fn uses(
+    paths: &Paths,
+    hooks: &Webhooks,
+    components: &BTreeMap<String, Value>,
+) -> BTreeMap<String, usize> {
     let mut refs = Vec::new();
-    for methods in paths.values() {
-        for op in methods.values() {
-            op.values()
-                .for_each(|v| openapi_model::schema_refs(v, &mut refs));
-        }
+    for op in paths
+        .values()
+        .flat_map(|m| m.values())
+        .chain(hooks.values())
+    {
+        op.values()
+            .for_each(|v| openapi_model::schema_refs(v, &mut refs));
     }
     components
         .values()

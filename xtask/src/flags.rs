@@ -10,13 +10,18 @@ pub const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  regen [--upstream PATH|URL]... [--check]
+  regen [--upstream PATH|URL]... [--check] [--compile]
       Extract spec/openapi.json from the upstream docs pages (default:
       spec/upstream/), generate the client and its mock layer, write what
       changed and show it: first a drift report in words, then unified diffs.
+      What the generator cannot take is generated untyped and named.
       --upstream  a page file, a folder of pages, or an http(s) URL of a page
                   (repeatable; replaces the default input)
       --check     write nothing; exit 1 if anything would change
+      --compile   also compile the client (minutes): each compile error is
+                  traced to its schema or operation, which spec/openapi.json
+                  then asks to generate untyped (x-sailpoint-degrade), named
+                  in the report
 
   diff OLD NEW [--format text|json|markdown] [--check] [--fail-on breaking]
       What changed between two API descriptions, and what breaks for callers
@@ -103,6 +108,9 @@ pub struct Regen {
     pub upstream: Vec<String>,
     /// `--check`: write nothing, fail when stale.
     pub check: bool,
+    /// `--compile`: compile the client too, and degrade the schemas and
+    /// operations behind its compile errors.
+    pub compile: bool,
 }
 
 /// `cargo xtask diff` flags.
@@ -218,6 +226,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
             while let Some(arg) = args.next() {
                 match arg.as_str() {
                     "--check" => flags.check = true,
+                    "--compile" => flags.compile = true,
                     "--upstream" => {
                         flags
                             .upstream
@@ -346,7 +355,8 @@ mod tests {
             parse(&args("regen --upstream a --upstream b --check")).unwrap(),
             Task::Regen(Regen {
                 upstream: vec!["a".into(), "b".into()],
-                check: true
+                check: true,
+                compile: false
             })
         );
         let Task::Diff(diff) = parse(&args("diff old new --fail-on breaking")).unwrap() else {

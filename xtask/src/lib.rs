@@ -118,6 +118,70 @@ impl FileChange {
 /// Regenerates everything from the given upstream inputs (paths or URLs;
 /// the vendored pages when empty). Writes nothing.
 pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
+    regenerate_degrading(root, upstream, None)
+}
+
+/// Compiles `regenerated`'s client (a probe of its spec, without what the
+/// spec asked to degrade before), and regenerates with the culprits of its
+/// compile errors degraded.
+fn compiled(root: &Path, upstream: &[String], regenerated: Regenerated) -> Result<Regenerated> {
+    let mut spec: serde_json::Value = serde_json::from_str(&regenerated.spec)?;
+    if let Some(document) = spec.as_object_mut() {
+        document.remove(sailpoint_codegen::degrade::DEGRADE_EXT);
+    }
+    let scratch =
+        std::env::temp_dir().join(format!("sailpoint-regen-compile-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    let path = scratch.join("spec.json");
+    std::fs::write(&path, docusaurus_openapi_extract::to_pretty_json(&spec))?;
+    let probe = probe::probe(std::slice::from_ref(&path));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let probe = probe?;
+    let Some(found) = probe.specs.first() else {
+        anyhow::bail!("the probe of the regenerated spec reported nothing");
+    };
+    if let Some(error) = &found.error {
+        anyhow::bail!("the regenerated spec does not generate: {error}");
+    }
+    if !probe.compiles {
+        anyhow::bail!(
+            "the regenerated client does not compile, and no schema or operation could be blamed for: {}",
+            probe.first_error.as_deref().unwrap_or("(no message)")
+        );
+    }
+    // What the generator degrades by itself is not asked for: only the
+    // culprits of compile errors.
+    let own =
+        sailpoint_codegen::generate(&docusaurus_openapi_extract::to_pretty_json(&spec))?.degraded;
+    let asked: Vec<sailpoint_codegen::Degradation> = found
+        .degraded
+        .iter()
+        .filter(|d| !own.contains(d))
+        .cloned()
+        .collect();
+    regenerate_degrading(root, upstream, Some(&asked))
+}
+
+/// The degradations `spec/openapi.json` asks for (the culprits of compile
+/// errors a `--compile` regen found): kept by every regen until the next
+/// `--compile` one, so that the spec, and every client generated from it,
+/// stays as that regen left it.
+fn persisted_degradations(root: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(root.join(paths::SPEC))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|spec| spec.get(sailpoint_codegen::degrade::DEGRADE_EXT).cloned())
+        .and_then(|list| list.as_array().cloned())
+        .unwrap_or_default()
+}
+
+/// [`regenerate`], with the spec asking for `degrade` (the culprits of
+/// compile errors) instead of what `spec/openapi.json` asks for now.
+pub fn regenerate_degrading(
+    root: &Path,
+    upstream: &[String],
+    degrade: Option<&[sailpoint_codegen::Degradation]>,
+) -> Result<Regenerated> {
     let inputs: Vec<String> = if upstream.is_empty() {
         vec![root.join(paths::UPSTREAM).display().to_string()]
     } else {
@@ -133,7 +197,20 @@ pub fn regenerate(root: &Path, upstream: &[String]) -> Result<Regenerated> {
         }
     }
     let names = load_names(root)?;
-    let extraction = docusaurus_openapi_extract::extract(&pages.pages, &names)?;
+    let mut extraction = docusaurus_openapi_extract::extract(&pages.pages, &names)?;
+    let asked: Vec<serde_json::Value> = match degrade {
+        Some(list) => list
+            .iter()
+            .map(sailpoint_codegen::Degradation::to_json)
+            .collect(),
+        None => persisted_degradations(root),
+    };
+    if let (false, Some(document)) = (asked.is_empty(), extraction.document.as_object_mut()) {
+        document.insert(
+            sailpoint_codegen::degrade::DEGRADE_EXT.to_owned(),
+            serde_json::Value::Array(asked),
+        );
+    }
     let spec = docusaurus_openapi_extract::to_pretty_json(&extraction.document);
     let extracted = std::time::Instant::now();
     let (generated, httpmock) = sailpoint_codegen::generate_with_httpmock(&spec, CLIENT_CRATE)
@@ -299,7 +376,24 @@ impl RegenOutcome {
 /// empty) and, unless `check`, writes what changed. Nothing is written when
 /// anything fails.
 pub fn regen(root: &Path, upstream: &[String], check: bool) -> Result<RegenOutcome> {
-    let regenerated = regenerate(root, upstream)?;
+    regen_with(root, upstream, check, false)
+}
+
+/// [`regen`]; with `compile`, the regenerated client is also compiled (in a
+/// probe crate, as `cargo xtask probe` does): each compile error is traced
+/// to the schema or operation behind it, which the spec then asks to
+/// generate untyped ([`sailpoint_codegen::degrade::DEGRADE_EXT`]), until the
+/// client compiles. The report names them.
+pub fn regen_with(
+    root: &Path,
+    upstream: &[String],
+    check: bool,
+    compile: bool,
+) -> Result<RegenOutcome> {
+    let mut regenerated = regenerate(root, upstream)?;
+    if compile {
+        regenerated = compiled(root, upstream, regenerated)?;
+    }
     let changes = file_changes(root, &regenerated);
     let old_spec: serde_json::Value = match std::fs::read_to_string(root.join(paths::SPEC)) {
         Ok(text) => serde_json::from_str(&text)

@@ -367,3 +367,44 @@ fn a_quarantined_upstream_page_is_reported_as_drift() {
         "{stdout}"
     );
 }
+
+/// A compile error no prevention rule caught: a query parameter named
+/// `send` gives the operation's builder two methods `send` (progenitor
+/// names a parameter's setter after it). `regen --compile` compiles the
+/// client, traces the error to the operation, records it in the spec
+/// (`x-sailpoint-degrade`) and regenerates: the client compiles, the report
+/// names the operation and why, and a plain regen keeps the record (the
+/// spec is not stale).
+#[test]
+fn regen_compile_names_and_degrades_what_does_not_compile() {
+    let scratch = Scratch::new("compile");
+    let page = std::fs::read_to_string(scratch.page()).unwrap();
+    let (head, rest) = page.split_once("\napi: ").unwrap();
+    let (api, tail) = rest.split_once('\n').unwrap();
+    let mut api: serde_json::Value = serde_json::from_str(api).unwrap();
+    api["parameters"] = json!([{"name": "send", "in": "query", "schema": {"type": "string"}}]);
+    std::fs::write(scratch.page(), format!("{head}\napi: {api}\n{tail}")).unwrap();
+
+    let outcome = xtask::regen_with(&scratch.0, &[], false, true).unwrap();
+    let line = outcome
+        .report
+        .lines()
+        .find(|l| {
+            l.starts_with("degraded (untyped in the client): operation `sendTestNotification`")
+        })
+        .unwrap_or_else(|| panic!("{}", outcome.report));
+    assert!(
+        line.contains("does not compile: duplicate definitions with name `send`"),
+        "{line}"
+    );
+    let spec: serde_json::Value = serde_json::from_str(&scratch.read(paths::SPEC)).unwrap();
+    let asked = sailpoint_codegen::degrade::persisted(&spec);
+    assert_eq!(asked.len(), 1, "{spec:#}");
+    // Kept by a plain regen: nothing is stale.
+    let again = regen(&scratch.0, &[], true).unwrap();
+    assert!(!again.stale(), "{}", again.diff);
+    // And the client regen wrote compiles.
+    let probe = xtask::probe::probe(&[scratch.path(paths::SPEC)]).unwrap();
+    assert!(probe.compiles, "{}", probe.check_output);
+    assert_eq!(probe.rounds, 1, "no compile error left to trace");
+}

@@ -138,6 +138,97 @@ impl fmt::Display for Degradation {
     }
 }
 
+/// The root extension of a spec that lists schemas and operations to
+/// generate untyped besides those the generator itself cannot take: the
+/// culprits of compile errors, which only a build finds (`cargo xtask regen
+/// --compile` writes it into `spec/openapi.json`, so that every generation
+/// from that spec, `build.rs`'s too, makes the same client). Each entry:
+/// `{"schema": name}` or `{"operation": "GET /path", "operationId": id}`,
+/// with `level` and `why`.
+pub const DEGRADE_EXT: &str = "x-sailpoint-degrade";
+
+impl Level {
+    /// The level's name in [`DEGRADE_EXT`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Untyped => "untyped",
+            Level::BodyAndResponses => "body-and-responses",
+            Level::Everything => "everything",
+            Level::Removed => "removed",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Level> {
+        [
+            Level::Untyped,
+            Level::BodyAndResponses,
+            Level::Everything,
+            Level::Removed,
+        ]
+        .into_iter()
+        .find(|l| l.name() == name)
+    }
+}
+
+impl Degradation {
+    /// This degradation as an entry of [`DEGRADE_EXT`].
+    pub fn to_json(&self) -> Value {
+        let mut entry = Map::new();
+        match &self.culprit {
+            Culprit::Component(name) => {
+                entry.insert("schema".into(), name.clone().into());
+            }
+            Culprit::Operation { route, id } => {
+                entry.insert("operation".into(), route.to_string().into());
+                if let Some(id) = id {
+                    entry.insert("operationId".into(), id.clone().into());
+                }
+            }
+        }
+        entry.insert("level".into(), self.level.name().into());
+        entry.insert("why".into(), self.why.clone().into());
+        Value::Object(entry)
+    }
+
+    /// An entry of [`DEGRADE_EXT`]; `None` when it is not one.
+    pub fn from_json(entry: &Value) -> Option<Degradation> {
+        let culprit = match (entry.get("schema"), entry.get("operation")) {
+            (Some(Value::String(name)), None) => Culprit::Component(name.clone()),
+            (None, Some(Value::String(route))) => {
+                let (method, path) = route.split_once(' ')?;
+                Culprit::Operation {
+                    route: Route::new(method, path),
+                    id: entry
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                }
+            }
+            _ => return None,
+        };
+        Some(Degradation {
+            culprit,
+            level: Level::from_name(entry.get("level")?.as_str()?)?,
+            why: entry
+                .get("why")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        })
+    }
+}
+
+/// The degradations `spec` asks for ([`DEGRADE_EXT`]), in order; entries
+/// that are not degradations are skipped.
+pub fn persisted(spec: &Value) -> Vec<Degradation> {
+    spec.get(DEGRADE_EXT)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Degradation::from_json)
+        .collect()
+}
+
 /// Adds `d` to `list`: a culprit already there is degraded further (the
 /// greater level wins), not listed twice.
 pub fn record(list: &mut Vec<Degradation>, d: Degradation) {
@@ -480,6 +571,29 @@ mod tests {
             [Level::BodyAndResponses, Level::Everything, Level::Removed]
         );
         assert_eq!(done.len(), 1, "one culprit, listed once: {done:?}");
+    }
+
+    #[test]
+    fn degradations_persist_in_the_spec_as_they_were() {
+        let list = vec![
+            Degradation::least(
+                Culprit::Component("Choice".into()),
+                "does not compile: E0599",
+            ),
+            Degradation {
+                culprit: Culprit::Operation {
+                    route: Route::new("put", "/choices/v1"),
+                    id: Some("putChoice".into()),
+                },
+                level: Level::Everything,
+                why: "x".into(),
+            },
+        ];
+        let spec =
+            json!({ DEGRADE_EXT: list.iter().map(Degradation::to_json).collect::<Vec<_>>() });
+        assert_eq!(persisted(&spec), list);
+        let odd = json!({ DEGRADE_EXT: [{"schema": "A", "level": "sideways"}, 7, {"operation": "nospace", "level": "removed"}] });
+        assert!(persisted(&odd).is_empty());
     }
 
     #[test]

@@ -18,7 +18,8 @@ use serde_json::Value;
 use crate::degrade::{self, Degradation};
 use crate::{
     adaptations, areas, call_path, docs, httpmock, lifecycle, open_enums, paginated, quirks,
-    schemars_impls, webhooks, spec_digest, AppliedAdaptation, Error, Generated, DIGEST_PREFIX, HEADER,
+    schemars_impls, spec_digest, webhooks, AppliedAdaptation, Error, Generated, DIGEST_PREFIX,
+    HEADER,
 };
 
 /// At most this many degradations in one generation: past it, the spec is
@@ -41,7 +42,14 @@ pub(crate) fn generate(
     <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&adapted).map_err(Error::OpenApi)?;
     let adaptations = adaptations::adapt_with(&mut adapted, with);
     let _quiet = QuietPanics::new();
+    // What the caller asks, and what the spec itself asks (the culprits of
+    // compile errors, persisted by `cargo xtask regen --compile`).
     let mut degraded: Vec<Degradation> = Vec::new();
+    if degrade.is_some() {
+        for d in degrade::persisted(&adapted) {
+            degrade::record(&mut degraded, d);
+        }
+    }
     for d in degrade.unwrap_or_default() {
         degrade::record(&mut degraded, d.clone());
     }

@@ -52,7 +52,13 @@ pub fn webhook_payloads_are_types(spec: &mut Value) -> Vec<String> {
         };
         let base = trigger_name(&name);
         let component = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") })
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
             .find(|c| !taken(c, spec))
             .expect("an unused name");
         let Some(op) = spec
@@ -87,11 +93,9 @@ pub fn webhook_payloads_are_types(spec: &mut Value) -> Vec<String> {
             .or_insert_with(|| Value::Object(Map::new()))
             .as_object_mut()
             .and_then(|c| {
-                Some(
-                    c.entry("schemas")
-                        .or_insert_with(|| Value::Object(Map::new()))
-                        .as_object_mut()?,
-                )
+                c.entry("schemas")
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .as_object_mut()
             });
         if let Some(schemas) = schemas {
             schemas.insert(component.clone(), schema);
@@ -208,7 +212,8 @@ mod tests {
         assert_eq!(changes.len(), 1, "{changes:?}");
         // The name was taken: the next one.
         assert_eq!(
-            spec["x-webhooks"]["identityCreatedEvent"]["post"]["requestBody"]["content"]["application/json"]["schema"],
+            spec["x-webhooks"]["identityCreatedEvent"]["post"]["requestBody"]["content"]
+                ["application/json"]["schema"],
             json!({"$ref": "#/components/schemas/IdentityCreatedEvent2"})
         );
         assert_eq!(
@@ -220,7 +225,9 @@ mod tests {
         assert!(applied.change.starts_with("2 webhook payload type(s)"));
         let text = quote::ToTokens::to_token_stream(&file).to_string();
         assert!(
-            text.contains("pub type IdentityCreatedEvent = super :: types :: IdentityCreatedEvent2"),
+            text.contains(
+                "pub type IdentityCreatedEvent = super :: types :: IdentityCreatedEvent2"
+            ),
             "{text}"
         );
         assert!(text.contains("pub type AccessRequested = super :: types :: AccessRequest"));

@@ -9,8 +9,12 @@ use crate::{workspace_root, REGEN_COMMAND};
 
 /// Runs `regen` and prints what it found: the drift report, then the diffs.
 pub fn run(flags: Regen) -> Result<ExitCode> {
-    let Regen { upstream, check } = flags;
-    let outcome = crate::regen(&workspace_root(), &upstream, check)?;
+    let Regen {
+        upstream,
+        check,
+        compile,
+    } = flags;
+    let outcome = crate::regen_with(&workspace_root(), &upstream, check, compile)?;
     eprint!("{}", outcome.report);
     if !outcome.drift.is_empty() {
         println!("{}", outcome.drift.to_text(super::use_color()));

@@ -84,6 +84,7 @@ pub(crate) fn response_enums_are_open(file: &mut syn::File) -> Option<AppliedAda
     let mut rewrite = Open {
         open: &open,
         not_copy: &not_copy,
+        others: HashMap::new(),
     };
     if let Some(items) = types_module_mut(file) {
         for item in items.iter_mut() {
@@ -173,9 +174,24 @@ fn docs_say_open(attrs: &[syn::Attribute]) -> bool {
         .any(|p| docs.contains(p))
 }
 
+/// The name of the variant that keeps other values: `Other`, unless the
+/// enum lists a value of that name (`OTHER`), then `OtherValue`, ...
+fn other_variant(e: &syn::ItemEnum) -> syn::Ident {
+    let taken = |name: &str| e.variants.iter().any(|v| v.ident == name);
+    let name = ["Other", "OtherValue", "Unlisted"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((2..).map(|n| format!("Other{n}")))
+        .find(|n| !taken(n))
+        .expect("an unused name");
+    quote::format_ident!("{name}")
+}
+
 struct Open<'a> {
     open: &'a BTreeSet<String>,
     not_copy: &'a BTreeSet<String>,
+    /// Each opened enum's variant for other values, as it was named.
+    others: HashMap<String, syn::Ident>,
 }
 
 impl VisitMut for Open<'_> {
@@ -185,11 +201,13 @@ impl VisitMut for Open<'_> {
             drop_copy(&mut e.attrs);
         }
         if self.open.contains(&name) {
+            let other = other_variant(e);
+            self.others.insert(name.clone(), other.clone());
             e.variants.push(syn::parse_quote! {
                 /// A value this version of the client does not know:
                 /// SailPoint adds values without notice.
                 #[serde(untagged)]
-                Other(::std::string::String)
+                #other(::std::string::String)
             });
         }
     }
@@ -216,11 +234,15 @@ impl VisitMut for Open<'_> {
         let Some(trait_name) = trait_path.segments.last().map(|s| s.ident.to_string()) else {
             return;
         };
+        let Some(other) = self.others.get(&name).cloned() else {
+            return;
+        };
         for item in &mut block.items {
             let syn::ImplItem::Fn(f) = item else { continue };
             let mut arms = Arms {
                 display: trait_name == "Display",
                 from_str: trait_name == "FromStr",
+                other: other.clone(),
             };
             arms.visit_block_mut(&mut f.block);
         }
@@ -232,18 +254,20 @@ impl VisitMut for Open<'_> {
 struct Arms {
     display: bool,
     from_str: bool,
+    other: syn::Ident,
 }
 
 impl VisitMut for Arms {
     fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        let other = &self.other;
         if self.display {
             m.arms
-                .push(syn::parse_quote!(Self::Other(ref value) => f.write_str(value),));
+                .push(syn::parse_quote!(Self::#other(ref value) => f.write_str(value),));
         }
         if self.from_str {
             for arm in &mut m.arms {
                 if matches!(arm.pat, syn::Pat::Wild(_)) {
-                    *arm.body = syn::parse_quote!(Ok(Self::Other(value.to_string())));
+                    *arm.body = syn::parse_quote!(Ok(Self::#other(value.to_string())));
                 }
             }
         }
@@ -289,7 +313,7 @@ mod tests {
             pub enum Sort { #[serde(rename = "asc")] Asc }
             ///Kind. Additional values may be added in the future.
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
-            pub enum Kind { #[serde(rename = "A")] A }
+            pub enum Kind { #[serde(rename = "A")] A, #[serde(rename = "OTHER")] Other }
         }
         pub mod builder {
             impl<'a> GetHolder<'a> {
@@ -316,7 +340,11 @@ mod tests {
             item("Medium").contains("Other (:: std :: string :: String)"),
             "{text}"
         );
-        assert!(item("Kind").contains("Other ("), "documented as open");
+        // Documented as open; `Other` is one of its values already.
+        assert!(
+            item("Kind").contains("OtherValue (:: std :: string :: String)"),
+            "{text}"
+        );
         assert!(!item("Sort").contains("Other"), "request-only stays closed");
         assert!(text.contains("Self :: Other (ref value) => f . write_str (value)"));
         assert!(text.contains("_ => Ok (Self :: Other (value . to_string ()))"));

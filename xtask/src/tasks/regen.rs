@@ -15,6 +15,14 @@ pub fn run(flags: Regen) -> Result<ExitCode> {
         compile,
     } = flags;
     let outcome = crate::regen_with(&workspace_root(), &upstream, check, compile)?;
+    if std::env::var_os("SAILPOINT_REGEN_TIMINGS").is_some() {
+        // For benches/regen.sh: where the time went.
+        eprintln!(
+            "regen timings: extract {:.2} s, generate {:.2} s",
+            outcome.timings.extract.as_secs_f64(),
+            outcome.timings.generate.as_secs_f64()
+        );
+    }
     eprint!("{}", outcome.report);
     if !outcome.drift.is_empty() {
         println!("{}", outcome.drift.to_text(super::use_color()));

@@ -467,15 +467,7 @@ pub fn deep_object_parameters(spec: &mut Value) -> Vec<String> {
                 names.join(", ")
             ));
             for (leaf, schema) in leaves {
-                let mut one = Map::new();
-                one.insert("name".into(), leaf.into());
-                one.insert("in".into(), "query".into());
-                if let Some(d) = schema.get("description").cloned() {
-                    one.insert("description".into(), d);
-                }
-                one.insert("required".into(), false.into());
-                one.insert("schema".into(), schema);
-                expanded.push(Value::Object(one));
+                expanded.push(crate::parameters::optional_query_parameter(leaf, schema));
             }
         }
         *params = expanded;

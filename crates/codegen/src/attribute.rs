@@ -20,6 +20,7 @@ use syn::spanned::Spanned;
 
 use crate::degrade::Culprit;
 use crate::method_name;
+use crate::syntax::{idents, module_items};
 
 /// What the items of a generated client come from: the adapted spec's
 /// component names and each operation's method name.
@@ -220,27 +221,6 @@ fn self_name(ty: &syn::Type) -> Option<String> {
         syn::Type::Reference(r) => self_name(&r.elem),
         _ => None,
     }
-}
-
-/// Every identifier in `tokens`.
-fn idents(tokens: proc_macro2::TokenStream) -> Vec<String> {
-    let mut out = Vec::new();
-    for tree in tokens {
-        match tree {
-            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-            proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The items of the top-level module `name`.
-fn module_items<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a [syn::Item]> {
-    items.iter().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, c)| c.as_slice()),
-        _ => None,
-    })
 }
 
 fn contains(span: proc_macro2::Span, line: usize) -> bool {

@@ -48,6 +48,7 @@ pub mod parameters;
 mod pipeline;
 mod quirks;
 mod schemars_impls;
+mod syntax;
 pub mod webhooks;
 pub mod words;
 

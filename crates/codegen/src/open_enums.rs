@@ -24,12 +24,13 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
+use crate::syntax::{idents, module_items, module_items_mut};
 use crate::AppliedAdaptation;
 
 /// Opens every response enum (see the module docs).
 pub(crate) fn response_enums_are_open(file: &mut syn::File) -> Option<AppliedAdaptation> {
     let roots = response_roots(file);
-    let types = types_module(file)?;
+    let types = module_items(&file.items, "types")?;
     // Which type names each item of `mod types` mentions.
     let mut mentions: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut string_enums: BTreeSet<String> = BTreeSet::new();
@@ -86,7 +87,7 @@ pub(crate) fn response_enums_are_open(file: &mut syn::File) -> Option<AppliedAda
         not_copy: &not_copy,
         others: HashMap::new(),
     };
-    if let Some(items) = types_module_mut(file) {
+    if let Some(items) = module_items_mut(&mut file.items, "types") {
         for item in items.iter_mut() {
             rewrite.visit_item_mut(item);
         }
@@ -123,33 +124,6 @@ fn response_roots(file: &syn::File) -> BTreeSet<String> {
     let mut sends = Sends(BTreeSet::new());
     syn::visit::Visit::visit_file(&mut sends, file);
     sends.0
-}
-
-/// Every identifier in `tokens`.
-fn idents(tokens: proc_macro2::TokenStream) -> Vec<String> {
-    let mut out = Vec::new();
-    for tree in tokens {
-        match tree {
-            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-            proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
-            _ => {}
-        }
-    }
-    out
-}
-
-fn types_module(file: &syn::File) -> Option<&Vec<syn::Item>> {
-    file.items.iter().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, c)| c),
-        _ => None,
-    })
-}
-
-fn types_module_mut(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, c)| c),
-        _ => None,
-    })
 }
 
 /// typify's string enum: unit variants only, each a string on the wire.

@@ -72,13 +72,7 @@ pub fn scalar_parameters_outside_query(spec: &mut Value) -> Vec<String> {
                 }
                 _ => "Written as one string.",
             };
-            let description = match p.get("description").and_then(Value::as_str) {
-                Some(d) if !d.trim().is_empty() => format!("{d}\n\n{how}"),
-                _ => how.to_owned(),
-            };
-            p.insert("description".into(), description.into());
-            p.insert("schema".into(), json!({"type": "string"}));
-            p.remove("content");
+            as_string(p, how);
         }
     });
     changes
@@ -112,6 +106,33 @@ fn not_scalar(schema: &Value, components: &Value, depth: usize) -> Option<&'stat
         _ if schema.get("properties").is_some() => Some("an object"),
         _ => Some("untyped"),
     }
+}
+
+/// An optional query parameter `name` of `schema` (its description, when
+/// it has one, the parameter's): what an expanded object parameter's
+/// property becomes.
+pub(crate) fn optional_query_parameter(name: String, schema: Value) -> Value {
+    let mut one = Map::new();
+    one.insert("name".into(), name.into());
+    one.insert("in".into(), "query".into());
+    if let Some(d) = schema.get("description").cloned() {
+        one.insert("description".into(), d);
+    }
+    one.insert("required".into(), false.into());
+    one.insert("schema".into(), schema);
+    Value::Object(one)
+}
+
+/// A parameter made a string the caller writes: `how` says what the
+/// string holds, after the parameter's own description.
+fn as_string(p: &mut Map<String, Value>, how: &str) {
+    let description = match p.get("description").and_then(Value::as_str) {
+        Some(d) if !d.trim().is_empty() => format!("{d}\n\n{how}"),
+        _ => how.to_owned(),
+    };
+    p.insert("description".into(), description.into());
+    p.insert("schema".into(), json!({"type": "string"}));
+    p.remove("content");
 }
 
 /// `schema`, or the component its `$ref` names (one step).
@@ -184,23 +205,13 @@ pub fn object_parameters(spec: &mut Value) -> Vec<String> {
                     keys.join(", ")
                 ));
                 for (key, schema) in properties {
-                    let mut one = Map::new();
-                    one.insert("name".into(), key.into());
-                    one.insert("in".into(), "query".into());
-                    if let Some(d) = schema.get("description").cloned() {
-                        one.insert("description".into(), d);
-                    }
-                    one.insert("required".into(), false.into());
                     let scalar = object_properties(&schema, &components, 0).is_none();
-                    one.insert(
-                        "schema".into(),
-                        if scalar {
-                            schema
-                        } else {
-                            json!({"type": "string"})
-                        },
-                    );
-                    out.push(Value::Object(one));
+                    let schema = if scalar {
+                        schema
+                    } else {
+                        json!({"type": "string"})
+                    };
+                    out.push(optional_query_parameter(key, schema));
                 }
                 continue;
             }
@@ -215,13 +226,7 @@ pub fn object_parameters(spec: &mut Value) -> Vec<String> {
                 "{route}: object {location} parameter `{name}` → a string the caller writes"
             ));
             if let Some(p) = param.as_object_mut() {
-                let description = match p.get("description").and_then(Value::as_str) {
-                    Some(d) if !d.trim().is_empty() => format!("{d}\n\n{how}"),
-                    _ => how,
-                };
-                p.insert("description".into(), description.into());
-                p.insert("schema".into(), json!({"type": "string"}));
-                p.remove("content");
+                as_string(p, &how);
             }
             out.push(param);
         }

@@ -172,13 +172,9 @@ pub(crate) fn webhooks_module(file: &mut syn::File, spec: &Value) -> Option<Appl
 
 /// The `#[cfg]` attributes of the item `name` of `mod types`.
 fn cfg_of(file: &syn::File, name: &str) -> Vec<syn::Attribute> {
-    let types = file.items.iter().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, c)| c),
-        _ => None,
-    });
-    types
-        .into_iter()
-        .flatten()
+    crate::syntax::module_items(&file.items, "types")
+        .unwrap_or_default()
+        .iter()
         .find_map(|item| match item {
             syn::Item::Struct(s) if s.ident == name => Some(s.attrs.clone()),
             syn::Item::Enum(e) if e.ident == name => Some(e.attrs.clone()),

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use fake_tenant::{FakeTenant, Reply};
-use sailpoint::types::{LocaleOrigin, LocaleOriginKnown};
+use sailpoint::types::{LocaleOrigin, LocaleOriginInner};
 use sailpoint::RetryStrategy;
 
 #[tokio::test]
@@ -139,11 +139,11 @@ async fn an_unknown_locale_origin_still_gives_a_readable_error() {
     };
     assert!(matches!(
         &value.messages[0].locale_origin,
-        Some(LocaleOrigin::Other(other)) if other == "SESSION"
+        Some(LocaleOrigin(Some(LocaleOriginInner::Other(other)))) if other == "SESSION"
     ));
     assert!(matches!(
         value.causes[0].locale_origin,
-        Some(LocaleOrigin::LocaleOriginKnown(LocaleOriginKnown::Default))
+        Some(LocaleOrigin(Some(LocaleOriginInner::Default)))
     ));
     assert_eq!(
         value.tracking_id.as_deref(),

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use sailpoint::types::{
-    ErrorBody, ErrorMessageDto, LocaleOrigin, LocaleOriginKnown, SendTestNotificationRequestDto,
+    ErrorBody, ErrorMessageDto, LocaleOrigin, LocaleOriginInner, SendTestNotificationRequestDto,
     SendTestNotificationRequestDtoMedium,
 };
 use sailpoint::{Client, RetryStrategy};
@@ -35,7 +35,7 @@ fn documented_400() -> ErrorBody {
         tracking_id: Some("e7eab60924f64aa284175b9fa3309599".into()),
         messages: vec![ErrorMessageDto {
             locale: Some("en-US".into()),
-            locale_origin: Some(LocaleOrigin::from(LocaleOriginKnown::Default)),
+            locale_origin: Some(LocaleOrigin(Some(LocaleOriginInner::Default))),
             text: Some(
                 "The request was syntactically correct but its content is semantically invalid."
                     .into(),

@@ -15,10 +15,13 @@
 pub mod adaptations;
 pub mod areas;
 mod call_path;
+mod crate_error;
 pub mod gates;
 pub mod lifecycle;
 pub mod names;
 mod paginated;
+mod paging_counts;
+pub mod response_examples;
 pub mod words;
 
 use proc_macro2::TokenStream;
@@ -191,6 +194,8 @@ fn client_code(
     adaptations.extend(call_path::error_answers_boxed(&mut file)?);
     adaptations.extend(call_path::answers_keep_their_headers(&mut file)?);
     adaptations.extend(paginated::paginated_lists(&mut file, &prepared.json));
+    adaptations.extend(paging_counts::lists_ask_for_their_count(&mut file)?);
+    adaptations.extend(crate_error::send_returns_the_crates_error(&mut file)?);
     adaptations.extend(lifecycle::deprecated_methods(&mut file, &prepared.json));
     adaptations.extend(areas::areas_as_features(&mut file, &prepared.json));
     adaptations.extend(doc_code_is_text(&mut file));

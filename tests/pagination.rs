@@ -207,6 +207,36 @@ fn counts_asked(tenant: &FakeTenant) -> Vec<(u64, Option<String>)> {
         .collect()
 }
 
+/// Every item of `list_access_profiles` at the API's page size.
+async fn every_profile(tenant: &FakeTenant) -> Vec<sailpoint::types::AccessProfile> {
+    client(tenant)
+        .list_access_profiles()
+        .stream()
+        .collect_all()
+        .await
+        .expect("every item, no error")
+}
+
+/// How many items `list_access_profiles` yields before its error, and the
+/// error (within ten seconds: the stream must end).
+async fn items_then_error(tenant: &FakeTenant) -> (usize, sailpoint::Error) {
+    let client = client(tenant);
+    let mut items = client.list_access_profiles().stream();
+    let mut got = 0;
+    let err = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            match items.next().await {
+                Some(Ok(_)) => got += 1,
+                Some(Err(e)) => return e,
+                None => panic!("the stream ended without an error"),
+            }
+        }
+    })
+    .await
+    .expect("the stream ends");
+    (got, err)
+}
+
 /// 500 items in pages of 250, and a server that does not count: the third
 /// page is SailPoint's 400 for an offset past the end, and the stream ends
 /// there with every item, no error (before: 500 items, then the error, and
@@ -215,12 +245,7 @@ fn counts_asked(tenant: &FakeTenant) -> Vec<(u64, Option<String>)> {
 async fn an_exact_multiple_of_the_page_size_ends_cleanly_at_sailpoint_s_400() {
     let tenant = FakeTenant::start().await;
     serve_list(&tenant, 500, 250, false);
-    let all = client(&tenant)
-        .list_access_profiles()
-        .stream()
-        .collect_all()
-        .await
-        .expect("every item, no error");
+    let all = every_profile(&tenant).await;
     assert_eq!(all.len(), 500);
     assert_eq!(all[499].id.as_deref(), Some("ap-499"));
     assert_eq!(pages_asked(&tenant), [(0, 250), (250, 250), (500, 250)]);
@@ -232,12 +257,7 @@ async fn an_exact_multiple_of_the_page_size_ends_cleanly_at_sailpoint_s_400() {
 async fn the_count_is_asked_with_the_first_page_and_spares_the_page_past_the_end() {
     let tenant = FakeTenant::start().await;
     serve_list(&tenant, 500, 250, true);
-    let all = client(&tenant)
-        .list_access_profiles()
-        .stream()
-        .collect_all()
-        .await
-        .unwrap();
+    let all = every_profile(&tenant).await;
     assert_eq!(all.len(), 500);
     assert_eq!(
         counts_asked(&tenant),
@@ -283,20 +303,7 @@ async fn the_offset_400_at_the_first_page_is_an_error() {
 async fn a_server_ignoring_offset_ends_with_an_error_not_an_endless_stream() {
     let tenant = FakeTenant::start().await;
     tenant.answer_by_default(page(0, 250));
-    let client = client(&tenant);
-    let mut items = client.list_access_profiles().stream();
-    let mut got = 0;
-    let err = tokio::time::timeout(std::time::Duration::from_secs(10), async {
-        loop {
-            match items.next().await {
-                Some(Ok(_)) => got += 1,
-                Some(Err(e)) => return e,
-                None => panic!("the stream ended without an error"),
-            }
-        }
-    })
-    .await
-    .expect("the stream ends");
+    let (got, err) = items_then_error(&tenant).await;
     assert_eq!(got, 250);
     assert!(
         matches!(err, sailpoint::Error::Paging { offset: 250, .. }),
@@ -315,12 +322,7 @@ async fn a_server_ignoring_offset_ends_with_an_error_not_an_endless_stream() {
 async fn short_pages_before_the_count_are_followed_to_the_end() {
     let tenant = FakeTenant::start().await;
     serve_list(&tenant, 500, 100, true);
-    let all = client(&tenant)
-        .list_access_profiles()
-        .stream()
-        .collect_all()
-        .await
-        .unwrap();
+    let all = every_profile(&tenant).await;
     let ids: Vec<String> = all.iter().filter_map(|p| p.id.clone()).collect();
     assert_eq!(ids, (0..500).map(|i| format!("ap-{i}")).collect::<Vec<_>>());
     assert_eq!(
@@ -337,16 +339,7 @@ async fn fewer_items_than_the_count_is_an_error_after_what_came() {
     tenant.script(page(0, 250).header("x-total-count", "500"));
     tenant.script(page(250, 480).header("x-total-count", "500"));
     tenant.script(page(480, 480).header("x-total-count", "500"));
-    let client = client(&tenant);
-    let mut items = client.list_access_profiles().stream();
-    let mut got = 0;
-    let err = loop {
-        match items.next().await {
-            Some(Ok(_)) => got += 1,
-            Some(Err(e)) => break e,
-            None => panic!("ended silently"),
-        }
-    };
+    let (got, err) = items_then_error(&tenant).await;
     assert_eq!(got, 480);
     assert_eq!(
         err.to_string(),

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 
 use sailpoint::{Client, ResponseValue};
-use sailpoint_runtime::decode::{decode, Decoded, Failure, Repair};
+use sailpoint_runtime::decode::{decode_with_schema, Decoded, Failure, Repair};
 use serde_json::Value;
 
 // Generated: formatted by its generator, not by rustfmt (so that
@@ -45,8 +45,8 @@ enum Outcome {
 /// Decodes an example as one operation's success type.
 type Decoder = fn(&[u8]) -> Outcome;
 
-fn check<T: serde::de::DeserializeOwned>(body: &[u8]) -> Outcome {
-    match decode::<T>(body) {
+fn check<T: serde::de::DeserializeOwned + schemars::JsonSchema>(body: &[u8]) -> Outcome {
+    match decode_with_schema::<T>(body) {
         Ok(Decoded { repairs, .. }) if repairs.is_empty() => Outcome::Strict,
         Ok(Decoded { repairs, .. }) => Outcome::Repaired(repairs),
         Err(failure) => Outcome::Failed(failure),
@@ -57,7 +57,7 @@ fn check<T: serde::de::DeserializeOwned>(body: &[u8]) -> Outcome {
 /// make (never called: it only names the type).
 fn decoder<T, F, Fut>(_call: F) -> Decoder
 where
-    T: serde::de::DeserializeOwned,
+    T: serde::de::DeserializeOwned + schemars::JsonSchema,
     F: FnOnce(&'static Client) -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, sailpoint::Error>>,
 {
@@ -66,7 +66,43 @@ where
 
 /// Examples that do not decode even leniently because they are plainly
 /// wrong: `(route, example, why)`. Each must still fail.
-const PLAINLY_WRONG: &[(&str, &str, &str)] = &[];
+const PLAINLY_WRONG: &[(&str, &str, &str)] = &[
+    (
+        "get /historical-identities/v1/{id}/events",
+        "200 examples.AccessRequested",
+        "one event where the operation answers a list of them",
+    ),
+    (
+        "get /reassignment-configurations/v1/{identityId}/evaluate/{configType}",
+        "200 examples.empty",
+        "one object where the operation answers a list",
+    ),
+    (
+        "get /reassignment-configurations/v1/{identityId}/evaluate/{configType}",
+        "200 examples.longTrail",
+        "one object where the operation answers a list",
+    ),
+    (
+        "get /reassignment-configurations/v1/{identityId}/evaluate/{configType}",
+        "200 examples.selfReview",
+        "one object where the operation answers a list",
+    ),
+    (
+        "get /trigger-subscriptions/v1",
+        "200 examples.HTTP Async Subscription",
+        "one subscription where the operation answers a list of them",
+    ),
+    (
+        "post /search/v1",
+        "200 examples.typeAheadQuery",
+        "names (a typeahead query's answer) where the schema has only search documents",
+    ),
+    (
+        "post /search/v1",
+        "200 examples.typeAheadQuery-nestedType",
+        "names (a typeahead query's answer) where the schema has only search documents",
+    ),
+];
 
 /// Every example of a JSON success answer: `(route, status and example
 /// name, the example)`.

@@ -22,6 +22,7 @@
 use quote::quote;
 use syn::visit_mut::VisitMut;
 
+use crate::paginated::generic_args;
 use crate::{AppliedAdaptation, Error};
 
 /// Rewrites every builder's `send()` (see the module docs).
@@ -31,16 +32,7 @@ pub(crate) fn send_returns_the_crates_error(
     let mut seen = 0usize;
     let mut rewritten = 0usize;
     let mut named = 0usize;
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "builder" {
-            continue;
-        }
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
+    if let Some(items) = builder_items(file) {
         for item in items.iter_mut() {
             let syn::Item::Impl(block) = item else {
                 continue;
@@ -110,6 +102,17 @@ pub(crate) fn send_returns_the_crates_error(
     }))
 }
 
+/// The items of the generated `builder` module (the builders and their
+/// impls), if there is one.
+pub(crate) fn builder_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "builder" => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
+}
+
 /// `T` of `Result<ResponseValue<T>, Error<E>>`.
 fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
     let syn::ReturnType::Type(_, ty) = output else {
@@ -122,27 +125,6 @@ fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
     generic_args(&result[0], "ResponseValue")?
         .into_iter()
         .next()
-}
-
-/// The type arguments of `ty` when its last path segment is `name`.
-fn generic_args(ty: &syn::Type, name: &str) -> Option<Vec<syn::Type>> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    Some(
-        args.args
-            .iter()
-            .filter_map(|a| match a {
-                syn::GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect(),
-    )
 }
 
 /// The `operation_id` literal of the `OperationInfo` a `send()` builds.

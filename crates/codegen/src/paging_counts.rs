@@ -24,16 +24,7 @@ pub(crate) fn lists_ask_for_their_count(
 ) -> Result<Option<AppliedAdaptation>, Error> {
     let mut seen = 0usize;
     let mut rewritten = 0usize;
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "builder" {
-            continue;
-        }
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
+    if let Some(items) = crate::crate_error::builder_items(file) {
         let counted: Vec<String> = items
             .iter()
             .filter_map(|item| match item {

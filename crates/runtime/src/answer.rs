@@ -24,7 +24,7 @@ pub fn empty(mut response: Response) -> ResponseValue<()> {
 /// `ResponseValue::from_response`), of an operation not named: see [`json`].
 // Public for the generated code only.
 #[doc(hidden)]
-pub async fn from_response<T: serde::de::DeserializeOwned, E>(
+pub async fn from_response<T: serde::de::DeserializeOwned + schemars::JsonSchema, E>(
     response: Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
     json(response, "").await
@@ -40,14 +40,14 @@ pub async fn from_response<T: serde::de::DeserializeOwned, E>(
 /// request only.
 // Public for the generated code only.
 #[doc(hidden)]
-pub async fn json<T: serde::de::DeserializeOwned, E>(
+pub async fn json<T: serde::de::DeserializeOwned + schemars::JsonSchema, E>(
     mut response: Response,
     operation: &'static str,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
-    match crate::decode::decode::<T>(&full) {
+    match crate::decode::decode_with_schema::<T>(&full) {
         Ok(decoded) => {
             for repair in &decoded.repairs {
                 report(operation, repair);

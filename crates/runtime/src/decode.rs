@@ -9,15 +9,23 @@
 //! stopped: see `locate`), and the value there is repaired, the smallest
 //! repair first:
 //!
-//! 1. an object's member is dropped (an optional field becomes empty);
-//! 2. it is replaced by an empty value of a kind that decodes (`""`, `[]`,
-//!    `false`, `0`; a required field the server left `null` reads as
-//!    empty);
-//! 3. a missing required field is filled in the same way (`null` first, for
-//!    a required field that may be `null`);
+//! 1. a `null` is dropped (the field reads as its default, or `None`), or
+//!    else read as an empty value of a kind that decodes (`""`, `[]`,
+//!    `false`, `0`, `{}` where every field is optional: a required field
+//!    the server left `null` reads as empty);
+//! 2. another value is kept as another kind where it can be (a number sent
+//!    as a string, one item where a list is documented), else dropped (an
+//!    enum value the type does not list: the optional field is empty);
+//! 3. a missing required field is filled the same way (`null` first, for a
+//!    required field that may be `null`), and a field the type does not
+//!    have is dropped where the type refuses unknown fields;
 //! 4. where the types of a `oneOf` all fail, the `null`s inside are dropped;
 //! 5. failing all these, the same is tried one level up; an item of a list
-//!    that nothing repairs is dropped (the rest of the list is kept).
+//!    that nothing repairs is dropped, as long as most of the list stays.
+//!
+//! A field dropped and found required later (a struct reports a missing
+//! field only once it has read the others) is put back and repaired
+//! otherwise.
 //!
 //! A repair is made wherever the same path (list indices aside) holds the
 //! same kind of value, so a list whose every item has the same odd field
@@ -38,7 +46,7 @@ pub const MAX_REPAIRS: usize = 32;
 
 /// One step of a path into a JSON value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
+pub(crate) enum Step {
     Key(String),
     Index(usize),
 }
@@ -86,6 +94,12 @@ pub enum Action {
     },
     /// The `null`s inside were dropped (none of a `oneOf`'s types matched).
     NullsDropped,
+    /// None of a `oneOf`'s types matched: the fields the nearest one
+    /// requires, missing, were filled with empty values (their names).
+    Completed {
+        /// The fields filled, as paths inside the value.
+        fields: Vec<String>,
+    },
     /// The item was dropped from its list.
     ItemDropped {
         /// The kind of value it was.
@@ -103,6 +117,18 @@ impl std::fmt::Display for Repair {
             Action::Emptied { was, now } => write!(f, "`{}` ({was}) read as {now}", self.path)?,
             Action::Filled { now } => write!(f, "`{}` missing, read as {now}", self.path)?,
             Action::NullsDropped => write!(f, "`{}`: the nulls inside dropped", self.path)?,
+            Action::Completed { fields } if fields.is_empty() => write!(
+                f,
+                "`{}`: fields its type has that may be null, missing, read as null",
+                self.path
+            )?,
+            Action::Completed { fields } => write!(
+                f,
+                "`{}`: {} field(s) its type requires, missing, read as empty ({})",
+                self.path,
+                fields.len(),
+                fields.join(", ")
+            )?,
             Action::ItemDropped { was } => {
                 write!(f, "`{}` ({was}) dropped from its list", self.path)?
             }
@@ -134,8 +160,24 @@ pub struct Decoded<T> {
     pub repairs: Vec<Repair>,
 }
 
+/// Decodes `body` as `T`, leniently (see the module docs), with `T`'s
+/// JSON Schema for completing a `oneOf` member (see `members`).
+pub fn decode_with_schema<T: DeserializeOwned + schemars::JsonSchema>(
+    body: &[u8],
+) -> Result<Decoded<T>, Failure> {
+    decode_as::<T>(body, Some(&|| schemars::schema_for!(T).to_value()))
+}
+
 /// Decodes `body` as `T`, leniently (see the module docs).
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<Decoded<T>, Failure> {
+    decode_as::<T>(body, None)
+}
+
+/// [`decode`], with the type's schema when there is one.
+fn decode_as<T: DeserializeOwned>(
+    body: &[u8],
+    schema: Option<&dyn Fn() -> Value>,
+) -> Result<Decoded<T>, Failure> {
     if let Ok(value) = serde_json::from_slice::<T>(body) {
         return Ok(Decoded {
             value,
@@ -159,7 +201,23 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<Decoded<T>, Failure> {
             })
         }
     };
-    Repairer::new(body.len()).run::<T>(&mut value)
+    // The repairs are not generic: only this closure is compiled for each
+    // `T`, and it is the fast path's deserializer again.
+    let mut decoded: Option<T> = None;
+    let mut probe =
+        |bytes: &[u8]| serde_json::from_slice::<T>(bytes).map(|value| decoded = Some(value));
+    let mut repairer = Repairer::new(body.len(), &mut probe);
+    repairer.schema = schema;
+    let repairs = repairer.run(&mut value)?;
+    match decoded {
+        Some(value) => Ok(Decoded { value, repairs }),
+        // The last attempt decoded; it set `decoded`.
+        None => Err(Failure {
+            path: None,
+            kind: None,
+            reason: "the body does not decode".into(),
+        }),
+    }
 }
 
 /// Decodes a JSON value as `T`, leniently (see the module docs). It is
@@ -176,7 +234,12 @@ fn attempt_budget(len: usize) -> usize {
     (256 * MIB / len.max(MIB)).clamp(24, 256)
 }
 
-struct Repairer {
+struct Repairer<'p> {
+    /// Decodes the text of the value as the type (keeping it when it does).
+    probe: &'p mut dyn FnMut(&[u8]) -> Result<(), serde_json::Error>,
+    /// The type's JSON Schema, when there is one (made when first needed).
+    schema: Option<&'p dyn Fn() -> Value>,
+    made_schema: Option<Value>,
     attempts: usize,
     budget: usize,
     repairs: Vec<Repair>,
@@ -187,6 +250,9 @@ struct Repairer {
     dropped: Vec<(String, Vec<Place>)>,
     /// Patterns found to be required: never dropped again.
     required: std::collections::HashSet<String>,
+    /// How many items were dropped from each list (by its path): an item
+    /// is dropped only while most of its list stays.
+    items_dropped: std::collections::HashMap<String, usize>,
 }
 
 /// A member dropped: its object's path, its key and what it held.
@@ -201,43 +267,111 @@ enum Outcome {
 }
 
 /// The outcome of one attempt: success, or where and why it failed.
-enum Attempt<T> {
-    Decoded(T),
+enum Attempt {
+    Decoded,
     Failed(Option<Vec<Step>>, String),
 }
 
-fn attempt<T: DeserializeOwned>(value: &Value) -> Attempt<T> {
+fn attempt(
+    value: &Value,
+    probe: &mut dyn FnMut(&[u8]) -> Result<(), serde_json::Error>,
+) -> Attempt {
     // Compact JSON is one line (strings escape their line breaks), so
     // serde_json's column is the byte offset where it stopped.
     let bytes = serde_json::to_vec(value).unwrap_or_default();
-    match serde_json::from_slice::<T>(&bytes) {
-        Ok(v) => Attempt::Decoded(v),
+    match probe(&bytes) {
+        Ok(()) => Attempt::Decoded,
         Err(e) => {
-            let path = (e.line() == 1)
-                .then(|| locate(&bytes, e.column()))
-                .flatten();
-            Attempt::Failed(path, e.to_string())
+            let message = e.to_string();
+            let path = match e.line() {
+                // No position: the error came out of the top-level value.
+                0 => Some(Vec::new()),
+                1 => locate(&bytes, e.column(), &message),
+                _ => None,
+            };
+            Attempt::Failed(path, message)
         }
     }
 }
 
-/// The path of the value serde_json stopped at, `at` a byte offset of the
-/// compact JSON `bytes`: the innermost value that ends there (serde_json
-/// stops just past a value it refuses, and past an object it finds a field
-/// missing from), else the one that starts there (it stops before a list
-/// or an object it refuses), else the innermost one around it. Reading
-/// the path from where decoding stopped keeps decoding the one
-/// instantiation of `T`'s deserializer the fast path uses: tracking paths
-/// while decoding (serde_path_to_error) would compile every response
-/// type's deserializer a second time.
-fn locate(bytes: &[u8], at: usize) -> Option<Vec<Step>> {
+/// The path of the value an error of serde_json's is about, from where it
+/// stopped (`at`, a byte offset of the compact JSON `bytes`) and what it
+/// says. Reading it from there keeps decoding the one instantiation of
+/// `T`'s deserializer the fast path uses: tracking paths while decoding
+/// (serde_path_to_error) would compile every response type's deserializer
+/// a second time. Where serde_json stops:
+///
+/// - an error of its own reader about a value (`invalid type`, `invalid
+///   value`, `unknown variant`) is placed just past a scalar, or at the
+///   start of a list or object it refuses;
+/// - an error about an object or list as a whole (`missing field`,
+///   `invalid length`) just past its end;
+/// - `unknown field` just past the key, inside its object;
+/// - any other (a `oneOf` no type of which matches, a type's own check)
+///   is placed by its container, after the value it is about: just past a
+///   list's comma that follows it, at an object's comma that follows it,
+///   or just past the container's end when it was the last.
+fn locate(bytes: &[u8], at: usize, message: &str) -> Option<Vec<Step>> {
+    let find = |mode: Mode| find(bytes, mode);
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| message.starts_with(p));
+    if starts(&["invalid type: map", "invalid type: sequence"]) {
+        return find(Mode::StartsAt(at)).or_else(|| find(Mode::EndsAt(at)));
+    }
+    if starts(&[
+        "invalid type",
+        "invalid value",
+        "unknown variant",
+        "missing field",
+        "invalid length",
+    ]) {
+        return find(Mode::EndsAt(at)).or_else(|| find(Mode::Around(at)));
+    }
+    if starts(&["unknown field"]) {
+        return find(Mode::Around(at));
+    }
+    // The value before `at`: at an object's comma (a member that is not
+    // its object's last), else before a list's comma, or the last of the
+    // container that ends at `at`.
+    let in_an_object = || {
+        bytes.get(at) == Some(&b',')
+            && scan(bytes, Mode::Around(at))
+                .is_some_and(|(_, start)| bytes.get(start) == Some(&b'{'))
+    };
+    let before = match at.checked_sub(1).and_then(|i| bytes.get(i)) {
+        _ if in_an_object() => at,
+        Some(b',' | b']' | b'}') => at - 1,
+        _ => at,
+    };
+    find(Mode::EndsAt(before))
+        .or_else(|| find(Mode::EndsAt(at)))
+        .or_else(|| find(Mode::Around(at)))
+}
+
+/// Which value [`find`] looks for: the innermost one that ends at, starts
+/// at or holds a byte offset.
+#[derive(Clone, Copy)]
+enum Mode {
+    EndsAt(usize),
+    StartsAt(usize),
+    Around(usize),
+}
+
+/// The path of the innermost value of `bytes` (compact JSON) that `mode`
+/// describes.
+fn find(bytes: &[u8], mode: Mode) -> Option<Vec<Step>> {
+    scan(bytes, mode).map(|(path, _)| path)
+}
+
+/// The innermost value of `bytes` (compact JSON) that `mode` describes:
+/// its path and where it starts.
+fn scan(bytes: &[u8], mode: Mode) -> Option<(Vec<Step>, usize)> {
     struct Scan<'b> {
         bytes: &'b [u8],
-        at: usize,
+        mode: Mode,
         i: usize,
         path: Vec<Step>,
-        /// (rank: 0 ends at, 1 starts at, 2 around; depth), and the path.
-        best: Option<((u8, usize), Vec<Step>)>,
+        /// The deepest match so far: its depth, path and start.
+        best: Option<(usize, Vec<Step>, usize)>,
     }
     impl Scan<'_> {
         fn peek(&self) -> Option<u8> {
@@ -299,18 +433,14 @@ fn locate(bytes: &[u8], at: usize) -> Option<Vec<Step>> {
                 }
             }
             let end = self.i;
-            let rank = if end == self.at {
-                0
-            } else if start == self.at {
-                1
-            } else if start < self.at && self.at < end {
-                2
-            } else {
-                return Some(());
+            let matches = match self.mode {
+                Mode::EndsAt(at) => end == at,
+                Mode::StartsAt(at) => start == at,
+                Mode::Around(at) => start < at && at < end,
             };
-            let key = (rank, usize::MAX - self.path.len());
-            if self.best.as_ref().is_none_or(|(best, _)| key < *best) {
-                self.best = Some((key, self.path.clone()));
+            let depth = self.path.len();
+            if matches && self.best.as_ref().is_none_or(|(best, _, _)| depth > *best) {
+                self.best = Some((depth, self.path.clone(), start));
             }
             Some(())
         }
@@ -345,40 +475,41 @@ fn locate(bytes: &[u8], at: usize) -> Option<Vec<Step>> {
     }
     let mut scan = Scan {
         bytes,
-        at,
+        mode,
         i: 0,
         path: Vec::new(),
         best: None,
     };
     scan.value()?;
-    scan.best.map(|(_, path)| path)
+    scan.best.map(|(_, path, start)| (path, start))
 }
 
-impl Repairer {
-    fn new(len: usize) -> Self {
+impl<'p> Repairer<'p> {
+    fn new(len: usize, probe: &'p mut dyn FnMut(&[u8]) -> Result<(), serde_json::Error>) -> Self {
         Repairer {
+            probe,
+            schema: None,
+            made_schema: None,
             attempts: 0,
             budget: attempt_budget(len),
             repairs: Vec::new(),
             dropped: Vec::new(),
             required: std::collections::HashSet::new(),
+            items_dropped: std::collections::HashMap::new(),
         }
     }
 
-    fn try_decode<T: DeserializeOwned>(&mut self, value: &Value) -> Attempt<T> {
+    fn try_decode(&mut self, value: &Value) -> Attempt {
         self.attempts += 1;
-        attempt(value)
+        attempt(value, self.probe)
     }
 
-    fn run<T: DeserializeOwned>(mut self, value: &mut Value) -> Result<Decoded<T>, Failure> {
+    /// Repairs `value` until it decodes (the probe then holds what it
+    /// decoded to); the repairs made.
+    fn run(mut self, value: &mut Value) -> Result<Vec<Repair>, Failure> {
         loop {
-            let (path, message) = match self.try_decode::<T>(value) {
-                Attempt::Decoded(value) => {
-                    return Ok(Decoded {
-                        value,
-                        repairs: self.repairs,
-                    })
-                }
+            let (path, message) = match self.try_decode(value) {
+                Attempt::Decoded => return Ok(self.repairs),
                 Attempt::Failed(path, message) => (path, message),
             };
             let failure = |value: &Value, why: Option<&str>| {
@@ -400,7 +531,7 @@ impl Repairer {
             if self.repairs.len() >= MAX_REPAIRS {
                 return Err(failure(value, Some("too many other problems in the body")));
             }
-            match self.repair::<T>(value, steps, &message) {
+            match self.repair(value, steps, &message) {
                 Some(Outcome::Repaired(repair)) => self.repairs.push(repair),
                 Some(Outcome::Undone) => {}
                 None if self.attempts >= self.budget => {
@@ -431,12 +562,31 @@ impl Repairer {
 
     /// Repairs the failure at `steps`, trying the smallest repairs first,
     /// from the failing value up to the body's root.
-    fn repair<T: DeserializeOwned>(
-        &mut self,
-        value: &mut Value,
-        steps: &[Step],
-        message: &str,
-    ) -> Option<Outcome> {
+    fn repair(&mut self, value: &mut Value, steps: &[Step], message: &str) -> Option<Outcome> {
+        // A field the type does not have (a type that refuses unknown
+        // fields): dropped, a property added upstream.
+        if let Some(field) = quoted_after(message, "unknown field `") {
+            let mut target = steps.to_vec();
+            target.push(Step::Key(field.to_owned()));
+            if let Some(Value::Object(map)) = at_mut(value, steps) {
+                if let Some(removed) = map.remove(field) {
+                    let was = kind_of(&removed);
+                    if self.progressed(value, &target) {
+                        let mut places = vec![(steps.to_vec(), field.to_owned(), removed)];
+                        places.extend(drop_everywhere(value, &target, was));
+                        let count = places.len();
+                        return Some(Outcome::Repaired(Repair {
+                            path: pattern(&target),
+                            action: Action::Dropped { was },
+                            places: count,
+                        }));
+                    }
+                    if let Some(Value::Object(map)) = at_mut(value, steps) {
+                        map.insert(field.to_owned(), removed);
+                    }
+                }
+            }
+        }
         // A missing field: put back what was dropped there, or fill it in.
         if let Some(field) = missing_field(message) {
             let mut target = steps.to_vec();
@@ -444,7 +594,7 @@ impl Repairer {
             if self.undo_drop(value, &pattern(&target)) {
                 return Some(Outcome::Undone);
             }
-            for now in ["null", "\"\"", "[]", "false", "0"] {
+            for now in ["null", "\"\"", "[]", "false", "0", "{}"] {
                 if self.attempts >= self.budget {
                     return None;
                 }
@@ -453,7 +603,7 @@ impl Repairer {
                     break;
                 };
                 map.insert(field.to_owned(), filler.clone());
-                if self.progressed::<T>(value, &target) {
+                if self.progressed(value, &target) {
                     let places = 1 + everywhere(value, &target, |parent, key| {
                         if let Value::Object(map) = parent {
                             if !map.contains_key(key) {
@@ -476,8 +626,11 @@ impl Repairer {
         }
         // None of a `oneOf`'s types matched: a `null` inside is the usual
         // cause, and dropping those keeps the rest of the value.
-        if message.starts_with("data did not match any variant") && !steps.is_empty() {
-            if let Some(repair) = self.nulls_dropped::<T>(value, steps) {
+        if message.starts_with("data did not match any variant") {
+            if let Some(repair) = self.nulls_dropped(value, steps) {
+                return Some(Outcome::Repaired(repair));
+            }
+            if let Some(repair) = self.member_completed(value, steps) {
                 return Some(Outcome::Repaired(repair));
             }
         }
@@ -486,7 +639,7 @@ impl Repairer {
                 return None;
             }
             let target = &steps[..depth];
-            if let Some(repair) = self.repair_at::<T>(value, target) {
+            if let Some(repair) = self.repair_at(value, target) {
                 return Some(Outcome::Repaired(repair));
             }
         }
@@ -494,38 +647,43 @@ impl Repairer {
     }
 
     /// The repairs of the value at `target`, smallest first.
-    fn repair_at<T: DeserializeOwned>(
-        &mut self,
-        value: &mut Value,
-        target: &[Step],
-    ) -> Option<Repair> {
+    fn repair_at(&mut self, value: &mut Value, target: &[Step]) -> Option<Repair> {
         let (parent, last) = target.split_at(target.len() - 1);
         let was = kind_of(at(value, target)?);
         // A `null` is best dropped (the field then reads as its documented
         // default); any other value best kept, as another kind.
         let first = if was == "null" {
-            self.dropped::<T>(value, target)
-                .or_else(|| self.converted::<T>(value, target))
+            self.dropped(value, target)
+                .or_else(|| self.converted(value, target))
         } else {
-            self.converted::<T>(value, target)
-                .or_else(|| self.dropped::<T>(value, target))
+            self.converted(value, target)
+                .or_else(|| self.dropped(value, target))
         };
         if first.is_some() {
             return first;
         }
         // 3. The nulls inside (a `oneOf` none of whose types matched).
-        if let Some(repair) = self.nulls_dropped::<T>(value, target) {
+        if let Some(repair) = self.nulls_dropped(value, target) {
             return Some(repair);
         }
-        // 4. An item nothing else repairs: dropped from its list.
+        // 4. An item nothing else repairs: dropped from its list, as long
+        // as most of the list stays (a list most of whose items are not of
+        // its type is not that list: better an error than an empty one).
         let Step::Index(index) = last[0] else {
             return None;
         };
+        let list = display_path(parent);
+        let dropped_before = self.items_dropped.get(&list).copied().unwrap_or(0);
         let removed = match at_mut(value, parent) {
-            Some(Value::Array(items)) if index < items.len() => items.remove(index),
+            Some(Value::Array(items))
+                if index < items.len() && items.len() > dropped_before + 1 =>
+            {
+                items.remove(index)
+            }
             _ => return None,
         };
-        if self.progressed::<T>(value, target) {
+        if self.progressed(value, target) {
+            *self.items_dropped.entry(list).or_default() += 1;
             return Some(Repair {
                 path: display_path(target),
                 action: Action::ItemDropped { was },
@@ -540,11 +698,7 @@ impl Repairer {
 
     /// Drops the member at `target`, if its parent is an object and that
     /// gets past the failure (an optional field reads as empty).
-    fn dropped<T: DeserializeOwned>(
-        &mut self,
-        value: &mut Value,
-        target: &[Step],
-    ) -> Option<Repair> {
+    fn dropped(&mut self, value: &mut Value, target: &[Step]) -> Option<Repair> {
         let (parent, last) = target.split_at(target.len() - 1);
         let was = kind_of(at(value, target)?);
         let shape = pattern(target);
@@ -553,7 +707,7 @@ impl Repairer {
                 Some(Value::Object(map)) => map.remove(key)?,
                 _ => return None,
             };
-            if self.progressed::<T>(value, target) {
+            if self.progressed(value, target) {
                 let mut places = vec![(parent.to_vec(), key.clone(), removed)];
                 places.extend(drop_everywhere(value, target, was));
                 let count = places.len();
@@ -574,11 +728,7 @@ impl Repairer {
     /// Reads the value at `target` as another kind, if that gets past the
     /// failure: the same value (a number in a string), or for `null` an
     /// empty one.
-    fn converted<T: DeserializeOwned>(
-        &mut self,
-        value: &mut Value,
-        target: &[Step],
-    ) -> Option<Repair> {
+    fn converted(&mut self, value: &mut Value, target: &[Step]) -> Option<Repair> {
         let was = kind_of(at(value, target)?);
         let original = std::mem::take(at_mut(value, target)?);
         for conversion in Conversion::candidates(&original) {
@@ -589,7 +739,7 @@ impl Repairer {
                 continue;
             };
             *at_mut(value, target)? = now;
-            if self.progressed::<T>(value, target) {
+            if self.progressed(value, target) {
                 let places = 1 + everywhere(value, target, |parent, key| match parent {
                     Value::Object(map) => match map.get_mut(key) {
                         Some(v) if kind_of(v) == was => match conversion.apply(v) {
@@ -624,13 +774,48 @@ impl Repairer {
         None
     }
 
+    /// Fills in the fields the nearest member of the `oneOf` at `target`
+    /// requires and the value lacks (see `crate::members`), if the type's
+    /// schema is known and that helps.
+    fn member_completed(&mut self, value: &mut Value, target: &[Step]) -> Option<Repair> {
+        if self.attempts >= self.budget {
+            return None;
+        }
+        if self.made_schema.is_none() {
+            self.made_schema = Some((self.schema?)());
+        }
+        let root = self.made_schema.as_ref()?;
+        let schema = crate::members::schema_at(root, target)?;
+        let fills = crate::members::complete(root, schema, at(value, target)?)?;
+        let original = at(value, target)?.clone();
+        let mut fields = Vec::new();
+        for (path, fill, reported) in fills {
+            let Some((Step::Key(key), parent)) = path.split_last() else {
+                continue;
+            };
+            if let Some(Value::Object(map)) = at_mut(at_mut(value, target)?, parent) {
+                map.insert(key.clone(), fill);
+                if reported {
+                    fields.push(pattern(&path));
+                }
+            }
+        }
+        if self.progressed(value, target) {
+            fields.sort();
+            fields.dedup();
+            return Some(Repair {
+                path: display_path(target),
+                action: Action::Completed { fields },
+                places: 1,
+            });
+        }
+        *at_mut(value, target)? = original;
+        None
+    }
+
     /// Drops every `null` member inside the value at `target`, if it has
     /// some and that helps.
-    fn nulls_dropped<T: DeserializeOwned>(
-        &mut self,
-        value: &mut Value,
-        target: &[Step],
-    ) -> Option<Repair> {
+    fn nulls_dropped(&mut self, value: &mut Value, target: &[Step]) -> Option<Repair> {
         if self.attempts >= self.budget {
             return None;
         }
@@ -640,7 +825,7 @@ impl Repairer {
         }
         let original = inner.clone();
         drop_null_members(at_mut(value, target)?);
-        if self.progressed::<T>(value, target) {
+        if self.progressed(value, target) {
             return Some(Repair {
                 path: display_path(target),
                 action: Action::NullsDropped,
@@ -653,14 +838,16 @@ impl Repairer {
 
     /// Whether decoding now gets past the failure at `target`: it succeeds,
     /// or fails elsewhere (not at `target`, not inside it, not above it).
-    /// A missing field is located at the field, not at the object that
-    /// lacks it: a second missing field of the same object is elsewhere.
-    fn progressed<T: DeserializeOwned>(&mut self, value: &Value, target: &[Step]) -> bool {
-        match self.try_decode::<T>(value) {
-            Attempt::Decoded(_) => true,
+    /// A missing or unknown field is located at the field, not at its
+    /// object: a second one of the same object is elsewhere.
+    fn progressed(&mut self, value: &Value, target: &[Step]) -> bool {
+        match self.try_decode(value) {
+            Attempt::Decoded => true,
             Attempt::Failed(None, _) => false,
             Attempt::Failed(Some(mut now), message) => {
-                if let Some(field) = missing_field(&message) {
+                let field =
+                    missing_field(&message).or_else(|| quoted_after(&message, "unknown field `"));
+                if let Some(field) = field {
                     now.push(Step::Key(field.to_owned()));
                 }
                 let related = now.len() <= target.len() && target.starts_with(&now)
@@ -789,7 +976,13 @@ impl Conversion {
     fn candidates(value: &Value) -> &'static [Conversion] {
         use Conversion::*;
         match value {
-            Value::Null => &[Empty("\"\""), Empty("[]"), Empty("false"), Empty("0")],
+            Value::Null => &[
+                Empty("\"\""),
+                Empty("[]"),
+                Empty("false"),
+                Empty("0"),
+                Empty("{}"),
+            ],
             Value::String(_) => &[Number, Boolean, Wrapped],
             Value::Number(_) | Value::Bool(_) => &[Text, Wrapped],
             // An object where a list is documented is not wrapped: filling
@@ -881,7 +1074,12 @@ fn at_mut<'v>(value: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
 
 /// The field serde says is missing (`missing field \`id\``).
 fn missing_field(message: &str) -> Option<&str> {
-    message.strip_prefix("missing field `")?.split('`').next()
+    quoted_after(message, "missing field `")
+}
+
+/// What `message` quotes right after `prefix`, up to the closing backtick.
+fn quoted_after<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    message.strip_prefix(prefix)?.split('`').next()
 }
 
 /// The kind of a JSON value, for messages.
@@ -902,6 +1100,7 @@ fn shown(json: &'static str) -> &'static str {
         "[]" => "an empty list",
         "false" => "false",
         "0" => "0",
+        "{}" => "an empty object",
         _ => "null",
     }
 }
@@ -1126,6 +1325,16 @@ mod tests {
         );
     }
 
+    /// A list most of whose items are not of its type is an error, not an
+    /// empty list.
+    #[test]
+    fn a_list_of_something_else_is_not_emptied() {
+        let f = decode_items(r#"["a","b","c",{"id":"x","maybe":null}]"#).unwrap_err();
+        assert_eq!(f.kind, Some("a string"), "{f:?}");
+        let f = decode_items(r#"["only"]"#).unwrap_err();
+        assert_eq!(f.path.as_deref(), Some("[0]"));
+    }
+
     #[test]
     fn an_item_nothing_repairs_is_dropped_and_the_list_kept() {
         let d = decode_items(r#"[{"id":"a","maybe":null},"not an item",{"id":"c","maybe":null}]"#)
@@ -1172,6 +1381,109 @@ mod tests {
             reason_text("something custom: hunter2"),
             "the value is not one the type accepts"
         );
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Closed {
+        id: String,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(untagged)]
+    enum OneOf {
+        Named { name: String },
+        Counted { count: u32 },
+    }
+
+    /// Errors serde_json places after the value they are about (a `oneOf`
+    /// none of whose members matches, wherever it is in a list or an
+    /// object) are found at that value, not at its neighbour.
+    #[test]
+    fn a_oneof_that_matches_nothing_is_found_where_it_is() {
+        for (json, dropped, kept) in [
+            (r#"[{"name":"a"},{"other":1},{"count":2}]"#, "[1]", 2),
+            (r#"[{"name":"a"},{"count":2},{"other":1}]"#, "[2]", 2),
+            (r#"[{"other":1},{"count":2}]"#, "[0]", 1),
+        ] {
+            let d = decode::<Vec<OneOf>>(json.as_bytes()).unwrap();
+            assert_eq!(d.value.len(), kept, "{json}");
+            assert_eq!(d.repairs[0].path, dropped, "{json}");
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Holder {
+            first: Option<OneOf>,
+            last: Option<OneOf>,
+        }
+        let d = decode::<Holder>(br#"{"first":{"name":"a"},"last":{"name":null}}"#).unwrap();
+        assert_eq!(d.repairs[0].path, "last", "{:?}", d.repairs);
+        let d = decode::<Holder>(br#"{"first":{"name":[]},"last":{"count":1}}"#).unwrap();
+        assert_eq!(d.repairs[0].path, "first", "{:?}", d.repairs);
+        assert_eq!(d.value.last, Some(OneOf::Counted { count: 1 }));
+        // In a list of lists, the last of the inner list.
+        let d = decode::<Vec<Vec<OneOf>>>(br#"[[{"name":"a"},{"x":1}],[{"count":2}]]"#).unwrap();
+        assert_eq!(d.repairs[0].path, "[0][1]", "{:?}", d.repairs);
+    }
+
+    /// A type that refuses unknown fields meets a property added upstream:
+    /// the property is dropped, the rest kept.
+    #[test]
+    fn a_field_the_type_does_not_have_is_dropped_where_the_type_refuses_it() {
+        let d = decode::<Vec<Closed>>(br#"[{"id":"a","new":1},{"id":"b","new":2}]"#).unwrap();
+        assert_eq!(
+            d.value,
+            [Closed { id: "a".into() }, Closed { id: "b".into() }]
+        );
+        assert_eq!(d.repairs.len(), 1, "{:?}", d.repairs);
+        assert_eq!(d.repairs[0].path, "[].new");
+        assert_eq!(d.repairs[0].places, 2);
+    }
+
+    /// A `oneOf` member missing a field it requires is completed from the
+    /// type's schema (the docs' access items lack `revocable`).
+    #[test]
+    fn a_oneof_member_missing_what_it_requires_is_completed_from_the_schema() {
+        #[derive(Debug, Deserialize, schemars::JsonSchema, PartialEq)]
+        struct RoleItem {
+            id: String,
+            revocable: bool,
+        }
+        #[derive(Debug, Deserialize, schemars::JsonSchema, PartialEq)]
+        struct AppItem {
+            id: String,
+            #[serde(rename = "appRoleId")]
+            app_role_id: String,
+        }
+        #[derive(Debug, Deserialize, schemars::JsonSchema, PartialEq)]
+        #[serde(untagged)]
+        enum AccessItem {
+            Role(RoleItem),
+            App(AppItem),
+        }
+        let body = br#"[{"id":"r"},{"id":"a","appRoleId":"x"}]"#;
+        let d = decode_with_schema::<Vec<AccessItem>>(body).unwrap();
+        assert_eq!(
+            d.value,
+            [
+                AccessItem::Role(RoleItem {
+                    id: "r".into(),
+                    revocable: false
+                }),
+                AccessItem::App(AppItem {
+                    id: "a".into(),
+                    app_role_id: "x".into()
+                }),
+            ]
+        );
+        assert_eq!(
+            d.repairs[0].to_string(),
+            "`[0]`: 1 field(s) its type requires, missing, read as empty (revocable)"
+        );
+        // Without the schema, the item cannot be completed: it is the one
+        // item of its list that fails, and most of the list stays.
+        let d = decode::<Vec<AccessItem>>(body).unwrap();
+        assert_eq!(d.value.len(), 1);
     }
 
     #[test]

@@ -551,11 +551,9 @@ impl Runtime {
             if let Ok(response) = &result {
                 let status = response.status();
                 if status == StatusCode::TOO_MANY_REQUESTS {
-                    if let Some(limiter) = &self.0.limiter {
-                        limiter.pause(
-                            request.url().path(),
-                            crate::retry::retry_after(response.headers()),
-                        );
+                    let wait = crate::retry::retry_after(response.headers());
+                    if let (Some(limiter), Some(wait)) = (&self.0.limiter, wait) {
+                        limiter.pause(request.url().path(), wait);
                     }
                 }
                 if status.is_redirection() {

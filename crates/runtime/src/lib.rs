@@ -40,6 +40,7 @@ mod convert;
 pub mod decode;
 pub mod error;
 pub mod hooks;
+mod members;
 pub mod pagination;
 pub mod ratelimit;
 mod response;

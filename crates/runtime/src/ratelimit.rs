@@ -32,8 +32,8 @@
 //!   first come, first sent; a call that does not have to wait costs a
 //!   lock and a clock read.
 //! - **429s still count**: a 429 pauses its window for the `Retry-After`
-//!   it carries (or a whole `per` without one), for every call of the
-//!   client, besides the retry of the call itself.
+//!   it carries (at most a span), for every call of the client, besides
+//!   the retry of the call itself.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -135,7 +135,11 @@ impl Drop for Permit {
             state.in_flight = state.in_flight.saturating_sub(1);
             state.answered.push_back(Instant::now());
         }
-        self.0.answered.notify_waiters();
+        // Only a call that waits listens (and it counts itself in
+        // `waiting` before it looks at the window).
+        if self.0.waiting.load(Ordering::Acquire) > 0 {
+            self.0.answered.notify_waiters();
+        }
     }
 }
 
@@ -228,11 +232,13 @@ impl Limiter {
         }))
     }
 
-    /// A 429 for a request to `path`: no request of its window goes before
-    /// `wait` (the answer's `Retry-After`, else a whole span) has passed.
-    pub(crate) fn pause(&self, path: &str, wait: Option<Duration>) {
+    /// A 429 for a request to `path` whose `Retry-After` says `wait`: no
+    /// request of its window goes before it has passed (at most a span:
+    /// the gateway's window frees up within one, whatever a server says).
+    /// Without a `Retry-After`, the call's own backoff is the answer.
+    pub(crate) fn pause(&self, path: &str, wait: Duration) {
         let window = self.window(path);
-        let wait = wait.unwrap_or(self.limit.per).min(self.limit.per * 6);
+        let wait = wait.min(self.limit.per);
         let until = Instant::now() + wait;
         let mut state = window.state.lock().unwrap_or_else(|p| p.into_inner());
         if state.paused_until.is_none_or(|at| at < until) {
@@ -368,10 +374,19 @@ mod tests {
         );
         drop(turn(&limiter, "/b/v1/y").await);
         assert!(started.elapsed() >= Duration::from_secs(1));
-        limiter.pause("/a/v2/x", Some(Duration::from_secs(3)));
+        limiter.pause("/a/v2/x", Duration::from_millis(700));
         let started = Instant::now();
         drop(turn(&limiter, "/a/v2/x").await);
-        assert!(started.elapsed() >= Duration::from_secs(3));
+        assert!(started.elapsed() >= Duration::from_millis(700));
+        // However long a server asks for, at most a span.
+        limiter.pause("/a/v3/x", Duration::from_secs(3600));
+        let started = Instant::now();
+        drop(turn(&limiter, "/a/v3/x").await);
+        assert!(
+            started.elapsed() <= Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     /// With every place in flight, a call waits for an answer, then a span.

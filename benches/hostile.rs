@@ -11,8 +11,10 @@
 use std::time::{Duration, Instant};
 
 use fake_tenant::{FakeTenant, Raw, RawServer, Reply};
-use sailpoint::types::SendTestNotificationRequestDto;
 use sailpoint::{Client, ClientBuilder, RetryStrategy};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -26,18 +28,9 @@ fn status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn body() -> SendTestNotificationRequestDto {
-    SendTestNotificationRequestDto {
-        key: Some("cloud_manual_work_item_summary".into()),
-        medium: None,
-        context: Default::default(),
-        ..Default::default()
-    }
-}
-
+/// One call of the docs' example (the fixtures the tests use).
 async fn call(client: &Client) -> Result<(), sailpoint::Error> {
-    client.send_test_notification().body(body()).send().await?;
-    Ok(())
+    common::send(client).await
 }
 
 async fn huge_error_body() {
@@ -45,6 +38,8 @@ async fn huge_error_body() {
     let len: u64 = 200 * 1000 * 1000;
     let client = Client::from_builder(
         ClientBuilder::new()
+            // What is measured is the retries' bound, not the rate limit's.
+            .rate_limit(None)
             .base_url(server.base_url())
             .client_credentials("id", "secret"),
     )
@@ -79,6 +74,8 @@ async fn hanging_token_endpoint() {
     let timeout = Duration::from_secs(2);
     let client = Client::from_builder(
         ClientBuilder::new()
+            // What is measured is the retries' bound, not the rate limit's.
+            .rate_limit(None)
             .base_url(tenant.base_url())
             .client_credentials("id", "secret")
             .timeout(timeout),
@@ -110,6 +107,8 @@ async fn storm(strategy: RetryStrategy, name: &str) {
     tenant.answer_by_default(Reply::status(429).header("retry-after", "1"));
     let client = Client::from_builder(
         ClientBuilder::new()
+            // What is measured is the retries' bound, not the rate limit's.
+            .rate_limit(None)
             .base_url(tenant.base_url())
             .client_credentials("id", "secret")
             .retry_strategy(strategy),

@@ -56,7 +56,7 @@ done
 if [ -z "${BENCH_PROFILE:-}" ]; then
   BENCH_BASE_URL="http://127.0.0.1:$port" \
     BENCH_CALLS="${BENCH_CALLS:-20000}" BENCH_ROUNDS="${BENCH_ROUNDS:-15}" \
-    cargo bench --bench client_overhead --no-default-features --features notifications
+    cargo bench --bench client_overhead --no-default-features --features send-test-notification
   exit
 fi
 command -v perf >/dev/null 2>&1 || {
@@ -65,7 +65,7 @@ command -v perf >/dev/null 2>&1 || {
 }
 # A target directory of its own: line tables change every crate's build.
 bench=$(CARGO_PROFILE_BENCH_DEBUG=line-tables-only CARGO_TARGET_DIR=target/profile \
-  cargo bench --bench client_overhead --no-default-features --features notifications \
+  cargo bench --bench client_overhead --no-default-features --features send-test-notification \
   --no-run 2>&1 | grep -o 'target/profile/[^ )]*client_overhead-[0-9a-f]*' | tail -1)
 # Both sides make the same number of calls: their samples compare.
 for side in ours plain; do

@@ -48,7 +48,6 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let e = sailpoint::Error::from(e);
             eprintln!("failed: {e}");
             if let Some(id) = e.api().and_then(|api| api.tracking_id.as_deref()) {
                 eprintln!("trackingId: {id} (quote it to SailPoint support)");

@@ -32,9 +32,12 @@
 //! `X-Deprecated: true` is logged once per operation ([`is_deprecated`]
 //! tells a response).
 //!
-//! Every generated method returns progenitor's error ([`GeneratedError`]);
-//! `?` turns it into [`Error`], which carries the status, SailPoint's
-//! `trackingId`, `detailCode` and messages, and `Retry-After`.
+//! Every call's `send()` returns this crate's one [`Error`] (so `?` works in
+//! any function returning it), which carries the status, SailPoint's
+//! `trackingId`, `detailCode` and messages, and `Retry-After`. An answer
+//! that is not quite what the docs say (an enum value they do not list, a
+//! `null` where they promise a value) is read leniently: the rest of it is
+//! kept, and a `tracing` warning names the operation and the field.
 
 #![warn(missing_docs)]
 
@@ -60,16 +63,14 @@ mod generated {
 }
 
 // The generated items users need, by name: progenitor's `Error` is not one
-// of them (the crate's `Error` is the runtime's, below), and the `QUIRKS`
+// of them (every `send()` returns the runtime's, below), and the `QUIRKS`
 // table stays inside the crate (it is handed to the runtime in
 // `from_builder`).
-/// The error every generated method's `send()` returns (progenitor's); `?`
-/// into [`Error`] turns it into this crate's typed error.
-pub use generated::Error as GeneratedError;
 pub use generated::{builder, prelude, types, ByteStream, Client, ClientInfo, ResponseValue};
+pub use sailpoint_runtime::pagination;
 pub use sailpoint_runtime::{
-    is_deprecated, ApiError, AuthError, ClientBuilder, ConfigError, Error, RetryBudget,
-    RetryStrategy, Runtime, Secret,
+    is_deprecated, ApiError, AuthError, ClientBuilder, ConfigError, Error, InvalidResponse,
+    RateLimit, RetryBudget, RetryStrategy, Runtime, Secret,
 };
 
 /// The path the client's base URL carries in front of every operation's
@@ -95,6 +96,101 @@ impl Client {
             parts.http,
             parts.runtime,
         ))
+    }
+}
+
+/// The largest page SailPoint's search returns (`limit`'s maximum).
+#[cfg(feature = "search")]
+pub const SEARCH_MAXIMUM_PAGE: u64 = 10_000;
+
+#[cfg(feature = "search")]
+impl Client {
+    /// Every document `search` finds, as a stream, however many there are:
+    /// past Elasticsearch's window of 10,000 results that `offset` paging
+    /// stops at, by `searchAfter` (each page starts after the sort values
+    /// of the last document of the page before), in pages of
+    /// [`SEARCH_MAXIMUM_PAGE`] (see [`Client::search_all_in_pages_of`]).
+    ///
+    /// The search's `sort` decides the order; `id` is added to it when it
+    /// is not there (SailPoint: always include the ID, so that no two
+    /// documents share their sort values and none comes twice). Each
+    /// document is read as `T`: the document type of the index searched
+    /// (`types::IdentityDocument` for `identities`, ...), or
+    /// `serde_json::Value` for the JSON as sent; leniently, like every
+    /// answer.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &sailpoint::Client) -> Result<(), sailpoint::Error> {
+    /// use sailpoint::types::{IdentityDocument, Search};
+    ///
+    /// let search: Search = serde_json::from_value(serde_json::json!({
+    ///     "indices": ["identities"],
+    ///     "query": {"query": "*"},
+    ///     "sort": ["name"]
+    /// }))
+    /// .expect("a search");
+    /// let mut identities = client.search_all::<IdentityDocument>(&search);
+    /// while let Some(identity) = identities.next().await {
+    ///     println!("{}", identity?.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_all<T>(&self, search: &types::Search) -> pagination::Items<'_, T>
+    where
+        T: serde::de::DeserializeOwned + Send + 'static,
+    {
+        self.search_all_in_pages_of(search, SEARCH_MAXIMUM_PAGE)
+    }
+
+    /// [`Client::search_all`] in pages of `page_size` documents (at most
+    /// [`SEARCH_MAXIMUM_PAGE`]).
+    pub fn search_all_in_pages_of<T>(
+        &self,
+        search: &types::Search,
+        page_size: u64,
+    ) -> pagination::Items<'_, T>
+    where
+        T: serde::de::DeserializeOwned + Send + 'static,
+    {
+        let sort = pagination::sort_for_search_after(&search.sort);
+        let mut body = match serde_json::to_value(search) {
+            Ok(body @ serde_json::Value::Object(_)) => body,
+            _ => serde_json::Value::Object(Default::default()),
+        };
+        body["sort"] = serde_json::json!(sort);
+        let url = [self.baseurl(), "/search/v1"].concat();
+        pagination::search_after(
+            page_size.clamp(1, SEARCH_MAXIMUM_PAGE),
+            sort,
+            "search_post",
+            move |after, limit| {
+                let mut body = body.clone();
+                match (after, body.as_object_mut()) {
+                    (Some(values), _) => body["searchAfter"] = serde_json::json!(values),
+                    (None, Some(map)) => {
+                        map.remove("searchAfter");
+                    }
+                    (None, None) => {}
+                }
+                let request = self
+                    .client()
+                    .post(url.as_str())
+                    .query(&[("limit", limit)])
+                    .header(
+                        reqwest::header::ACCEPT,
+                        reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build();
+                async move {
+                    let request = request?;
+                    self.inner()
+                        .json_list(self.client(), request, "search_post")
+                        .await
+                }
+            },
+        )
     }
 }
 

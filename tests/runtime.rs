@@ -84,11 +84,12 @@ async fn explicit_settings_beat_the_environment_which_beats_config_json() {
     let tenant = FakeTenant::start().await;
     let file = config_file(
         "precedence",
-        &serde_json::json!({"BaseURL": tenant.base_url(), "ClientId": "file-id", "ClientSecret": "file-secret"}).to_string(),
+        &serde_json::json!({"BaseURL": "https://elsewhere.example", "ClientId": "file-id", "ClientSecret": "file-secret"}).to_string(),
     );
     let client = Client::from_builder(
         ClientBuilder::from_env()
             .env_lookup(env_of(&[
+                ("SAIL_BASE_URL", tenant.base_url()),
                 ("SAIL_CLIENT_ID", "env-id".into()),
                 ("SAIL_CLIENT_SECRET", "env-secret".into()),
             ]))
@@ -103,9 +104,14 @@ async fn explicit_settings_beat_the_environment_which_beats_config_json() {
         "{form}"
     );
 
+    // Setting by setting: the id from the environment, the secret from the
+    // file (to the host the environment names).
     let client = Client::from_builder(
         ClientBuilder::from_env()
-            .env_lookup(env_of(&[("SAIL_CLIENT_ID", "env-id".into())]))
+            .env_lookup(env_of(&[
+                ("SAIL_BASE_URL", tenant.base_url()),
+                ("SAIL_CLIENT_ID", "env-id".into()),
+            ]))
             .config_file(&file),
     )
     .unwrap();
@@ -115,6 +121,33 @@ async fn explicit_settings_beat_the_environment_which_beats_config_json() {
         form.contains("client_id=env-id") && form.contains("client_secret=file-secret"),
         "{form}"
     );
+}
+
+/// The one mix refused: a secret set in the environment (or in code) never
+/// goes to a host only `config.json` names.
+#[tokio::test]
+async fn a_secret_from_the_environment_never_goes_to_the_host_of_config_json() {
+    let tenant = FakeTenant::start().await;
+    let file = config_file(
+        "mix",
+        &serde_json::json!({"BaseURL": tenant.base_url()}).to_string(),
+    );
+    let err = Client::from_builder(
+        ClientBuilder::from_env()
+            .env_lookup(env_of(&[
+                ("SAIL_CLIENT_ID", CLIENT_ID.into()),
+                ("SAIL_CLIENT_SECRET", CLIENT_SECRET.into()),
+            ]))
+            .config_file(&file),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("a secret is sent only to a host set in the same place"),
+        "{text}"
+    );
+    assert!(!text.contains(CLIENT_SECRET), "{text}");
+    assert_eq!(tenant.token_requests(), 0);
 }
 
 #[tokio::test]
@@ -199,13 +232,11 @@ async fn the_experimental_header_goes_with_experimental_operations_only() {
     assert_eq!(experimental.headers["x-sailpoint-experimental"], "true");
 
     let before = tenant.requests().len();
-    let err = sailpoint::Error::from(
-        client(&tenant)
-            .get_ongoing_role_propagation()
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = client(&tenant)
+        .get_ongoing_role_propagation()
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, sailpoint::Error::ExperimentalNotEnabled { operation } if operation == "get_ongoing_role_propagation"),
         "{err}"
@@ -252,7 +283,9 @@ async fn a_hundred_calls_in_flight_when_the_token_expires_share_one_refresh() {
     tenant.set_token_lifetime(1.5);
     let client = Arc::new(client(&tenant));
     send(&client).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Renewed 0.75 s before it expires (a tenth of its life, at least 1 s,
+    // at most half of it).
+    tokio::time::sleep(Duration::from_millis(900)).await;
     let calls: Vec<_> = (0..100)
         .map(|_| {
             let client = client.clone();
@@ -264,6 +297,33 @@ async fn a_hundred_calls_in_flight_when_the_token_expires_share_one_refresh() {
     }
     assert_eq!(tenant.token_requests(), 2, "one initial token, one refresh");
     assert_eq!(tenant.requests().len(), 101);
+}
+
+/// `expires_in: 1`: fifty calls waiting for a token share one fetch (before,
+/// the margin of a second made every token due at once, and each waiting
+/// call fetched its own, one after another); the token is renewed after
+/// half its life.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_that_lives_a_second_is_fetched_once_per_expiry_not_per_call() {
+    let tenant = FakeTenant::start().await;
+    tenant.set_token_lifetime(1.0);
+    let client = client(&tenant);
+    let results = concurrent_sends(&client, 50).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(tenant.token_requests(), 1);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let results = concurrent_sends(&client, 50).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(
+        tenant.token_requests(),
+        2,
+        "renewed once, after half its life"
+    );
+    assert_eq!(
+        tenant.requests().len(),
+        100,
+        "no call refused for an expired token"
+    );
 }
 
 #[tokio::test]

@@ -39,6 +39,8 @@ pub mod paths {
     pub const CARGO_TOML: &str = "Cargo.toml";
     /// The mock layer's manifest: regen writes its features (the client's).
     pub const HTTPMOCK_CARGO_TOML: &str = "crates/httpmock/Cargo.toml";
+    /// The decoders of the response-examples test.
+    pub const RESPONSE_EXAMPLES: &str = sailpoint_codegen::response_examples::PATH;
 }
 
 /// The crate the mock layer imports the client's types from.
@@ -56,6 +58,8 @@ pub struct Regenerated {
     pub client: String,
     /// Text of the generated mock layer.
     pub httpmock: String,
+    /// Text of the response-examples test's decoders.
+    pub response_examples: String,
     /// Text of the names lock.
     pub lock: String,
     /// The extraction's report.
@@ -220,12 +224,15 @@ pub fn regenerate_degrading(
                 inputs.join(", ")
             )
         })?;
+    let response_examples =
+        sailpoint_codegen::response_examples::table(&spec, &generated.degraded)?;
     let lock = NamesFile::lock_text(&extraction.report.components_lock);
     let areas = sailpoint_codegen::areas::areas(&extraction.document);
     Ok(Regenerated {
         spec,
         client: generated.code,
         httpmock,
+        response_examples,
         lock,
         extraction,
         adaptations: generated.adaptations,
@@ -295,6 +302,11 @@ pub fn file_changes(root: &Path, regenerated: &Regenerated) -> Vec<FileChange> {
             path: paths::HTTPMOCK,
             old: read(paths::HTTPMOCK),
             new: regenerated.httpmock.clone(),
+        },
+        FileChange {
+            path: paths::RESPONSE_EXAMPLES,
+            old: read(paths::RESPONSE_EXAMPLES),
+            new: regenerated.response_examples.clone(),
         },
         FileChange {
             path: paths::NAMES_LOCK,

@@ -25,7 +25,9 @@
 //! | [`attribute`] | a compile error's line → the schema or operation behind it |
 //! | `call_path`, `paginated`, [`areas`], [`lifecycle`], `docs`, `schemars_impls`, `open_enums`, [`webhooks`] | adaptations of progenitor's output (and [`webhooks`]' payload components of the spec) |
 //! | `httpmock` | the mock layer's fixes |
+//! | `crate_error`, `paging_counts` | adaptations for the runtime: `send()` returns the crate's error; lists ask for their count |
 //! | `quirks` | the `QUIRKS` table handed to the runtime |
+//! | [`response_examples`] | decoders for the docs' response examples (the lenient-decoding test's input) |
 
 #![warn(missing_docs)]
 
@@ -33,6 +35,7 @@ pub mod adaptations;
 pub mod areas;
 pub mod attribute;
 mod call_path;
+mod crate_error;
 pub mod cycles;
 pub mod defaults;
 pub mod degrade;
@@ -44,9 +47,11 @@ pub mod names;
 pub mod nullable;
 mod open_enums;
 mod paginated;
+mod paging_counts;
 pub mod parameters;
 mod pipeline;
 mod quirks;
+pub mod response_examples;
 mod schemars_impls;
 mod syntax;
 pub mod webhooks;

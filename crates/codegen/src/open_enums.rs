@@ -18,6 +18,14 @@
 //! its string; `Display` writes it and `FromStr` reads any string. Enums
 //! only requests carry stay closed (a typo is a compile error). `Copy` goes
 //! from an opened enum and from what holds it (a `String` is not `Copy`).
+//!
+//! Tags stay closed too: an enum that a member of an untagged enum (a
+//! `oneOf`/`anyOf`) requires, when it has one value or its property is a
+//! `discriminator`'s, is what tells the members apart. Open, it would let
+//! the first member take any other member's value (an `NHI` identity read
+//! as a human one); closed, the member that names the value is chosen, and
+//! a value no member names fails as it should (and lenient decoding says
+//! so).
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
@@ -28,8 +36,12 @@ use crate::syntax::{idents, module_items, module_items_mut};
 use crate::AppliedAdaptation;
 
 /// Opens every response enum (see the module docs).
-pub(crate) fn response_enums_are_open(file: &mut syn::File) -> Option<AppliedAdaptation> {
+pub(crate) fn response_enums_are_open(
+    file: &mut syn::File,
+    spec: &serde_json::Value,
+) -> Option<AppliedAdaptation> {
     let roots = response_roots(file);
+    let tags = member_tags(file, &discriminator_properties(spec));
     let types = module_items(&file.items, "types")?;
     // Which type names each item of `mod types` mentions.
     let mut mentions: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -64,6 +76,7 @@ pub(crate) fn response_enums_are_open(file: &mut syn::File) -> Option<AppliedAda
     let open: BTreeSet<String> = string_enums
         .iter()
         .filter(|e| reached.contains(*e) || documented_open.contains(*e))
+        .filter(|e| !tags.contains(*e))
         .cloned()
         .collect();
     if open.is_empty() {
@@ -95,9 +108,10 @@ pub(crate) fn response_enums_are_open(file: &mut syn::File) -> Option<AppliedAda
     Some(AppliedAdaptation {
         adaptation: "response_enums_are_open",
         change: format!(
-            "{} string enum(s) a response can hold (or documented as open) keep any other value in `Other(String)`; {} request-only enum(s) stay closed",
+            "{} string enum(s) a response can hold (or documented as open) keep any other value in `Other(String)`; {} stay closed ({} tag(s) of `oneOf` members, the rest request-only)",
             open.len(),
-            string_enums.len() - open.len()
+            string_enums.len() - open.len(),
+            tags.iter().filter(|t| string_enums.contains(*t)).count()
         ),
     })
 }
@@ -124,6 +138,104 @@ fn response_roots(file: &syn::File) -> BTreeSet<String> {
     let mut sends = Sends(BTreeSet::new());
     syn::visit::Visit::visit_file(&mut sends, file);
     sends.0
+}
+
+/// Every property name a `discriminator` of the spec names.
+fn discriminator_properties(spec: &serde_json::Value) -> BTreeSet<String> {
+    fn walk(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(name) = map
+                    .get("discriminator")
+                    .and_then(|d| d.get("propertyName"))
+                    .and_then(serde_json::Value::as_str)
+                {
+                    out.insert(name.to_owned());
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(spec, &mut out);
+    out
+}
+
+/// The enums that tell the members of an untagged enum apart: the type of
+/// a field a member struct requires (not an `Option`), when the enum has
+/// one value or the field's wire name is a discriminator's property.
+fn member_tags(file: &syn::File, discriminators: &BTreeSet<String>) -> BTreeSet<String> {
+    let Some(types) = module_items(&file.items, "types") else {
+        return BTreeSet::new();
+    };
+    let mut structs: HashMap<String, &syn::ItemStruct> = HashMap::new();
+    let mut enums: HashMap<String, &syn::ItemEnum> = HashMap::new();
+    for item in types {
+        match item {
+            syn::Item::Struct(s) => {
+                structs.insert(s.ident.to_string(), s);
+            }
+            syn::Item::Enum(e) => {
+                enums.insert(e.ident.to_string(), e);
+            }
+            _ => {}
+        }
+    }
+    let untagged = |attrs: &[syn::Attribute]| {
+        attrs.iter().any(|a| {
+            a.path().is_ident("serde") && a.to_token_stream().to_string().contains("untagged")
+        })
+    };
+    let last_ident = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let mut tags = BTreeSet::new();
+    for e in enums.values().filter(|e| untagged(&e.attrs)) {
+        for variant in &e.variants {
+            let syn::Fields::Unnamed(fields) = &variant.fields else {
+                continue;
+            };
+            let Some(member) = fields.unnamed.first().and_then(|f| last_ident(&f.ty)) else {
+                continue;
+            };
+            let Some(member) = structs.get(&member) else {
+                continue;
+            };
+            for field in &member.fields {
+                let Some(ty) = last_ident(&field.ty) else {
+                    continue;
+                };
+                let Some(tag) = enums.get(&ty).filter(|e| is_string_enum(e)) else {
+                    continue;
+                };
+                let wire = wire_name(field);
+                if tag.variants.len() == 1 || discriminators.contains(&wire) {
+                    tags.insert(ty);
+                }
+            }
+        }
+    }
+    tags
+}
+
+/// A field's name in JSON: its `#[serde(rename = "...")]`, or its ident.
+fn wire_name(field: &syn::Field) -> String {
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let text = attr.to_token_stream().to_string();
+        if let Some(rest) = text.split("rename = \"").nth(1) {
+            if let Some((name, _)) = rest.split_once('"') {
+                return name.to_owned();
+            }
+        }
+    }
+    field
+        .ident
+        .as_ref()
+        .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+        .unwrap_or_default()
 }
 
 /// typify's string enum: unit variants only, each a string on the wire.
@@ -299,7 +411,7 @@ mod tests {
     #[test]
     fn response_enums_keep_other_values_and_request_enums_stay_closed() {
         let mut file: syn::File = syn::parse_str(CODE).unwrap();
-        let applied = response_enums_are_open(&mut file).unwrap();
+        let applied = response_enums_are_open(&mut file, &serde_json::Value::Null).unwrap();
         assert!(
             applied.change.starts_with("2 string enum(s)"),
             "{}",
@@ -329,5 +441,59 @@ mod tests {
             text.contains("enum Sort")
                 && text[text.find("enum Sort").unwrap() - 80..].contains("Copy")
         );
+    }
+
+    const MEMBERS: &str = r#"
+        pub mod types {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            #[serde(untagged)]
+            pub enum Envelope { Human(Human), Machine(Machine) }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct Human {
+                #[serde(rename = "type")]
+                pub type_: HumanType,
+                pub status: Status,
+                pub level: ::std::option::Option<Level>,
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct Machine {
+                #[serde(rename = "kindOf")]
+                pub kind_of: MachineKind,
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+            pub enum HumanType { #[serde(rename = "Human")] Human }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+            pub enum Status { #[serde(rename = "A")] A, #[serde(rename = "B")] B }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+            pub enum Level { #[serde(rename = "L")] L }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+            pub enum MachineKind { #[serde(rename = "NHI")] Nhi, #[serde(rename = "AGENT")] Agent }
+        }
+        pub mod builder {
+            impl<'a> GetEnvelope<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::Envelope>, Error<()>> { todo!() }
+            }
+        }
+    "#;
+
+    #[test]
+    fn the_tags_of_untagged_members_stay_closed() {
+        let mut file: syn::File = syn::parse_str(MEMBERS).unwrap();
+        let spec = serde_json::json!({"components": {"schemas": {"Envelope": {
+            "oneOf": [], "discriminator": {"propertyName": "kindOf"}
+        }}}});
+        let applied = response_enums_are_open(&mut file, &spec).unwrap();
+        assert!(applied.change.contains("2 tag(s)"), "{}", applied.change);
+        let text = file.to_token_stream().to_string();
+        let item = |name: &str| {
+            let at = text.find(&format!("enum {name}")).unwrap();
+            text[at..].split_once('}').unwrap().0.to_owned()
+        };
+        // One value, required: a tag. A discriminator's property: a tag.
+        assert!(!item("HumanType").contains("Other"), "{text}");
+        assert!(!item("MachineKind").contains("Other"), "{text}");
+        // Two values and no discriminator, or not required: open.
+        assert!(item("Status").contains("Other"), "{text}");
+        assert!(item("Level").contains("Other"), "{text}");
     }
 }

@@ -172,7 +172,7 @@ fn list_item_type(items: &[syn::Item], builder: &syn::Ident) -> Option<syn::Type
 }
 
 /// The type arguments of `ty` when its last path segment is `name`.
-fn generic_args(ty: &syn::Type, name: &str) -> Option<Vec<syn::Type>> {
+pub(crate) fn generic_args(ty: &syn::Type, name: &str) -> Option<Vec<syn::Type>> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     if last.ident != name {

@@ -17,9 +17,9 @@ use serde_json::Value;
 
 use crate::degrade::{self, Degradation};
 use crate::{
-    adaptations, areas, call_path, docs, httpmock, lifecycle, open_enums, paginated, quirks,
-    schemars_impls, spec_digest, webhooks, AppliedAdaptation, Error, Generated, DIGEST_PREFIX,
-    HEADER,
+    adaptations, areas, call_path, crate_error, docs, httpmock, lifecycle, open_enums, paginated,
+    paging_counts, quirks, schemars_impls, spec_digest, webhooks, AppliedAdaptation, Error,
+    Generated, DIGEST_PREFIX, HEADER,
 };
 
 /// At most this many degradations in one generation: past it, the spec is
@@ -208,12 +208,14 @@ fn adapted_file(
     let (quirks_tokens, quirk_ids) = quirks::quirks_table(json);
     let tokens = quote! { #tokens #quirks_tokens };
     let mut file: syn::File = syn::parse2(tokens)?;
-    adaptations.extend(open_enums::response_enums_are_open(&mut file));
+    adaptations.extend(open_enums::response_enums_are_open(&mut file, json));
     adaptations.extend(call_path::no_api_version_header(&mut file)?);
     adaptations.extend(call_path::urls_by_concatenation(&mut file)?);
     adaptations.extend(call_path::error_answers_boxed(&mut file)?);
     adaptations.extend(call_path::answers_keep_their_headers(&mut file)?);
     adaptations.extend(paginated::paginated_lists(&mut file, json));
+    adaptations.extend(paging_counts::lists_ask_for_their_count(&mut file)?);
+    adaptations.extend(crate_error::send_returns_the_crates_error(&mut file)?);
     adaptations.extend(lifecycle::deprecated_methods(&mut file, json));
     adaptations.extend(schemars_impls::schemars_impls_follow_the_dependency(
         &mut file,

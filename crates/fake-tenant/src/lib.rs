@@ -9,12 +9,18 @@
 //!   expired"}`; otherwise the next scripted reply ([`FakeTenant::script`]),
 //!   or 204 when none is queued.
 //!
-//! A reply can be delayed, or drop the connection without answering.
+//! A reply can be delayed, or drop the connection without answering. The
+//! tenant can also enforce a rate limit as SailPoint's gateway does
+//! ([`FakeTenant::enforce_rate_limit`]).
 
 #![warn(missing_docs)]
 
 pub mod raw;
+pub mod script;
+pub mod tls;
 pub use raw::{Raw, RawServer};
+pub use script::Script;
+pub use tls::{Authority, ConnectProxy};
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -110,9 +116,7 @@ impl Recorded {
 
 #[derive(Default)]
 struct State {
-    api_script: VecDeque<Reply>,
-    api_default: Option<Reply>,
-    token_script: VecDeque<Reply>,
+    script: Script<Reply>,
     token_lifetime: f64,
     issued: HashMap<String, Instant>,
     token_requests: usize,
@@ -120,11 +124,49 @@ struct State {
     token_bodies: Vec<String>,
     public: HashMap<String, Reply>,
     not_recording: bool,
+    rate_limit: Option<RateWindow>,
+    /// API requests answered 429 by the rate limit.
+    limited: usize,
+    responder: Option<Responder>,
+}
+
+/// Answers API requests from what they ask (see [`FakeTenant::respond`]).
+type Responder = Arc<dyn Fn(&Recorded) -> Option<Reply> + Send + Sync>;
+
+/// A sliding window over API requests' arrivals, as SailPoint's gateway
+/// counts them.
+struct RateWindow {
+    requests: usize,
+    per: Duration,
+    arrived: VecDeque<Instant>,
+}
+
+impl RateWindow {
+    /// Counts a request arriving now; `Err` with the seconds to wait when
+    /// the window is full (the request is not counted).
+    fn arrive(&mut self) -> Result<(), u64> {
+        let now = Instant::now();
+        while self
+            .arrived
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= self.per)
+        {
+            self.arrived.pop_front();
+        }
+        if self.arrived.len() < self.requests {
+            self.arrived.push_back(now);
+            return Ok(());
+        }
+        let free = self.arrived.front().map_or(now, |at| *at + self.per);
+        Err(free.duration_since(now).as_secs_f64().ceil() as u64)
+    }
 }
 
 /// A running fake tenant. Stops when dropped.
 pub struct FakeTenant {
     addr: SocketAddr,
+    /// The authority of its certificate, when it speaks TLS.
+    authority: Option<String>,
     state: Arc<Mutex<State>>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -141,8 +183,32 @@ impl FakeTenant {
         Self::start_on("127.0.0.1:0".parse().expect("an address")).await
     }
 
+    /// Starts a fake that speaks TLS, with a certificate for `127.0.0.1`
+    /// signed by a certificate authority of its own
+    /// ([`FakeTenant::ca_pem`]): its base URL is `https://127.0.0.1:PORT`.
+    pub async fn start_tls() -> Self {
+        let authority = Authority::new();
+        let mut tenant = Self::listen(
+            "127.0.0.1:0".parse().expect("an address"),
+            Some(tokio_rustls::TlsAcceptor::from(authority.server.clone())),
+        )
+        .await;
+        tenant.authority = Some(authority.ca_pem);
+        tenant
+    }
+
+    /// The PEM certificate of the authority that signed a TLS tenant's
+    /// certificate (what a client must trust); `None` for plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.authority.as_deref()
+    }
+
     /// Starts a fake on the given loopback address.
     pub async fn start_on(addr: SocketAddr) -> Self {
+        Self::listen(addr, None).await
+    }
+
+    async fn listen(addr: SocketAddr, tls: Option<tokio_rustls::TlsAcceptor>) -> Self {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .expect("bind a loopback address");
@@ -158,35 +224,76 @@ impl FakeTenant {
                     continue;
                 };
                 let state = shared.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let http = hyper::server::conn::http1::Builder::new();
+                    match tls {
+                        None => {
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                        }
+                        Some(acceptor) => {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                            }
+                        }
+                    }
                 });
             }
         });
         Self {
             addr,
+            authority: None,
             state,
             server,
         }
     }
 
-    /// `http://127.0.0.1:PORT`: what `SAIL_BASE_URL` would be.
+    /// `http://127.0.0.1:PORT` (`https://` for a TLS tenant): what
+    /// `SAIL_BASE_URL` would be.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.authority.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Queues a reply for the next API request.
     pub fn script(&self, reply: Reply) {
-        self.lock().api_script.push_back(reply);
+        self.lock().script.api(reply);
     }
 
     /// The reply to API requests (with a valid token) when the script is
     /// empty (default: 204).
     pub fn answer_by_default(&self, reply: Reply) {
-        self.lock().api_default = Some(reply);
+        self.lock().script.api_default(reply);
+    }
+
+    /// Answers API requests `429 Too Many Requests` (SailPoint's body, and
+    /// `Retry-After` in whole seconds) once `requests` have arrived in the
+    /// last `per`, as SailPoint's gateway does (100 per 10 s).
+    pub fn enforce_rate_limit(&self, requests: usize, per: Duration) {
+        self.lock().rate_limit = Some(RateWindow {
+            requests,
+            per,
+            arrived: VecDeque::new(),
+        });
+    }
+
+    /// Answers each API request (with a valid token, within the rate
+    /// limit) that `responder` has an answer for, before the script: for
+    /// servers whose answer depends on the request (a list paged by
+    /// `offset` and `limit`, a search by `searchAfter`). It runs with the
+    /// tenant's state locked: it must not call the tenant.
+    pub fn respond(&self, responder: impl Fn(&Recorded) -> Option<Reply> + Send + Sync + 'static) {
+        self.lock().responder = Some(Arc::new(responder));
+    }
+
+    /// How many API requests the rate limit answered 429.
+    pub fn rate_limited(&self) -> usize {
+        self.lock().limited
     }
 
     /// Serves `reply` at `path` to anyone, every time (no token needed):
@@ -197,7 +304,7 @@ impl FakeTenant {
 
     /// Queues a reply for the next token request.
     pub fn script_token(&self, reply: Reply) {
-        self.lock().token_script.push_back(reply);
+        self.lock().script.token(reply);
     }
 
     /// How long issued tokens live, in seconds (`expires_in`).
@@ -287,7 +394,7 @@ async fn handle(
         s.token_requests += 1;
         s.token_bodies
             .push(String::from_utf8_lossy(&body).into_owned());
-        match s.token_script.pop_front() {
+        match s.script.next_token() {
             Some(reply) => reply,
             None => {
                 let token = format!("tok-{}", s.token_requests);
@@ -304,14 +411,13 @@ async fn handle(
         }
     } else {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
-        if !s.not_recording {
-            s.api_requests.push(Recorded {
-                method,
-                path,
-                headers: headers.clone(),
-                body,
-            });
-        }
+        let request = Recorded {
+            method,
+            path,
+            headers: headers.clone(),
+            body,
+        };
+        let responded = s.responder.clone();
         let bearer = headers
             .get("authorization")
             .and_then(|h| h.strip_prefix("Bearer "))
@@ -320,17 +426,29 @@ async fn handle(
             .issued
             .get(bearer)
             .is_some_and(|until| Instant::now() < *until);
-        if valid {
-            s.api_script
-                .pop_front()
-                .or_else(|| s.api_default.clone())
-                .unwrap_or_else(|| Reply::status(204))
+        let limited = match (valid, &mut s.rate_limit) {
+            (true, Some(window)) => window.arrive().err(),
+            _ => None,
+        };
+        let reply = if let Some(wait) = limited {
+            s.limited += 1;
+            Reply::json(429, serde_json::json!({"message": "Rate Limit Exceeded"}))
+                .header("retry-after", &wait.max(1).to_string())
+        } else if valid {
+            match responded.and_then(|respond| respond(&request)) {
+                Some(reply) => reply,
+                None => s.script.next_api().unwrap_or_else(|| Reply::status(204)),
+            }
         } else {
             Reply::json(
                 401,
                 serde_json::json!({"error": "JWT validation failed: JWT is expired"}),
             )
+        };
+        if !s.not_recording {
+            s.api_requests.push(request);
         }
+        reply
     };
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;

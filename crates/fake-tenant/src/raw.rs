@@ -4,7 +4,6 @@
 //! that never comes). Token requests (`POST /oauth/token`) get their own
 //! script and, when it is empty, a valid token.
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -68,9 +67,7 @@ impl Raw {
 
 #[derive(Default)]
 struct Script {
-    api: VecDeque<Raw>,
-    api_default: Option<Raw>,
-    token: VecDeque<Raw>,
+    answers: crate::Script<Raw>,
     /// The heads of the API requests received, as text.
     api_heads: Vec<String>,
 }
@@ -128,17 +125,17 @@ impl RawServer {
 
     /// Queues an answer for the next API request.
     pub fn script(&self, raw: Raw) {
-        self.lock().api.push_back(raw);
+        self.lock().answers.api(raw);
     }
 
     /// The answer to API requests when the script is empty (default: 204).
     pub fn answer_by_default(&self, raw: Raw) {
-        self.lock().api_default = Some(raw);
+        self.lock().answers.api_default(raw);
     }
 
     /// Queues an answer for the next token request.
     pub fn script_token(&self, raw: Raw) {
-        self.lock().token.push_back(raw);
+        self.lock().answers.token(raw);
     }
 
     /// API requests received.
@@ -205,7 +202,7 @@ async fn serve(
         let mut s = script.lock().unwrap_or_else(|e| e.into_inner());
         if is_token {
             token_requests.fetch_add(1, Ordering::SeqCst);
-            s.token.pop_front().unwrap_or_else(|| {
+            s.answers.next_token().unwrap_or_else(|| {
                 Raw::response(
                     200,
                     &[("content-type", "application/json")],
@@ -215,9 +212,8 @@ async fn serve(
         } else {
             api_requests.fetch_add(1, Ordering::SeqCst);
             s.api_heads.push(original_head);
-            s.api
-                .pop_front()
-                .or_else(|| s.api_default.clone())
+            s.answers
+                .next_api()
                 .unwrap_or_else(|| Raw::response(204, &[], ""))
         }
     };

@@ -118,14 +118,17 @@ impl MockTenant {
         self.server.base_url()
     }
 
-    /// A builder for a client of this tenant, with its credentials and
+    /// A builder for a client of this tenant, with its credentials,
     /// retries that wait milliseconds, not seconds (a `Retry-After` is
-    /// still honoured). Change anything before building.
+    /// still honoured), and no client-side rate limit (a mock has no
+    /// gateway to spare; a test of many calls would wait for it). Change
+    /// anything before building.
     pub fn builder(&self) -> ClientBuilder {
         ClientBuilder::new()
             .base_url(self.base_url())
             .client_credentials(CLIENT_ID, CLIENT_SECRET)
             .timeout(Duration::from_secs(10))
+            .rate_limit(None)
             .retry_strategy(
                 RetryStrategy::default()
                     .backoff(Duration::from_millis(5), Duration::from_millis(50))

@@ -4,47 +4,20 @@
 
 use std::time::{Duration, Instant};
 
-use sailpoint::types::{
-    ErrorBody, ErrorMessageDto, LocaleOrigin, LocaleOriginInner, SendTestNotificationRequestDto,
-    SendTestNotificationRequestDtoMedium,
-};
+use sailpoint::types::ErrorBody;
 use sailpoint::{Client, RetryStrategy};
 use sailpoint_httpmock::{MockServerExt as _, MockTenant, ACCESS_TOKEN};
 
-fn body() -> SendTestNotificationRequestDto {
-    SendTestNotificationRequestDto {
-        key: Some("cloud_manual_work_item_summary".into()),
-        medium: Some(SendTestNotificationRequestDtoMedium::Email),
-        context: serde_json::json!({"numberOfPendingTasks": "4"})
-            .as_object()
-            .unwrap()
-            .clone(),
-        ..Default::default()
-    }
-}
+// The fixtures the client's own tests use.
+#[path = "../../../tests/common/fixtures.rs"]
+mod fixtures;
+use fixtures::{example_body as body, send};
 
-async fn send(client: &Client) -> Result<(), sailpoint::Error> {
-    client.send_test_notification().body(body()).send().await?;
-    Ok(())
-}
-
-/// SailPoint's documented 400 body, typed as the operation's error body.
+/// SailPoint's documented 400 body, typed as the operation's error body
+/// (the fields the client adds, raw body, truncation, retry safety, are
+/// its own: a mocked server leaves them unset).
 fn documented_400() -> ErrorBody {
-    ErrorBody {
-        detail_code: Some("400.1 Bad Request Content".into()),
-        tracking_id: Some("e7eab60924f64aa284175b9fa3309599".into()),
-        messages: vec![ErrorMessageDto {
-            locale: Some("en-US".into()),
-            locale_origin: Some(LocaleOrigin(Some(LocaleOriginInner::Default))),
-            text: Some(
-                "The request was syntactically correct but its content is semantically invalid."
-                    .into(),
-            ),
-        }],
-        // The fields the client adds (raw body, truncation, retry safety)
-        // are its own: a mocked server leaves them unset.
-        ..Default::default()
-    }
+    serde_json::from_value(fixtures::documented_400()).expect("the documented body is an ErrorBody")
 }
 
 #[tokio::test]

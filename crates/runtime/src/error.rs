@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// Everything a call through a SailPoint client can fail with.
 ///
-/// Every generated method returns progenitor's error; `?` (or
-/// `Error::from`) makes it this one:
+/// Every generated method's `send()` returns it (as `sailpoint::Error`), so
+/// `?` works in any function returning it, and a `match` sees what went
+/// wrong, typed:
 ///
 /// ```
 /// use sailpoint_runtime::{ApiError, Error};
@@ -102,24 +102,23 @@ pub enum Error {
     /// The request was invalid before it was sent (a body field failed to convert).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// The server answered, but its body is not what the API documents.
-    #[error("{}", invalid_response_text(.status, .message))]
-    InvalidResponse {
-        /// The status, when known.
-        status: Option<StatusCode>,
-        /// Why it did not parse.
-        message: String,
-        /// The body as received (lossy UTF-8).
-        body: String,
+    /// The server answered with a success, but its body cannot be read as
+    /// the API documents, even leniently (see [`InvalidResponse`]): the
+    /// error names the operation, where in the body and what kind of value
+    /// was there, never the value. The body is kept, on request only
+    /// ([`Error::raw_body`]).
+    #[error(transparent)]
+    InvalidResponse(Box<InvalidResponse>),
+    /// A list did not page as the API says lists page: the same page came
+    /// twice (a server ignoring `offset`), or fewer items came than
+    /// `X-Total-Count` said there are. The items before it were yielded.
+    #[error("paging stopped at offset {offset}: {problem}")]
+    Paging {
+        /// The offset of the page that showed the problem.
+        offset: u64,
+        /// What was wrong.
+        problem: String,
     },
-}
-
-fn invalid_response_text(status: &Option<StatusCode>, message: &str) -> String {
-    let message = shortened(message, MAX_DISPLAYED_BODY);
-    match status {
-        Some(status) => format!("unexpected response body ({status}): {message}"),
-        None => format!("unexpected response body: {message}"),
-    }
 }
 
 impl Error {
@@ -127,10 +126,20 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status()),
-            Error::InvalidResponse { status, .. } => *status,
+            Error::InvalidResponse(e) => e.status,
             Error::Redirect { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 Some(*status)
             }
+            _ => None,
+        }
+    }
+
+    /// The body of a success answer that could not be decoded, as
+    /// received: for a closer look, never shown by `Display` or `Debug`
+    /// (a server may echo what it was sent, a token included).
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::InvalidResponse(e) => Some(e.raw_body()),
             _ => None,
         }
     }
@@ -188,13 +197,17 @@ pub struct ApiError {
     pub status: u16,
     /// SailPoint's `trackingId`: quote it to SailPoint support.
     pub tracking_id: Option<String>,
-    /// SailPoint's `detailCode`, e.g. `400.1 Bad Request Content`.
+    /// SailPoint's `detailCode`, e.g. `400.1 Bad Request Content` (or the
+    /// `errorName` of the services that answer in that shape).
     pub detail_code: Option<String>,
-    /// The texts of `messages`.
+    /// The texts of `messages`, or the `detailMessage` of older services
+    /// (and of the 400 that ends a list at an offset past its end), or an
+    /// `errorMessage`.
     pub messages: Vec<String>,
     /// The texts of `causes`.
     pub causes: Vec<String>,
-    /// `error` (401 bodies) or `message` (429 bodies), when present.
+    /// `error` (401 bodies, with its `error_description`) or `message`
+    /// (429 bodies), when present.
     pub error: Option<String>,
     /// How long the server asked to wait (`Retry-After`).
     pub retry_after: Option<Duration>,
@@ -210,100 +223,6 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Builds the error from a status, the `Retry-After` header and the body
-    /// as received (or as the runtime handed it to the generated code).
-    pub fn from_parts(status: StatusCode, retry_after: Option<Duration>, body: &[u8]) -> Self {
-        match serde_json::from_slice::<Value>(body) {
-            Ok(value @ Value::Object(_)) => Self::from_json(status, retry_after, &value),
-            _ => {
-                let mut error = Self::from_json(status, retry_after, &Value::Null);
-                if !body.iter().all(u8::is_ascii_whitespace) {
-                    error.raw_body = Some(String::from_utf8_lossy(body).into_owned());
-                }
-                error
-            }
-        }
-    }
-
-    /// Builds the error from a status, the `Retry-After` header and a JSON
-    /// body: SailPoint's fields, and what the client added to it
-    /// ([`openapi_model::error_body`]: the raw body when it was not the
-    /// documented JSON, whether it was cut, whether retrying is safe). When
-    /// the raw body is JSON of another shape, SailPoint's fields are read
-    /// from it too.
-    pub fn from_json(status: StatusCode, retry_after: Option<Duration>, body: &Value) -> Self {
-        use openapi_model::error_body::{BODY_TRUNCATED, RAW_BODY, RETRY_SAFE};
-        let mut error = ApiError {
-            status: status.as_u16(),
-            tracking_id: None,
-            detail_code: None,
-            messages: Vec::new(),
-            causes: Vec::new(),
-            error: None,
-            retry_after,
-            raw_body: None,
-            body_truncated: false,
-            retryable: is_retryable_status(status),
-        };
-        error.read_body(body);
-        error.raw_body = body
-            .get(RAW_BODY)
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        error.body_truncated = body.get(BODY_TRUNCATED) == Some(&Value::Bool(true));
-        if body.get(RETRY_SAFE) == Some(&Value::Bool(false)) {
-            error.retryable = false;
-        }
-        if let Some(raw) = &error.raw_body {
-            if let Ok(json @ Value::Object(_)) = serde_json::from_str::<Value>(raw) {
-                error.read_body(&json);
-            }
-        }
-        error
-    }
-
-    /// Reads SailPoint's error fields from a JSON body, leniently: unknown
-    /// fields and values are ignored, not an error; a field the body does
-    /// not have keeps what it was.
-    pub fn read_body(&mut self, body: &Value) {
-        let text = |v: &Value| -> Option<String> {
-            match v {
-                Value::String(s) => Some(s.trim().to_owned()),
-                Value::Null => None,
-                other => Some(other.to_string()),
-            }
-        };
-        let texts = |key: &str| -> Vec<String> {
-            body.get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|m| m.get("text").and_then(&text))
-                .collect()
-        };
-        if let Some(id) = body.get("trackingId").and_then(&text) {
-            self.tracking_id = Some(id);
-        }
-        if let Some(code) = body.get("detailCode").and_then(&text) {
-            self.detail_code = Some(code);
-        }
-        let messages = texts("messages");
-        if !messages.is_empty() {
-            self.messages = messages;
-        }
-        let causes = texts("causes");
-        if !causes.is_empty() {
-            self.causes = causes;
-        }
-        if let Some(error) = body
-            .get("error")
-            .and_then(&text)
-            .or_else(|| body.get("message").and_then(&text))
-        {
-            self.error = Some(error);
-        }
-    }
-
     /// The status code.
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -335,7 +254,14 @@ pub(crate) fn shortened(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 
 /// A URL as it may be printed: scheme, host, port and path, without
 /// credentials, query or fragment (which may carry tokens); text that is not
-/// a URL is shortened.
+/// a URL is shortened, and loses what would be credentials too.
+///
+/// ```
+/// use sailpoint_runtime::error::printable_url;
+///
+/// assert_eq!(printable_url("https://u:p@h.example/x?token=t"), "https://h.example/x");
+/// assert_eq!(printable_url("http://u:p@[not a host"), "http://[not a host");
+/// ```
 pub fn printable_url(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut u) => {
@@ -346,9 +272,25 @@ pub fn printable_url(url: &str) -> String {
             u.to_string()
         }
         Err(_) => {
-            let path = url.split(['?', '#']).next().unwrap_or_default();
-            let path: String = path.chars().filter(|c| !c.is_control()).take(200).collect();
-            path
+            // Not a URL, but it may still hold credentials: whatever comes
+            // before an `@` in what would be its authority is left out.
+            let text = url.split(['?', '#']).next().unwrap_or_default();
+            let (scheme, rest) = match text.split_once("://") {
+                Some((scheme, rest)) => (format!("{scheme}://"), rest),
+                None => (String::new(), text),
+            };
+            let (authority, path) = match rest.find('/') {
+                Some(at) => rest.split_at(at),
+                None => (rest, ""),
+            };
+            let authority = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            format!("{scheme}{authority}{path}")
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect()
         }
     }
 }
@@ -474,139 +416,98 @@ pub struct ConfigError {
     pub looked_in: String,
 }
 
-/// A transport error that reached the caller as it came: the runtime
-/// hands over the ones that are unsafe to repeat itself (see `crate::handover`),
-/// so what comes here either never left (connect), or was a request that
-/// may be repeated; a failure reading a body is never safe to repeat.
-fn transport(e: reqwest::Error, retry_safe: bool) -> Error {
-    let timeout = e.is_timeout();
-    Error::Transport {
-        message: error_chain(&e),
-        timeout,
-        retry_safe: retry_safe || e.is_connect(),
-        source: Some(e),
-    }
+/// A success answer whose body cannot be decoded as its operation's type,
+/// even leniently: what was wrong and where, never the value (which could
+/// be a secret the server echoed). The body itself is kept, on request
+/// only ([`InvalidResponse::raw_body`]).
+///
+/// ```
+/// # use sailpoint_runtime::Error;
+/// # fn show(error: &Error) {
+/// if let Error::InvalidResponse(invalid) = error {
+///     // e.g. "the 200 answer of `list_accounts` does not decode at `[3].owner`
+///     // (a string): expected struct Owner"
+///     eprintln!("{invalid}");
+///     let _bytes: &[u8] = invalid.raw_body();
+/// }
+/// # }
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidResponse {
+    /// The operation (the generated method's name), when known.
+    pub operation: Option<String>,
+    /// The answer's status, when known.
+    pub status: Option<StatusCode>,
+    /// Where in the body decoding failed, e.g. `[3].owner.id` (`None`: the
+    /// body as a whole, e.g. it is not JSON).
+    pub path: Option<String>,
+    /// What kind of JSON value was there (`a string`, `null`, ...), when
+    /// the body is JSON.
+    pub kind: Option<&'static str>,
+    /// Why it does not decode, in the type's words (`expected u32`,
+    /// `missing field \`id\``), never the value.
+    pub reason: String,
+    pub(crate) body: bytes::Bytes,
 }
 
-/// The body cap and the answer's status, when that is what a body error is.
-fn length_limit(e: &reqwest::Error) -> Option<(u64, StatusCode)> {
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(too_large) = s.downcast_ref::<crate::body::BodyTooLarge>() {
-            return Some((too_large.limit, too_large.status));
-        }
-        source = s.source();
-    }
-    None
-}
-
-/// reqwest's message with its chain of causes ("connection refused" is
-/// usually in a source, not in the top message).
-pub(crate) fn error_chain(e: &reqwest::Error) -> String {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    message
-}
-
-impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::ErrorResponse(value) => {
-                let status = value.status();
-                let retry_after = crate::retry::retry_after(value.headers());
-                if status.is_redirection() {
-                    // An operation that documents a `default` answer decodes a
-                    // redirect the client did not follow as its error.
-                    return Error::Redirect {
-                        status,
-                        location: printable_location(value.headers()),
-                        reason: "the client does not follow it".into(),
-                    };
-                }
-                let body = serde_json::to_value(value.into_inner()).unwrap_or(Value::Null);
-                Error::Api(Box::new(ApiError::from_json(status, retry_after, &body)))
-            }
-            P::UnexpectedResponse(response) => unexpected(response),
-            P::InvalidResponsePayload(body, e) => Error::InvalidResponse {
-                status: None,
-                message: e.to_string(),
-                body: String::from_utf8_lossy(&body).into_owned(),
-            },
-            P::Custom(text) => match crate::handover::take_back(&text) {
-                Some(error) => error,
-                None => crate::handover::lost(text),
-            },
-            P::InvalidRequest(text) => Error::InvalidRequest(text),
-            P::CommunicationError(e) => match length_limit(&e) {
-                // The runtime refused a success body declared over the cap.
-                Some((limit, status)) => Error::ResponseTooLarge { status, limit },
-                None => transport(e, true),
-            },
-            P::ResponseBodyError(e) => match length_limit(&e) {
-                Some((limit, status)) => Error::ResponseTooLarge { status, limit },
-                None => transport(e, false),
-            },
-            P::InvalidUpgrade(e) => transport(e, false),
+impl InvalidResponse {
+    /// An invalid answer's description; `body` is kept for
+    /// [`InvalidResponse::raw_body`] and never shown.
+    pub fn new(reason: impl Into<String>, body: impl Into<bytes::Bytes>) -> Self {
+        InvalidResponse {
+            operation: None,
+            status: None,
+            path: None,
+            kind: None,
+            reason: reason.into(),
+            body: body.into(),
         }
     }
+
+    /// The body as received. Not shown by `Display` or `Debug`: a server may
+    /// echo what it was sent, a token included.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.body
+    }
 }
 
-/// An answer with a status the operation does not document. The runtime
-/// has read an error answer's body already (capped); a redirect it did not
-/// follow carries why.
-fn unexpected(response: reqwest::Response) -> Error {
-    let status = response.status();
-    let retry_after = crate::retry::retry_after(response.headers());
-    let refused = response
-        .extensions()
-        .get::<crate::hooks::RedirectRefused>()
-        .map(|r| r.0.clone());
-    let read = response
-        .extensions()
-        .get::<crate::hooks::ErrorBodyRead>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
-    let http: http::Response<reqwest::Body> = response.into();
-    let body = http.body().as_bytes().unwrap_or(&read);
-    if status.is_success() {
-        Error::InvalidResponse {
-            status: Some(status),
-            message: "a success status the API does not document".into(),
-            body: String::from_utf8_lossy(body).into_owned(),
+impl fmt::Display for InvalidResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the ")?;
+        if let Some(status) = self.status {
+            write!(f, "{} ", status.as_u16())?;
         }
-    } else if status.is_redirection() {
-        Error::Redirect {
-            status,
-            location: printable_location(http.headers()),
-            reason: refused.unwrap_or_else(|| "the client does not follow it".into()),
+        f.write_str("answer")?;
+        if let Some(operation) = &self.operation {
+            write!(f, " of `{operation}`")?;
         }
-    } else {
-        Error::Api(Box::new(ApiError::from_parts(status, retry_after, body)))
+        f.write_str(" does not decode")?;
+        match &self.path {
+            Some(path) => write!(f, " at `{path}`")?,
+            None => f.write_str(" as a whole")?,
+        }
+        if let Some(kind) = self.kind {
+            write!(f, " ({kind})")?;
+        }
+        write!(f, ": {}", self.reason)
     }
 }
 
-/// A response's `Location`, as it may be printed (see [`printable_url`]).
-pub(crate) fn printable_location(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get(http::header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-        .map(printable_url)
-}
-
-impl From<ApiError> for Error {
-    fn from(e: ApiError) -> Self {
-        Error::Api(Box::new(e))
+impl fmt::Debug for InvalidResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvalidResponse")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("path", &self.path)
+            .field("kind", &self.kind)
+            .field("reason", &self.reason)
+            .field(
+                "body",
+                &format_args!("[{} bytes, not shown]", self.body.len()),
+            )
+            .finish()
     }
 }
 
-impl From<reqwest::Error> for Error {
-    fn from(e: reqwest::Error) -> Self {
-        transport(e, false)
-    }
-}
+impl std::error::Error for InvalidResponse {}

@@ -10,10 +10,11 @@ use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCA
 use reqwest::{Method, Request, Response, StatusCode};
 use tracing::Instrument as _;
 
-use crate::body::{capped, read_capped, refused_body};
-use crate::error::{printable_location, Error};
+use crate::convert::{carried_again, carrier, printable_location, to_generated, AnswerRules};
+use crate::error::Error;
+use crate::response::{capped, read_capped, with_body, with_status};
 use crate::retry::{Attempt, Bucket, RetryStrategy};
-use crate::secret::{redact_all, Secret};
+use crate::secret::Secret;
 use crate::token::{Token, TokenSource};
 
 /// SailPoint SDKs name themselves in this header. (Header names are
@@ -64,10 +65,10 @@ pub struct OperationQuirks {
     /// runtime hands it to the generated code as the documented one,
     /// rather than let it become an "unexpected response".
     pub success_statuses: &'static [u16],
-    /// Whether a body decodes as its error type (see [`decodes`]; `None`:
-    /// it has none). An error answer's body that does not is handed to the
-    /// generated code in the client's own field for a raw body
-    /// ([`openapi_model::error_body`]), so that it always decodes.
+    /// Whether a body decodes as its generated error type (see
+    /// [`decodes`]; `None`: it has none). Informational: the runtime reads
+    /// every error answer into [`ApiError`](crate::ApiError) itself, whatever
+    /// its shape, and the generated code never decodes one.
     pub error_body_decodes: Option<fn(&[u8]) -> bool>,
     /// Whether the operation is experimental: SailPoint rejects a call of
     /// it without [`EXPERIMENTAL_HEADER`]`: true`. A client built with
@@ -170,12 +171,6 @@ impl OperationQuirks {
         }
     }
 
-    /// Whether `body` decodes as the operation's error type; `true` when it
-    /// has none (the generated code then does not decode).
-    fn error_body_decodes(&self, body: &[u8]) -> bool {
-        self.error_body_decodes.is_none_or(|decodes| decodes(body))
-    }
-
     /// The documented 2xx status to hand an undocumented 2xx as, if any.
     fn documented_success(&self, status: StatusCode, empty: bool) -> Option<StatusCode> {
         let documented = self.success_statuses;
@@ -188,6 +183,27 @@ impl OperationQuirks {
             documented[0]
         };
         StatusCode::from_u16(pick).ok()
+    }
+}
+
+/// A request's turn under the rate limit: ready at once (no wait, no
+/// allocation: the common case), or a wait, boxed.
+enum Admit {
+    Ready(Option<crate::ratelimit::Permit>),
+    Wait(Pin<Box<dyn Future<Output = crate::ratelimit::Permit> + Send>>),
+}
+
+impl Future for Admit {
+    type Output = Option<crate::ratelimit::Permit>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        match &mut *self {
+            Admit::Ready(permit) => std::task::Poll::Ready(permit.take()),
+            Admit::Wait(wait) => wait.as_mut().poll(cx).map(Some),
+        }
     }
 }
 
@@ -297,6 +313,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) max_error_body: usize,
     /// The generated client's quirks table.
     pub(crate) quirks: &'static Quirks,
+    /// The client-side rate limit, when it is on.
+    pub(crate) limiter: Option<Arc<crate::ratelimit::Limiter>>,
 }
 
 /// The future of [`Runtime::pre`]: ready at once when the token is fresh
@@ -305,9 +323,9 @@ pub(crate) struct RuntimeInner {
 // Public as the return type of `Runtime::pre` (plumbing, like it).
 #[doc(hidden)]
 pub struct Pre<'a, E> {
-    /// Fetching a token; `Err` is the key of the handed-over error.
+    /// Fetching a token (or refusing the call).
     #[allow(clippy::type_complexity)]
-    slow: Option<Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>>,
+    slow: Option<Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>>,
     error: std::marker::PhantomData<fn() -> E>,
 }
 
@@ -325,7 +343,7 @@ impl<E> Future for Pre<'_, E> {
             Some(slow) => slow
                 .as_mut()
                 .poll(cx)
-                .map(|done| done.map_err(progenitor_client::Error::Custom)),
+                .map(|done| done.map_err(to_generated)),
         }
     }
 }
@@ -340,11 +358,11 @@ impl<E> Pre<'_, E> {
             operation,
             "an experimental operation, and the client does not call those: not sent"
         );
-        let key = crate::handover::hand_over(Error::ExperimentalNotEnabled {
+        let refused = Error::ExperimentalNotEnabled {
             operation: operation.to_owned(),
-        });
+        };
         Pre {
-            slow: Some(Box::pin(std::future::ready(Err(key)))),
+            slow: Some(Box::pin(std::future::ready(Err(refused)))),
             error: std::marker::PhantomData,
         }
     }
@@ -357,25 +375,6 @@ impl<E> std::fmt::Debug for Pre<'_, E> {
             .finish()
     }
 }
-
-/// A failure the generated code cannot express (a request that may have
-/// been carried out and got no answer), kept on a stand-in response for
-/// [`Runtime::post`], which hands it to the caller through progenitor's
-/// `Error::Custom`: the text is the key [`crate::handover`] gave it.
-#[derive(Clone)]
-struct Failed(String);
-
-/// An error answer's body as the runtime handed it to the generated code
-/// (see [`annotated`]), kept on the response for the conversion of an
-/// undocumented answer into [`Error`].
-#[derive(Clone, Debug)]
-pub(crate) struct ErrorBodyRead(pub(crate) bytes::Bytes);
-
-/// Why the client did not follow a redirect, kept on the redirect answer
-/// handed to the generated code (which reports it as an unexpected
-/// response); the conversion into [`Error::Redirect`] reads it.
-#[derive(Clone, Debug)]
-pub(crate) struct RedirectRefused(pub(crate) String);
 
 /// The most redirects a call follows (same origin, same method).
 pub const MAX_REDIRECTS: u32 = 5;
@@ -422,7 +421,7 @@ impl Runtime {
                     }
                     Err(e) => {
                         tracing::warn!(operation, error = %e, "no access token");
-                        Err(crate::handover::hand_over(Error::Auth(e)))
+                        Err(Error::Auth(e))
                     }
                 }
             })),
@@ -496,22 +495,25 @@ impl Runtime {
             quirks,
             started,
         };
+        let permit = self.admit(&request).await;
         let Some(copy) = copy_of(&request) else {
             // A streaming body cannot be copied: sent once, as it is.
             let method = request.method().clone();
             let result = http.execute(request).await;
+            drop(permit);
             let call = context.call(&method, None);
             let finished = self.finish(result, &call, 0);
             return Box::pin(self.concluded(finished, &call, None)).await;
         };
         let first = http.execute(copy).await;
+        drop(permit);
         let first = match first {
             Ok(response) if response.status().is_success() => {
                 let call = context.call(request.method(), Some(&request));
                 self.record(&call, Some(response.status()));
                 return match self.success(response, &call, 0) {
                     Success::Ready(response) => Ok(response),
-                    Success::OverCap(over) => too_large(over, self.0.max_body),
+                    Success::OverCap(over) => Ok(too_large(&over, self.0.max_body)),
                 };
             }
             other => other,
@@ -548,6 +550,12 @@ impl Runtime {
             let mut retry_now = false;
             if let Ok(response) = &result {
                 let status = response.status();
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    let wait = crate::retry::retry_after(response.headers());
+                    if let (Some(limiter), Some(wait)) = (&self.0.limiter, wait) {
+                        limiter.pause(request.url().path(), wait);
+                    }
+                }
                 if status.is_redirection() {
                     match follow(response, &request, &method, redirects) {
                         Ok(url) => {
@@ -625,8 +633,13 @@ impl Runtime {
             if traced {
                 span.record("attempt", attempts);
             }
+            let permit = self.admit(&request).await;
             result = match copy_of(&request) {
-                Some(copy) => http.execute(copy).await,
+                Some(copy) => {
+                    let answer = http.execute(copy).await;
+                    drop(permit);
+                    answer
+                }
                 // Copied once already, so this does not happen; were it to,
                 // the request goes as it is, and this is its last attempt.
                 None => {
@@ -652,14 +665,62 @@ impl Runtime {
     ) -> reqwest::Result<Response> {
         match finished {
             Finished::Done(result) => result,
-            Finished::TooLarge(response) => too_large(response, self.0.max_body),
-            Finished::ErrorAnswer(response) => {
-                let mut response = self.error_answer(response, call).await?;
-                if let Some(reason) = refused {
-                    response.extensions_mut().insert(RedirectRefused(reason));
-                }
-                Ok(response)
+            Finished::TooLarge(response) => Ok(too_large(&response, self.0.max_body)),
+            Finished::ErrorAnswer(response) if response.status().is_redirection() => {
+                note_deprecation(&response, call.operation);
+                Ok(carrier(Error::Redirect {
+                    status: response.status(),
+                    location: printable_location(response.headers()),
+                    reason: refused.unwrap_or_else(|| {
+                        "its request's body is a stream, which cannot be sent again".into()
+                    }),
+                }))
             }
+            Finished::ErrorAnswer(response) => self.error_answer(response, call).await,
+        }
+    }
+
+    /// Sends `request` as a call of `operation` through the same hooks as
+    /// a generated call (token, rate limit, retries, errors) and reads its
+    /// answer as a list of JSON values, for callers that need the JSON as
+    /// sent (a search's sort values; see
+    /// [`pagination::search_after`](crate::pagination::search_after)).
+    // Public for the client crate's hand-written calls.
+    #[doc(hidden)]
+    pub async fn json_list(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &'static str,
+    ) -> Result<crate::pagination::RawPage, Error> {
+        type Generated = progenitor_client::Error<()>;
+        self.pre::<()>(&mut request, operation)
+            .await
+            .map_err(Error::from)?;
+        let result = self.exec(http, request, operation).await;
+        self.post::<()>(&result).map_err(Error::from)?;
+        let response = result.map_err(|e| Error::from(Generated::CommunicationError(e)))?;
+        if !response.status().is_success() {
+            return Err(Error::from(Generated::UnexpectedResponse(response)));
+        }
+        let list = crate::answer::json::<Vec<serde_json::Value>, ()>(response, operation)
+            .await
+            .map_err(Error::from)?;
+        Ok(crate::pagination::RawPage::from_response(list))
+    }
+
+    /// `request`'s turn under the rate limit (see [`crate::ratelimit`]):
+    /// at once, or after a wait; held until it is answered.
+    fn admit(&self, request: &Request) -> Admit {
+        match &self.0.limiter {
+            None => Admit::Ready(None),
+            Some(limiter) => match limiter.admit(request.url().path()) {
+                crate::ratelimit::Admission::Now(permit) => Admit::Ready(Some(permit)),
+                crate::ratelimit::Admission::Wait(wait) => {
+                    tracing::debug!("waiting for the rate limit");
+                    Admit::Wait(wait)
+                }
+            },
         }
     }
 
@@ -698,9 +759,9 @@ impl Runtime {
                 // is not safe to repeat, which the error itself cannot say.
                 let message = match self.0.tokens.client_secret() {
                     Some(secret) => secret
-                        .redact_in(&crate::error::error_chain(&e))
+                        .redact_in(&crate::convert::error_chain(&e))
                         .into_owned(),
-                    None => crate::error::error_chain(&e),
+                    None => crate::convert::error_chain(&e),
                 };
                 let error = Error::Transport {
                     message,
@@ -708,7 +769,7 @@ impl Runtime {
                     retry_safe: false,
                     source: Some(e),
                 };
-                return Finished::Done(Ok(failed(crate::handover::hand_over(error))));
+                return Finished::Done(Ok(carrier(error)));
             }
         };
         if response.status().is_success() {
@@ -768,10 +829,11 @@ impl Runtime {
         }
     }
 
-    /// Reads an error answer's body (capped, secrets redacted) and makes it
-    /// a body the generated code decodes as the operation's error type
-    /// whatever the server sent (see [`annotated`]), so that the caller gets
-    /// the status, the headers and what the server said.
+    /// Reads an error answer's body (capped, secrets redacted) into the
+    /// caller's [`ApiError`](crate::ApiError), which reaches the caller
+    /// through [`Runtime::post`]: the generated code never decodes an
+    /// error answer, so every body shape SailPoint answers with (and any
+    /// other: an HTML page, plain text) keeps what it says.
     async fn error_answer(
         &self,
         mut response: Response,
@@ -779,7 +841,9 @@ impl Runtime {
     ) -> reqwest::Result<Response> {
         let status = response.status();
         note_deprecation(&response, call.operation);
-        let mut parts = parts_of(&response);
+        let retry_after = crate::retry::retry_after(response.headers());
+        let mut parts = crate::response::parts_of(&response);
+        parts.headers.remove(reqwest::header::CONTENT_LENGTH);
         let secrets = self.secrets(call.spare);
         // Read a little past the cap, so that a secret the cap would cut in
         // two is still whole when it is redacted; then cut at the cap.
@@ -794,31 +858,22 @@ impl Runtime {
         // unprocessed), or when the method may be repeated.
         let retry_safe =
             matches!(status.as_u16(), 408 | 429) || self.0.retry.may_repeat(call.method);
-        let decodes = |b: &[u8]| call.quirks.error_body_decodes(b);
         let secrets: Vec<&Secret> = secrets.iter().collect();
-        let (body, tracking_id) = annotated(
+        let api = crate::convert::api_error(
+            status,
+            retry_after,
             &read,
-            &ErrorBodyRules {
+            &AnswerRules {
                 cap,
                 retry_safe,
                 secrets: &secrets,
-                decodes: &decodes,
             },
         );
-        if let Some(id) = &tracking_id {
+        if let Some(id) = &api.tracking_id {
             call.span.record("tracking_id", id.as_str());
         }
         tracing::info!(status = status.as_u16(), "error answer");
-        parts
-            .headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        parts.headers.remove(reqwest::header::CONTENT_LENGTH);
-        // An answer the operation does not document reaches the conversion
-        // into `Error` unread, as a response whose body can no longer be
-        // read without awaiting: it reads this copy instead.
-        let body = bytes::Bytes::from(body);
-        parts.extensions.insert(ErrorBodyRead(body.clone()));
-        Ok(rebuilt(parts, body))
+        Ok(crate::convert::carrier_of(parts, Error::Api(Box::new(api))))
     }
 
     /// The secrets this call knows: the token the request carried, and
@@ -834,10 +889,11 @@ impl Runtime {
             .collect()
     }
 
-    /// The `post` hook: the one failure `exec` cannot express as a
-    /// response or a `reqwest::Error` (a request that may have been carried
-    /// out and got no answer: the caller must hear that repeating it is not
-    /// safe) goes to the caller here, through progenitor's `Error::Custom`.
+    /// The `post` hook: what `exec` answered that is not for the generated
+    /// code to read (an error answer, a redirect not followed, a body over
+    /// the cap, a request that may have been carried out and got no answer)
+    /// goes to the caller here, as the runtime's typed error riding on
+    /// progenitor's `UnexpectedResponse` (see [`crate::convert`]).
     // Public for `impl_client_hooks!` only: a user calls the generated methods.
     #[doc(hidden)]
     #[allow(clippy::result_large_err)] // the signature is progenitor's
@@ -846,98 +902,12 @@ impl Runtime {
         result: &reqwest::Result<Response>,
     ) -> Result<(), progenitor_client::Error<E>> {
         match result {
-            Ok(response) => match response.extensions().get::<Failed>() {
-                Some(Failed(key)) => Err(progenitor_client::Error::Custom(key.clone())),
+            Ok(response) => match carried_again(response) {
+                Some(carrier) => Err(progenitor_client::Error::UnexpectedResponse(carrier)),
                 None => Ok(()),
             },
             Err(_) => Ok(()),
         }
-    }
-}
-
-/// What [`annotated`] needs to know of the call.
-struct ErrorBodyRules<'a> {
-    /// The most of the body the caller gets.
-    cap: usize,
-    /// Whether repeating the request is safe.
-    retry_safe: bool,
-    /// What is removed wherever it appears.
-    secrets: &'a [&'a Secret],
-    /// Whether a body decodes as the operation's error type.
-    decodes: &'a dyn Fn(&[u8]) -> bool,
-}
-
-/// An error answer's body as the generated code will decode it, and the
-/// `trackingId` in it. A whole JSON object that decodes as the operation's
-/// error type is kept as the server sent it (known secrets redacted in its
-/// strings, so that its shape survives); anything else (not JSON, JSON of
-/// another shape, a body cut at the cap, nothing) goes as text, secrets
-/// redacted, in the client's raw-body field. Either way the client's
-/// fields say whether the body was cut and whether retrying is safe; a
-/// server's own values for those fields are dropped first, so they always
-/// are the client's.
-fn annotated(read: &crate::body::Capped, rules: &ErrorBodyRules<'_>) -> (Vec<u8>, Option<String>) {
-    use openapi_model::error_body::{BODY_TRUNCATED, CLIENT_FIELDS, RAW_BODY, RETRY_SAFE};
-    use serde_json::Value;
-    let whole = !read.truncated && read.bytes.len() <= rules.cap;
-    let server = match serde_json::from_slice::<Value>(&read.bytes) {
-        Ok(Value::Object(map)) if whole => Some(map),
-        _ => None,
-    };
-    let mut tracking_id = None;
-    if let Some(mut map) = server {
-        for field in CLIENT_FIELDS {
-            map.remove(field);
-        }
-        let mut value = Value::Object(map);
-        redact_json(&mut value, rules.secrets);
-        tracking_id = value
-            .get("trackingId")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        value[RETRY_SAFE] = Value::Bool(rules.retry_safe);
-        let json = serde_json::to_vec(&value).unwrap_or_default();
-        if (rules.decodes)(&json) {
-            return (json, tracking_id);
-        }
-    }
-    let mut map = serde_json::Map::new();
-    let text = String::from_utf8_lossy(&read.bytes);
-    let mut text = redact_all(&text, rules.secrets);
-    let mut truncated = read.truncated;
-    if text.len() > rules.cap {
-        text.truncate(crate::error::char_boundary_at_most(&text, rules.cap));
-        truncated = true;
-    }
-    if !text.trim().is_empty() {
-        map.insert(RAW_BODY.into(), Value::String(text));
-    }
-    if truncated {
-        map.insert(BODY_TRUNCATED.into(), Value::Bool(true));
-    }
-    map.insert(RETRY_SAFE.into(), Value::Bool(rules.retry_safe));
-    (serde_json::to_vec(&map).unwrap_or_default(), tracking_id)
-}
-
-/// Redacts `secrets` in every string value of a JSON value. Keys are the
-/// API's field names, not text a server echoes, and are left as they are:
-/// a short secret (an access token `t` in a test) must not rename
-/// `trackingId`.
-fn redact_json(value: &mut serde_json::Value, secrets: &[&Secret]) {
-    use serde_json::Value;
-    if secrets.is_empty() {
-        return;
-    }
-    match value {
-        Value::String(s) => {
-            let clean = redact_all(s, secrets);
-            if clean != *s {
-                *s = clean;
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| redact_json(v, secrets)),
-        Value::Object(map) => map.values_mut().for_each(|v| redact_json(v, secrets)),
-        _ => {}
     }
 }
 
@@ -1038,62 +1008,13 @@ fn follow(
 }
 
 /// The call's outcome when a success body's declared length is over the
-/// cap: the error reading it gives (not a byte of it is read), which the
-/// generated code reports as a communication error and the conversion into
-/// [`Error`] as [`Error::ResponseTooLarge`], with the status.
-///
-/// Reading a refused body fails on its first poll, so it is read here
-/// without an await (which would enlarge every call's future).
-fn too_large(response: Response, cap: u64) -> reqwest::Result<Response> {
-    use std::task::{Context, Poll, Waker};
-    let refused = refused_body(response, cap);
-    let parts = parts_of(&refused);
-    let mut read = std::pin::pin!(refused.bytes());
-    match read.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(Err(e)) => Err(e),
-        // Not what a refused body does; should it ever, the generated
-        // code still fails reading it, with the cap.
-        _ => Ok(refused_body(rebuilt(parts, Vec::new()), cap)),
-    }
-}
-
-/// A stand-in response that carries the key of a handed-over error to
-/// [`Runtime::post`] (which never lets the generated code see it).
-fn failed(key: String) -> Response {
-    let mut response = http::Response::new(reqwest::Body::from(Vec::new()));
-    response.extensions_mut().insert(Failed(key));
-    Response::from(response)
-}
-
-/// `response` with another status (reqwest has no `status_mut`).
-fn with_status(response: Response, status: StatusCode) -> Response {
-    let mut http: http::Response<reqwest::Body> = response.into();
-    *http.status_mut() = status;
-    Response::from(http)
-}
-
-/// A response's status, version and headers, without its body.
-fn parts_of(response: &Response) -> http::response::Parts {
-    let mut head = http::Response::new(());
-    *head.status_mut() = response.status();
-    *head.version_mut() = response.version();
-    *head.headers_mut() = response.headers().clone();
-    head.into_parts().0
-}
-
-/// A response from parts and a body held in memory.
-fn rebuilt(parts: http::response::Parts, body: impl Into<reqwest::Body>) -> Response {
-    Response::from(http::Response::from_parts(parts, body.into()))
-}
-
-/// `response` with `body` in place of its own.
-fn with_body(response: Response, content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut parts = parts_of(&response);
-    parts
-        .headers
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    parts.headers.remove(reqwest::header::CONTENT_LENGTH);
-    rebuilt(parts, body)
+/// cap: [`Error::ResponseTooLarge`], not a byte of the body read (the
+/// connection goes with the response).
+fn too_large(response: &Response, cap: u64) -> Response {
+    carrier(Error::ResponseTooLarge {
+        status: response.status(),
+        limit: cap,
+    })
 }
 
 /// Sets the Content-Type the API wants; for `multipart/form-data`, with the

@@ -9,8 +9,16 @@
 //!   before it expires, one refresh for all concurrent calls; a 401 refreshes
 //!   once and retries once (see [`ClientBuilder::client_credentials`]);
 //! - **retries**: an explicit [`RetryStrategy`] honouring `Retry-After`;
-//! - **errors**: one [`Error`] type with SailPoint's `trackingId`,
-//!   `detailCode` and messages, convertible from every generated error;
+//! - **rate limits**: SailPoint's 100 requests per 10 s per client and API
+//!   version kept on the client's side, calls waiting their turn
+//!   ([`ratelimit`]);
+//! - **errors**: one [`Error`] type, returned by every generated call, with
+//!   SailPoint's `trackingId`, `detailCode` and messages from every error
+//!   body shape SailPoint answers with;
+//! - **lenient decoding**: an answer that is not quite what the docs say
+//!   (an unknown enum value, an unexpected `null`) is repaired where that
+//!   keeps the rest, with a warning naming the operation and the field
+//!   ([`decode`]);
 //! - **configuration**: SailPoint's `SAIL_BASE_URL`, `SAIL_CLIENT_ID`,
 //!   `SAIL_CLIENT_SECRET` and `config.json` ([`ClientBuilder`]);
 //! - **pagination**: every list operation as a stream of its items over
@@ -27,19 +35,23 @@
 // Called by the generated code only (it makes answers its values).
 #[doc(hidden)]
 pub mod answer;
-mod body;
 pub mod config;
+mod convert;
+pub mod decode;
 pub mod error;
-mod handover;
 pub mod hooks;
+mod members;
 pub mod pagination;
+pub mod ratelimit;
+mod response;
 pub mod retry;
 pub mod secret;
 mod token;
 
 pub use config::{ClientBuilder, Parts};
-pub use error::{ApiError, AuthError, ConfigError, Error};
+pub use error::{ApiError, AuthError, ConfigError, Error, InvalidResponse};
 pub use hooks::{is_deprecated, OperationQuirks, Quirks, Runtime};
+pub use ratelimit::RateLimit;
 pub use retry::{RetryBudget, RetryStrategy};
 pub use secret::Secret;
 

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::HeaderValue;
 use serde::Deserialize;
 
-use crate::body::{read_capped, Capped};
 use crate::error::AuthError;
+use crate::response::{read_capped, Capped};
 use crate::secret::Secret;
 
 /// The most of a token response body that is read (64 KiB).
@@ -111,6 +111,7 @@ impl TokenSource {
 #[derive(Debug)]
 struct Cached {
     token: Token,
+    /// When calls stop using it without asking for a new one.
     refresh_at: Instant,
 }
 
@@ -146,9 +147,13 @@ struct OAuthError {
 }
 
 /// How long before expiry a token is refreshed: a tenth of its lifetime,
-/// between 1 and 60 seconds.
+/// between 1 and 60 seconds, but never more than half of it (a token that
+/// lives a second is used for half a second, not refreshed before every
+/// call).
 fn refresh_margin(lifetime: Duration) -> Duration {
-    (lifetime / 10).clamp(Duration::from_secs(1), Duration::from_secs(60))
+    (lifetime / 10)
+        .clamp(Duration::from_secs(1), Duration::from_secs(60))
+        .min(lifetime / 2)
 }
 
 /// The lifetime `expires_in` gives, bounded: a number of seconds (or a
@@ -190,6 +195,16 @@ impl TokenCache {
         }
     }
 
+    /// The token endpoint.
+    pub(crate) fn token_url(&self) -> &str {
+        &self.token_url
+    }
+
+    /// The client id.
+    pub(crate) fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
     /// `take` of the current token, if it is not due for renewal.
     fn if_fresh<T>(&self, take: impl FnOnce(&Token) -> T) -> Option<T> {
         let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
@@ -226,9 +241,12 @@ impl TokenCache {
             return Ok(token);
         }
         if self.fetches.load(Ordering::Acquire) != fetches_before {
-            // A fetch finished while we waited and left no fresh token: it
-            // failed. Its failure is ours too; asking again at once would
-            // make the last of N callers wait N timeouts.
+            // A fetch finished while we waited: its outcome is ours. A
+            // failure, because asking again at once would make the last of
+            // N callers wait N timeouts; a token, even one already due for
+            // renewal (it lives less than a call takes), because it was
+            // fetched for the calls that waited: fetching one per waiting
+            // call would make N calls fetch N tokens, one after another.
             if let Some(failure) = self
                 .last_failure
                 .lock()
@@ -236,6 +254,15 @@ impl TokenCache {
                 .clone()
             {
                 return Err(failure);
+            }
+            if let Some(token) = self
+                .current
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                .map(|c| c.token.clone())
+            {
+                return Ok(token);
             }
         }
         let outcome = self.fetch().await;
@@ -281,7 +308,7 @@ impl TokenCache {
         let unreachable = |e: reqwest::Error| AuthError::Unreachable {
             token_url: token_url.clone(),
             timeout: e.is_timeout(),
-            message: self.clean(&crate::error::error_chain(&e)),
+            message: self.clean(&crate::convert::error_chain(&e)),
         };
         tracing::debug!(token_url = %self.token_url, "fetching an access token");
         let mut response = self
@@ -299,7 +326,7 @@ impl TokenCache {
         if status.is_redirection() {
             // Never followed: the form carries the client secret.
             let location =
-                crate::error::printable_location(response.headers()).map(|l| self.clean(&l));
+                crate::convert::printable_location(response.headers()).map(|l| self.clean(&l));
             return Err(AuthError::Redirected {
                 token_url,
                 status: status.as_u16(),
@@ -379,7 +406,12 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn margin_is_a_tenth_within_bounds() {
+    fn margin_is_a_tenth_within_bounds_and_at_most_half() {
+        assert_eq!(
+            refresh_margin(Duration::from_secs(1)),
+            Duration::from_millis(500)
+        );
+        assert_eq!(refresh_margin(Duration::ZERO), Duration::ZERO);
         assert_eq!(
             refresh_margin(Duration::from_secs(720)),
             Duration::from_secs(60)

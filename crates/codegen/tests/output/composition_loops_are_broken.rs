@@ -332,8 +332,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/refs/v1`
-        pub async fn send(self) -> Result<ResponseValue<types::Reference2>, Error<()>> {
+        async fn send_generated(
+            self,
+        ) -> Result<ResponseValue<types::Reference2>, Error<()>> {
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/refs/v1"].concat();
             #[allow(unused_mut)]
@@ -353,9 +354,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "get_refs").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/refs/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Reference2>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
     /**Builder for [`Client::get_self`]
@@ -371,8 +383,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/selves/v1`
-        pub async fn send(self) -> Result<ResponseValue<types::Node>, Error<()>> {
+        async fn send_generated(self) -> Result<ResponseValue<types::Node>, Error<()>> {
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/selves/v1"].concat();
             #[allow(unused_mut)]
@@ -392,9 +403,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "get_self").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/selves/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Node>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
 }

@@ -238,8 +238,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/choices/v1`
-        pub async fn send(
+        async fn send_generated(
             self,
         ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
             let Self { client, body } = self;
@@ -263,9 +262,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "put_choice").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/choices/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
     /**Builder for [`Client::get_fine`]
@@ -281,8 +291,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/fine/v1`
-        pub async fn send(
+        async fn send_generated(
             self,
         ) -> Result<ResponseValue<types::GetFineResponse>, Error<()>> {
             let Self { client } = self;
@@ -304,9 +313,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "get_fine").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/fine/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetFineResponse>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
 }

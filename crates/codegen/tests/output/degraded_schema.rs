@@ -277,8 +277,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/choices/v1`
-        pub async fn send(self) -> Result<ResponseValue<types::Choice>, Error<()>> {
+        async fn send_generated(
+            self,
+        ) -> Result<ResponseValue<types::Choice>, Error<()>> {
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/choices/v1"].concat();
             #[allow(unused_mut)]
@@ -298,9 +299,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "get_choice").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/choices/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Choice>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
     /**Builder for [`Client::get_plain`]
@@ -316,8 +328,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/plain/v1`
-        pub async fn send(self) -> Result<ResponseValue<types::Plain>, Error<()>> {
+        async fn send_generated(self) -> Result<ResponseValue<types::Plain>, Error<()>> {
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/plain/v1"].concat();
             #[allow(unused_mut)]
@@ -337,9 +348,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "get_plain").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/plain/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Plain>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
 }

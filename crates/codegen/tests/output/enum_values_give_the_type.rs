@@ -295,8 +295,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/forms/v1`
-        pub async fn send(
+        async fn send_generated(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::FormField>>, Error<()>> {
             let Self { client } = self;
@@ -318,9 +317,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "list_forms").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/forms/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::FormField>>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
 }

@@ -369,8 +369,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/things/v1/{id}/move`
-        pub async fn send(
+        async fn send_generated(
             self,
         ) -> Result<ResponseValue<types::MoveResponse>, Error<()>> {
             let Self { client, id } = self;
@@ -399,9 +398,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "move_").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/things/v1/{id}/move`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MoveResponse>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
     /**Builder for [`Client::type_`]
@@ -417,8 +427,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/types/v1`
-        pub async fn send(
+        async fn send_generated(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Lower>>, Error<()>> {
             let Self { client } = self;
@@ -440,9 +449,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "type_").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/types/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::Lower>>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
     /**Builder for [`Client::get_lower`]
@@ -458,8 +478,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/lowers/v1`
-        pub async fn send(
+        async fn send_generated(
             self,
         ) -> Result<ResponseValue<types::GetLowerLower>, Error<()>> {
             let Self { client } = self;
@@ -481,9 +500,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => ::sailpoint_runtime::answer::json(response, "get_lower").await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/lowers/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetLowerLower>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
 }

@@ -328,8 +328,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/profile_types/v1/{id}/ne_attributes`
-        pub async fn send(
+        async fn send_generated(
             self,
         ) -> Result<ResponseValue<types::GetProfileTypeAttributesResponse>, Error<()>> {
             let Self { client, id, attr, order, filter } = self;
@@ -368,9 +367,26 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => {
+                    ::sailpoint_runtime::answer::json(
+                            response,
+                            "get_profile_type_attributes",
+                        )
+                        .await
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/profile_types/v1/{id}/ne_attributes`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetProfileTypeAttributesResponse>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
 }

@@ -210,8 +210,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `Name` for body failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/names/v1`
-        pub async fn send(self) -> Result<ResponseValue<types::Name>, Error<()>> {
+        async fn send_generated(self) -> Result<ResponseValue<types::Name>, Error<()>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/names/v1"].concat();
@@ -233,9 +232,22 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::sailpoint_runtime::answer::from_response(response).await,
+                200u16 => {
+                    ::sailpoint_runtime::answer::json(response, "create_name").await
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/names/v1`
+        ///
+        /// Fails with the crate's one error type, whatever failed.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Name>,
+            ::sailpoint_runtime::Error,
+        > {
+            self.send_generated().await.map_err(::sailpoint_runtime::Error::from)
         }
     }
 }

@@ -1,4 +1,7 @@
-//! Reading bodies a server sends, never more than a cap.
+//! Reading the bodies a server sends (never more than a cap), and
+//! rebuilding responses: with another status, another body, or a body that
+//! stops at the cap. reqwest's `Response` has no `status_mut` or
+//! `body_mut`; each of these goes through `http::Response`.
 
 use bytes::Bytes;
 
@@ -74,33 +77,44 @@ pub(crate) fn capped(response: reqwest::Response, cap: u64) -> reqwest::Response
     ))
 }
 
-/// `response` with a body that fails with [`BodyTooLarge`] at once: its
-/// declared length is over the cap, so not a byte of it is read (the
-/// connection is dropped with the response).
-pub(crate) fn refused_body(response: reqwest::Response, cap: u64) -> reqwest::Response {
-    let status = response.status();
-    let http: http::Response<reqwest::Body> = response.into();
-    let (mut parts, _unread) = http.into_parts();
-    parts.headers.remove(http::header::CONTENT_LENGTH);
-    let body = Refused(Some(BodyTooLarge { limit: cap, status }));
-    reqwest::Response::from(http::Response::from_parts(parts, reqwest::Body::wrap(body)))
+/// `response` with another status.
+pub(crate) fn with_status(
+    response: reqwest::Response,
+    status: http::StatusCode,
+) -> reqwest::Response {
+    let mut http: http::Response<reqwest::Body> = response.into();
+    *http.status_mut() = status;
+    reqwest::Response::from(http)
 }
 
-/// A body whose first frame is the error it holds.
-struct Refused(Option<BodyTooLarge>);
+/// A response's status, version and headers, without its body.
+pub(crate) fn parts_of(response: &reqwest::Response) -> http::response::Parts {
+    let mut head = http::Response::new(());
+    *head.status_mut() = response.status();
+    *head.version_mut() = response.version();
+    *head.headers_mut() = response.headers().clone();
+    head.into_parts().0
+}
 
-impl http_body::Body for Refused {
-    type Data = Bytes;
-    type Error = BodyTooLarge;
+/// A response from parts and a body held in memory.
+pub(crate) fn rebuilt(
+    parts: http::response::Parts,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    reqwest::Response::from(http::Response::from_parts(parts, body.into()))
+}
 
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        _cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, BodyTooLarge>>> {
-        std::task::Poll::Ready(self.0.take().map(Err))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.0.is_none()
-    }
+/// `response` with `body` in place of its own.
+pub(crate) fn with_body(
+    response: reqwest::Response,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    let mut parts = parts_of(&response);
+    parts.headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    rebuilt(parts, body)
 }

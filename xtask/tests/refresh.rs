@@ -221,16 +221,22 @@ async fn a_refresh_that_adds_an_operation_shows_it_in_the_drift_report_and_the_c
         .filter(|c| c.kind == spec_drift::Kind::OperationAdded)
         .collect();
     assert_eq!(added.len(), 1, "{}", refreshed.regen.drift.to_text(false));
-    assert_eq!(added[0].operation.as_deref(), Some("archiveWidgetV1"));
+    // Added operations are one entry, each named by route and method.
+    assert_eq!(
+        added[0].items,
+        ["`POST /widgets/v1/{id}/archive` (`archive_widget`)"],
+        "{}",
+        refreshed.regen.drift.to_text(false)
+    );
     assert!(!refreshed.regen.drift.has_breaking());
     let text = refreshed.to_text(false);
     assert!(
-        text.contains("POST /widgets/v1/{id}/archive (archiveWidgetV1)"),
+        text.contains("`POST /widgets/v1/{id}/archive` (`archive_widget`)"),
         "{text}"
     );
     let markdown = refreshed.to_markdown();
     assert!(
-        markdown.contains("archiveWidgetV1") && markdown.contains("compatible"),
+        markdown.contains("archive_widget") && markdown.contains("compatible"),
         "{markdown}"
     );
     assert!(
@@ -292,7 +298,7 @@ async fn check_reports_the_change_and_writes_nothing() {
         .unwrap()
         .unwrap();
     assert!(!refreshed.written && refreshed.changed());
-    assert!(refreshed.to_text(false).contains("archiveWidgetV1"));
+    assert!(refreshed.to_text(false).contains("archive_widget"));
     scratch.assert_unchanged(&before, "--check");
     assert!(scratch.leftovers().is_empty(), "{:?}", scratch.leftovers());
 
@@ -312,7 +318,7 @@ async fn check_reports_the_change_and_writes_nothing() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
-    assert!(stdout.contains("archiveWidgetV1"), "{stdout}");
+    assert!(stdout.contains("archive_widget"), "{stdout}");
     assert!(stderr.contains("the upstream changed"), "{stderr}");
     scratch.assert_unchanged(&before, "--check");
 }
@@ -825,7 +831,7 @@ fn the_nightly_workflow_runs_its_script_against_a_local_spec() {
         markdown.starts_with("## Upstream refresh: 0 breaking, 1 compatible"),
         "{markdown}"
     );
-    assert!(markdown.contains("archiveWidgetV1"), "{markdown}");
+    assert!(markdown.contains("archive_widget"), "{markdown}");
     assert!(scratch.read(paths::CLIENT).contains("fn archive_widget"));
 
     // An operation removed: breaking; the tree is refreshed for the pull

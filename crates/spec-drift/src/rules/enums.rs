@@ -117,7 +117,7 @@ pub(super) fn check(fact: &Fact<'_>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     (
                         Kind::EnumOpened,
                         "now open to other values",
-                        "the Rust enum gains a catch-all variant for other values",
+                        "the Rust enum gains a catch-all variant, so a `match` listing every variant no longer compiles",
                     )
                 } else {
                     (

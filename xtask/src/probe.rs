@@ -312,7 +312,7 @@ fn module_name(spec_path: &Path) -> String {
 
 /// At most this many `cargo check` rounds: the first, and the ones after
 /// compile errors that named what to degrade.
-const MAX_ROUNDS: usize = 4;
+pub const MAX_ROUNDS: usize = 4;
 
 /// A spec read for the probe.
 struct Input {

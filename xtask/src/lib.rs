@@ -470,12 +470,27 @@ pub fn describe(regenerated: &Regenerated) -> String {
     let r = &regenerated.extraction.report;
     let mut out = r.describe(regenerated.skipped);
     if !r.components.is_empty() {
-        let names: Vec<String> = r
-            .components
+        // The most used first; the whole list is the names lock.
+        let mut by_uses: Vec<(&String, &usize)> = r.components.iter().collect();
+        by_uses.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        const SHOWN: usize = 8;
+        let names: Vec<String> = by_uses
             .iter()
+            .take(SHOWN)
             .map(|(n, uses)| format!("{n} ×{uses}"))
             .collect();
-        out.push_str(&format!("components restored: {}\n", names.join(", ")));
+        let more = by_uses.len().saturating_sub(SHOWN);
+        out.push_str(&format!(
+            "components restored: {} ({}{}; every name is in {})\n",
+            by_uses.len(),
+            names.join(", "),
+            if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            },
+            paths::NAMES_LOCK
+        ));
     }
     out.push_str(&describe_adaptations(&regenerated.adaptations));
     for d in &regenerated.degraded {

@@ -45,13 +45,13 @@ async fn main() {
     .unwrap();
     let _ = client.send_test_notification().body(sailpoint::types::SendTestNotificationRequestDto::default()).send().await;
 }'
-make_crate one_area "sailpoint = { path = \"$root\", default-features = false, features = [\"notifications\"] }
+make_crate one_area "sailpoint = { path = \"$root\", default-features = false, features = [\"send-test-notification\"] }
 $common" "$client_main"
 make_crate all_areas "sailpoint = { path = \"$root\" }
 $common" "$client_main"
 variants=(baseline one_area all_areas)
 if [ -n "${WITH_CODEGEN:-}" ]; then
-  make_crate one_area_codegen "sailpoint = { path = \"$root\", default-features = false, features = [\"notifications\", \"codegen\"] }
+  make_crate one_area_codegen "sailpoint = { path = \"$root\", default-features = false, features = [\"send-test-notification\", \"codegen\"] }
 $common" "$client_main"
   variants+=(one_area_codegen)
 fi
@@ -59,14 +59,25 @@ fi
 # Fetch everything first, so that download time is not build time.
 for v in "${variants[@]}"; do (cd "$work/$v" && cargo fetch --quiet); done
 
+# Peak memory: the largest resident set of any one process of the build
+# (rustc on the client crate, for the areas), from GNU time when present.
+timed() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$work/rss" "$@"
+  else
+    echo 0 > "$work/rss"
+    "$@"
+  fi
+}
 declare -A secs
 for v in "${variants[@]}"; do
   start=$(date +%s.%N)
-  (cd "$work/$v" && CARGO_TARGET_DIR="$work/target-$v" cargo build --quiet)
+  (cd "$work/$v" && CARGO_TARGET_DIR="$work/target-$v" timed cargo build --quiet)
   end=$(date +%s.%N)
   secs[$v]=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
   crates=$(ls "$work/target-$v/debug/deps" | grep -c '\.rlib$' || true)
-  printf '%-18s %7.1f s  %4d crates\n' "$v" "${secs[$v]}" "$crates"
+  peak=$(awk '{ printf "%.2f", $1 / 1048576 }' "$work/rss")
+  printf '%-18s %7.1f s  %4d crates  peak %5s GiB\n' "$v" "${secs[$v]}" "$crates" "$peak"
 done
 for v in "${variants[@]}"; do
   [ "$v" = baseline ] && continue

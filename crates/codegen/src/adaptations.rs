@@ -161,7 +161,7 @@ pub fn no_content_answers_have_no_body(spec: &mut Value) -> Vec<String> {
         let Some(Value::Object(responses)) = op.get_mut("responses") else {
             return;
         };
-        for code in ["204", "205"] {
+        for &code in openapi_model::NO_BODY_STATUSES {
             if let Some(Value::Object(response)) = responses.get_mut(code) {
                 if let Some(Value::Object(content)) = response.remove("content") {
                     let types: Vec<&str> = content.keys().map(String::as_str).collect();

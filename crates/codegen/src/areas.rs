@@ -491,10 +491,7 @@ fn item_owner(item: &syn::Item) -> Option<String> {
         syn::Item::Struct(s) => Some(s.ident.to_string()),
         syn::Item::Enum(e) => Some(e.ident.to_string()),
         syn::Item::Type(t) => Some(t.ident.to_string()),
-        syn::Item::Impl(block) => match &*block.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        },
+        syn::Item::Impl(block) => crate::syntax::path_name(&block.self_ty),
         _ => None,
     }
 }

@@ -217,9 +217,8 @@ fn strip_mock_suffix(name: &str) -> &str {
 /// The last identifier of a type path (`types::builder::Foo` → `Foo`).
 fn self_name(ty: &syn::Type) -> Option<String> {
     match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         syn::Type::Reference(r) => self_name(&r.elem),
-        _ => None,
+        other => crate::syntax::path_name(other),
     }
 }
 

@@ -32,7 +32,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
-use crate::syntax::{idents, module_items, module_items_mut};
+use crate::syntax::{idents, module_items, module_items_mut, path_name};
 use crate::AppliedAdaptation;
 
 /// Opens every response enum (see the module docs).
@@ -188,24 +188,20 @@ fn member_tags(file: &syn::File, discriminators: &BTreeSet<String>) -> BTreeSet<
             a.path().is_ident("serde") && a.to_token_stream().to_string().contains("untagged")
         })
     };
-    let last_ident = |ty: &syn::Type| match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    };
     let mut tags = BTreeSet::new();
     for e in enums.values().filter(|e| untagged(&e.attrs)) {
         for variant in &e.variants {
             let syn::Fields::Unnamed(fields) = &variant.fields else {
                 continue;
             };
-            let Some(member) = fields.unnamed.first().and_then(|f| last_ident(&f.ty)) else {
+            let Some(member) = fields.unnamed.first().and_then(|f| path_name(&f.ty)) else {
                 continue;
             };
             let Some(member) = structs.get(&member) else {
                 continue;
             };
             for field in &member.fields {
-                let Some(ty) = last_ident(&field.ty) else {
+                let Some(ty) = path_name(&field.ty) else {
                     continue;
                 };
                 let Some(tag) = enums.get(&ty).filter(|e| is_string_enum(e)) else {

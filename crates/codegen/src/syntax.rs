@@ -31,3 +31,12 @@ pub(crate) fn module_items_mut<'a>(
         _ => None,
     })
 }
+
+/// The last identifier of a type path (`types::builder::Foo` → `Foo`);
+/// none for a type that is not a path.
+pub(crate) fn path_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}

@@ -618,6 +618,12 @@ pub fn walk_schemas_mut(schema: &mut Value, f: &mut dyn FnMut(&mut Map<String, V
     child_schemas_mut(schema, &mut |_, child| walk_schemas_mut(child, f));
 }
 
+/// The statuses whose answers have no body (RFC 9110 §15.3.5, §15.3.6),
+/// whatever content a page declares for them: the client reads none
+/// (codegen's `no_content_answers_have_no_body`), and the drift report
+/// does not compare what the docs say they hold.
+pub const NO_BODY_STATUSES: &[&str] = &["204", "205"];
+
 /// The prefix of a reference to a component schema.
 pub const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 

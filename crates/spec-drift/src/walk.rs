@@ -442,7 +442,8 @@ impl<'a> Walker<'a> {
             // HTTP gives these answers no body, and the client reads none
             // (codegen's `no_content_answers_have_no_body`): what the docs
             // say their content is changes nothing for it.
-            if no_body_by_http(oc) && no_body_by_http(nc) {
+            let no_body = |status: &str| openapi_model::NO_BODY_STATUSES.contains(&status);
+            if no_body(oc) && no_body(nc) {
                 continue;
             }
             let (or, nr) = (resolve(self.old, &o[oc]), resolve(self.new, &n[nc]));
@@ -699,10 +700,4 @@ fn letters(name: &str) -> String {
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect()
-}
-
-/// A status whose answer HTTP says has no body and the client reads as
-/// bodiless (`204 No Content`, `205 Reset Content`).
-fn no_body_by_http(status: &str) -> bool {
-    matches!(status, "204" | "205")
 }

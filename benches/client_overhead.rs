@@ -14,7 +14,8 @@
 //! one worker (`POST /oauth/token` → a token `tok-1`, `POST
 //! /send-test-notification/v1` → 204) and runs this bench against it.
 //! `BENCH_CALLS` (calls per round; 8 in flight makes 5 times as many, so
-//! that a round lasts about as long) and `BENCH_ROUNDS` override the defaults.
+//! that a round lasts about as long) and `BENCH_ROUNDS` override the
+//! defaults; `BENCH_LIMITER=off` builds the client without its rate limiter.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -139,8 +140,13 @@ fn main() {
     }
     let tenant = || tenant_slot.lock().unwrap();
     println!(
-        "server: {}; {calls} calls per round, {rounds} rounds",
-        external.as_deref().unwrap_or("the fake tenant, in process")
+        "server: {}; {calls} calls per round, {rounds} rounds; the client's rate limiter {}",
+        external.as_deref().unwrap_or("the fake tenant, in process"),
+        if std::env::var("BENCH_LIMITER").as_deref() == Ok("off") {
+            "off"
+        } else {
+            "on"
+        }
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -155,8 +161,12 @@ fn main() {
                     .retry_strategy(RetryStrategy::default())
                     // The rate limit is on, as by default, at a limit this
                     // bench never reaches: its cost per call is measured,
-                    // not its waiting.
-                    .rate_limit(Some(RateLimit::new(10_000_000, Duration::from_secs(1))))
+                    // not its waiting. `BENCH_LIMITER=off` measures the
+                    // client without it.
+                    .rate_limit(
+                        (std::env::var("BENCH_LIMITER").as_deref() != Ok("off"))
+                            .then(|| RateLimit::new(10_000_000, Duration::from_secs(1))),
+                    )
                     .timeout(Duration::from_secs(10)),
             )
             .unwrap(),

@@ -188,13 +188,13 @@ impl OperationQuirks {
 
 /// A request's turn under the rate limit: ready at once (no wait, no
 /// allocation: the common case), or a wait, boxed.
-enum Admit {
-    Ready(Option<crate::ratelimit::Permit>),
-    Wait(Pin<Box<dyn Future<Output = crate::ratelimit::Permit> + Send>>),
+enum Admit<'a> {
+    Ready(Option<crate::ratelimit::Permit<'a>>),
+    Wait(Pin<Box<dyn Future<Output = crate::ratelimit::Permit<'a>> + Send + 'a>>),
 }
 
-impl Future for Admit {
-    type Output = Option<crate::ratelimit::Permit>;
+impl<'a> Future for Admit<'a> {
+    type Output = Option<crate::ratelimit::Permit<'a>>;
 
     fn poll(
         mut self: Pin<&mut Self>,
@@ -711,7 +711,7 @@ impl Runtime {
 
     /// `request`'s turn under the rate limit (see [`crate::ratelimit`]):
     /// at once, or after a wait; held until it is answered.
-    fn admit(&self, request: &Request) -> Admit {
+    fn admit(&self, request: &Request) -> Admit<'_> {
         match &self.0.limiter {
             None => Admit::Ready(None),
             Some(limiter) => match limiter.admit(request.url().path()) {

@@ -26,20 +26,26 @@
 //!   the gateway looks at, sliding or fixed, holds more, however long
 //!   requests take on the way. (Counting from when requests are sent is
 //!   not enough: two requests sent a span apart may arrive less than a
-//!   span apart, the first delayed on the way.) It costs a span of the
-//!   answer's time, a few milliseconds, per window.
+//!   span apart, the first delayed on the way.) Answers are counted in
+//!   slots of a 64th of the span, each slot until a span after its end: a
+//!   request counts at most a 64th of a span longer than it must, and the
+//!   window's memory is the same however many requests it sees.
+//! - **Cheap when there is room**: a call that need not wait costs one
+//!   atomic compare-and-swap to be counted and one atomic addition (and a
+//!   clock read) when it is answered; no lock, no allocation. Locks are
+//!   taken only to let answers leave the window when it is full, and once
+//!   per slot to reuse it.
 //! - **Fair**: a call that has to wait queues behind those already waiting,
-//!   first come, first sent; a call that does not have to wait costs a
-//!   lock and a clock read.
+//!   first come, first sent; while any call waits, none goes ahead of it.
 //! - **429s still count**: a 429 pauses its window for the `Retry-After`
 //!   it carries (at most a span), for every call of the client, besides
 //!   the retry of the call itself.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 // tokio's clock, which tests can stop and move.
@@ -92,64 +98,134 @@ type Registry = Mutex<HashMap<(String, String, RateLimit), Weak<Limiter>>>;
 
 static LIMITERS: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
 
+/// How many slots a span is cut into: a request counts at most a slot
+/// longer than it must.
+const SLOTS_PER_SPAN: u64 = 64;
+
+/// The slots a window keeps: a slot counts until a span after its end, so
+/// the slot an answer comes in and the span after it are in use at once;
+/// one more, and the slot that is reused has always expired.
+const SLOTS: usize = SLOTS_PER_SPAN as usize + 2;
+
+/// The API versions a limiter keeps apart; calls of further versions are
+/// counted together with the last (never more requests than the limit of
+/// either). A client calls one or two.
+const VERSIONS: usize = 8;
+
+/// A slot's epoch before it was first used.
+const UNUSED: u64 = u64::MAX;
+
 /// A client's limiter: one window per API version.
 #[derive(Debug)]
 pub(crate) struct Limiter {
     limit: RateLimit,
-    windows: RwLock<Vec<(Box<str>, Arc<Window>)>>,
+    /// The clock of the windows' slots.
+    clock: Clock,
+    /// Filled in the order versions are first called, never emptied: a
+    /// window found once stays where it is (a permit borrows it).
+    windows: [std::sync::OnceLock<Window>; VERSIONS],
 }
 
-#[derive(Debug, Default)]
+/// Time as slot numbers since the limiter was made.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    origin: Instant,
+    /// A slot's length in nanoseconds (at least 1).
+    slot: u64,
+}
+
+impl Clock {
+    fn new(per: Duration) -> Clock {
+        let per = u64::try_from(per.as_nanos()).unwrap_or(u64::MAX);
+        Clock {
+            origin: Instant::now(),
+            slot: (per / SLOTS_PER_SPAN).max(1),
+        }
+    }
+
+    /// Nanoseconds from the origin to `at`.
+    fn nanos(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.origin).as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    fn at(&self, nanos: u64) -> Instant {
+        // Past what the clock can say (a span of centuries): a year.
+        self.origin
+            .checked_add(Duration::from_nanos(nanos))
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(365 * 86_400))
+    }
+
+    fn slot_of(&self, nanos: u64) -> u64 {
+        nanos / self.slot
+    }
+
+    /// When the answers of slot `epoch` leave the window: a span after its
+    /// end.
+    fn expiry(&self, epoch: u64) -> u64 {
+        epoch.saturating_add(SLOTS_PER_SPAN + 1)
+    }
+}
+
+/// One API version's window.
+#[derive(Debug)]
 struct Window {
-    state: Mutex<State>,
+    version: Box<str>,
+    requests: u64,
+    clock: Clock,
+    /// What every call looks at, on a cache line of its own.
+    hot: Hot,
+    /// Answers by the slot they came in (index: the slot number modulo
+    /// [`SLOTS`]).
+    slots: [Slot; SLOTS],
+    /// Held to take expired answers out of the window and to reuse a slot.
+    sweep: Mutex<()>,
     /// Calls that wait, in the order they came.
     queue: tokio::sync::Mutex<()>,
-    /// How many calls wait (a call that need not wait goes ahead only when
-    /// none does).
-    waiting: AtomicUsize,
-    /// Told when a request of the window is answered.
+    /// Told when a request of the window is answered while a call waits.
     answered: tokio::sync::Notify,
 }
 
 #[derive(Debug, Default)]
-struct State {
-    /// Requests sent and not answered yet.
-    in_flight: usize,
-    /// When requests were answered (or failed), oldest first: each counts
-    /// until a span has passed since.
-    answered: VecDeque<Instant>,
-    /// No request before this (a 429's `Retry-After`).
-    paused_until: Option<Instant>,
+#[repr(align(64))]
+struct Hot {
+    /// Requests counted: in flight, and answered in a slot that has not
+    /// expired. Never fewer than there are (answers leave only once their
+    /// slot has expired, a moment later at most).
+    counted: std::sync::atomic::AtomicU64,
+    /// How many calls wait (a call that need not wait goes ahead only when
+    /// none does).
+    waiting: AtomicUsize,
+    /// No request before this (a 429's `Retry-After`), in nanoseconds
+    /// since the clock's origin; 0 for none.
+    paused_until: std::sync::atomic::AtomicU64,
+}
+
+#[derive(Debug)]
+struct Slot {
+    /// The slot number whose answers `count` holds.
+    epoch: std::sync::atomic::AtomicU64,
+    count: std::sync::atomic::AtomicU64,
 }
 
 /// A request's place in its window, from when it is let go until it is
 /// answered: dropping it (when the answer came, or the request failed or
 /// was given up) starts the span it still counts for.
 #[derive(Debug)]
-pub(crate) struct Permit(Arc<Window>);
+pub(crate) struct Permit<'a>(&'a Window);
 
-impl Drop for Permit {
+impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        {
-            let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
-            state.in_flight = state.in_flight.saturating_sub(1);
-            state.answered.push_back(Instant::now());
-        }
-        // Only a call that waits listens (and it counts itself in
-        // `waiting` before it looks at the window).
-        if self.0.waiting.load(Ordering::Acquire) > 0 {
-            self.0.answered.notify_waiters();
-        }
+        self.0.answered();
     }
 }
 
 /// Whether a request may go: at once, or after a wait (boxed: only calls
 /// that wait pay for it).
-pub(crate) enum Admission {
+pub(crate) enum Admission<'a> {
     /// It may go now.
-    Now(Permit),
+    Now(Permit<'a>),
     /// It goes when this is done.
-    Wait(Pin<Box<dyn Future<Output = Permit> + Send>>),
+    Wait(Pin<Box<dyn Future<Output = Permit<'a>> + Send + 'a>>),
 }
 
 impl Limiter {
@@ -172,49 +248,47 @@ impl Limiter {
     pub(crate) fn new(limit: RateLimit) -> Limiter {
         Limiter {
             limit,
-            windows: RwLock::new(Vec::new()),
+            clock: Clock::new(limit.per),
+            windows: Default::default(),
         }
     }
 
-    fn window(&self, path: &str) -> Arc<Window> {
+    /// The window of `path`'s API version.
+    fn window(&self, path: &str) -> &Window {
         let version = version_of(path);
-        {
-            let windows = self.windows.read().unwrap_or_else(|p| p.into_inner());
-            if let Some((_, window)) = windows.iter().find(|(v, _)| &**v == version) {
-                return window.clone();
+        let new = || Window::new(version, self.limit, self.clock);
+        let [others @ .., last] = &self.windows;
+        for place in others {
+            let window = place.get_or_init(new);
+            if &*window.version == version {
+                return window;
             }
         }
-        let mut windows = self.windows.write().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, window)) = windows.iter().find(|(v, _)| &**v == version) {
-            return window.clone();
-        }
-        let window = Arc::new(Window::default());
-        windows.push((version.into(), window.clone()));
-        window
+        // This version's, or, past `VERSIONS` versions, theirs together.
+        last.get_or_init(new)
     }
 
     /// Lets a request to `path` go: at once when the limit leaves room and
     /// no call waits before it, else in its turn. Either way the request
     /// holds its [`Permit`] until it is answered.
-    pub(crate) fn admit(&self, path: &str) -> Admission {
+    pub(crate) fn admit(&self, path: &str) -> Admission<'_> {
         let window = self.window(path);
-        if window.waiting.load(Ordering::Acquire) == 0 && send_if_room(&self.limit, &window).is_ok()
+        if window.hot.waiting.load(Ordering::SeqCst) == 0
+            && (window.count_if_room() || window.send_if_room().is_ok())
         {
             return Admission::Now(Permit(window));
         }
-        let limit = self.limit;
-        window.waiting.fetch_add(1, Ordering::AcqRel);
+        window.hot.waiting.fetch_add(1, Ordering::SeqCst);
         Admission::Wait(Box::pin(async move {
             // Decrements `waiting` however the wait ends (a call dropped
             // while it waits included).
-            struct Waiting(Arc<Window>);
-            impl Drop for Waiting {
+            struct Waiting<'a>(&'a Window);
+            impl Drop for Waiting<'_> {
                 fn drop(&mut self) {
-                    self.0.waiting.fetch_sub(1, Ordering::AcqRel);
+                    self.0.hot.waiting.fetch_sub(1, Ordering::SeqCst);
                 }
             }
             let waiting = Waiting(window);
-            let window = &waiting.0;
             let _turn = window.queue.lock().await;
             loop {
                 // Listening before looking: an answer between the two is
@@ -222,13 +296,14 @@ impl Limiter {
                 let answered = window.answered.notified();
                 tokio::pin!(answered);
                 answered.as_mut().enable();
-                match send_if_room(&limit, window) {
+                match window.send_if_room() {
                     Ok(()) => break,
                     Err(Some(until)) => tokio::time::sleep_until(until).await,
                     Err(None) => answered.await,
                 }
             }
-            Permit(waiting.0.clone())
+            drop(waiting);
+            Permit(window)
         }))
     }
 
@@ -238,40 +313,123 @@ impl Limiter {
     /// Without a `Retry-After`, the call's own backoff is the answer.
     pub(crate) fn pause(&self, path: &str, wait: Duration) {
         let window = self.window(path);
-        let wait = wait.min(self.limit.per);
-        let until = Instant::now() + wait;
-        let mut state = window.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.paused_until.is_none_or(|at| at < until) {
-            state.paused_until = Some(until);
-        }
+        let until = Instant::now() + wait.min(self.limit.per);
+        let until = self.clock.nanos(until).max(1);
+        window.hot.paused_until.fetch_max(until, Ordering::SeqCst);
     }
 }
 
-/// Counts a request in `window` if the limit leaves room now; else when
-/// there will be room (`None`: when a request in flight is answered).
-fn send_if_room(limit: &RateLimit, window: &Window) -> Result<(), Option<Instant>> {
-    let now = Instant::now();
-    let mut state = window.state.lock().unwrap_or_else(|p| p.into_inner());
-    while state
-        .answered
-        .front()
-        .is_some_and(|at| now.saturating_duration_since(*at) >= limit.per)
-    {
-        state.answered.pop_front();
-    }
-    if let Some(until) = state.paused_until {
-        if now < until {
-            return Err(Some(until));
+impl Window {
+    fn new(version: &str, limit: RateLimit, clock: Clock) -> Window {
+        Window {
+            version: version.into(),
+            requests: u64::from(limit.requests),
+            clock,
+            hot: Hot::default(),
+            slots: std::array::from_fn(|_| Slot {
+                epoch: UNUSED.into(),
+                count: 0.into(),
+            }),
+            sweep: Mutex::new(()),
+            queue: tokio::sync::Mutex::new(()),
+            answered: tokio::sync::Notify::new(),
         }
-        state.paused_until = None;
     }
-    if state.in_flight + state.answered.len() < limit.requests as usize {
-        state.in_flight += 1;
-        return Ok(());
+
+    /// Counts a request if the limit leaves room now, without looking at
+    /// the clock: the fast path (false also while a 429's pause is on).
+    fn count_if_room(&self) -> bool {
+        self.hot.paused_until.load(Ordering::SeqCst) == 0
+            && self
+                .hot
+                .counted
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                    (n < self.requests).then_some(n + 1)
+                })
+                .is_ok()
     }
-    // Full: room when the oldest answered leaves the window, or, with every
-    // place in flight, a span after one of them is answered.
-    Err(state.answered.front().map(|at| *at + limit.per))
+
+    /// Counts a request if the limit leaves room now, once answers that
+    /// have expired have left; else when there will be room (`None`: when
+    /// a request in flight is answered).
+    fn send_if_room(&self) -> Result<(), Option<Instant>> {
+        let now = self.clock.nanos(Instant::now());
+        loop {
+            let paused = self.hot.paused_until.load(Ordering::SeqCst);
+            if paused == 0 {
+                break;
+            }
+            if now < paused {
+                return Err(Some(self.clock.at(paused)));
+            }
+            // Over; unless a later 429 has just moved it.
+            if self
+                .hot
+                .paused_until
+                .compare_exchange(paused, 0, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                break;
+            }
+        }
+        if self.count_if_room() {
+            return Ok(());
+        }
+        let next = self.sweep(self.clock.slot_of(now));
+        if self.count_if_room() {
+            return Ok(());
+        }
+        Err(next.map(|epoch| self.clock.at(epoch.saturating_mul(self.clock.slot))))
+    }
+
+    /// Takes the answers of expired slots out of the window; returns the
+    /// slot number at which the next answers expire, if any are counted.
+    fn sweep(&self, now: u64) -> Option<u64> {
+        let _sweep = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next: Option<u64> = None;
+        for slot in &self.slots {
+            let epoch = slot.epoch.load(Ordering::SeqCst);
+            if epoch == UNUSED {
+                continue;
+            }
+            let expiry = self.clock.expiry(epoch);
+            if expiry <= now {
+                let gone = slot.count.swap(0, Ordering::SeqCst);
+                self.hot.counted.fetch_sub(gone, Ordering::SeqCst);
+            } else if slot.count.load(Ordering::SeqCst) > 0 {
+                next = Some(next.map_or(expiry, |n| n.min(expiry)));
+            }
+        }
+        next
+    }
+
+    /// A request of the window was answered (or failed, or was given up):
+    /// it counts until a span after the end of this slot.
+    fn answered(&self) {
+        let epoch = self.clock.slot_of(self.clock.nanos(Instant::now()));
+        let slot = &self.slots[(epoch % SLOTS as u64) as usize];
+        let current = slot.epoch.load(Ordering::SeqCst);
+        // A later slot's number here: this call was held up for longer
+        // than a span since it read the clock; it counts with that slot,
+        // later than it must, never earlier.
+        if current == UNUSED || current < epoch {
+            // The slot's last use has expired (it was `SLOTS` slots ago or
+            // more): its answers leave before the slot is reused.
+            let _sweep = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
+            let current = slot.epoch.load(Ordering::SeqCst);
+            if current == UNUSED || current < epoch {
+                let gone = slot.count.swap(0, Ordering::SeqCst);
+                self.hot.counted.fetch_sub(gone, Ordering::SeqCst);
+                slot.epoch.store(epoch, Ordering::SeqCst);
+            }
+        }
+        slot.count.fetch_add(1, Ordering::SeqCst);
+        // Only a call that waits listens (and it counts itself in
+        // `waiting` before it looks at the window).
+        if self.hot.waiting.load(Ordering::SeqCst) > 0 {
+            self.answered.notify_waiters();
+        }
+    }
 }
 
 /// The API version a path belongs to: its first segment like `v1`, `v2024`
@@ -308,7 +466,7 @@ mod tests {
     }
 
     /// Waits for a turn, if it must.
-    async fn turn(limiter: &Limiter, path: &str) -> Permit {
+    async fn turn<'a>(limiter: &'a Limiter, path: &str) -> Permit<'a> {
         match limiter.admit(path) {
             Admission::Now(permit) => permit,
             Admission::Wait(wait) => wait.await,
@@ -419,20 +577,135 @@ mod tests {
         drop(turn(&limiter, "/v1").await);
         let mut calls = Vec::new();
         for i in 0..10 {
-            let Admission::Wait(wait) = limiter.admit("/v1") else {
-                panic!("the window is full");
-            };
-            let order = order.clone();
+            let (limiter, order) = (limiter.clone(), order.clone());
             calls.push(tokio::spawn(async move {
+                let Admission::Wait(wait) = limiter.admit("/v1") else {
+                    panic!("the window is full");
+                };
                 drop(wait.await);
                 order.lock().unwrap().push(i);
             }));
+            // The call asks (and queues) before the next is made.
             tokio::task::yield_now().await;
         }
         for call in calls {
             call.await.unwrap();
         }
         assert_eq!(*order.lock().unwrap(), (0..10).collect::<Vec<_>>());
+    }
+
+    /// A window's count does not grow with the requests it sees (slots are
+    /// reused, their answers leaving first), and a span after the last
+    /// answer the whole limit is free again.
+    #[tokio::test(start_paused = true)]
+    async fn answers_leave_the_window_and_slots_are_reused() {
+        let limit = RateLimit::new(1_000, Duration::from_millis(64));
+        let limiter = Limiter::new(limit);
+        // 20 spans of calls, 10 answered every millisecond: every slot is
+        // reused many times over.
+        for _ in 0..20 * 64 {
+            for _ in 0..10 {
+                drop(turn(&limiter, "/v1/x").await);
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let window = limiter.window("/v1/x");
+        let counted = window.hot.counted.load(Ordering::SeqCst);
+        // The answers of the slots kept at most (those of the last span
+        // and a slot, and of a slot that has expired but not been swept):
+        // 10 per millisecond.
+        assert!(counted <= 10 * SLOTS as u64, "{counted}");
+        assert!(counted >= 10 * 63, "{counted}");
+        // A span and a slot later, the whole limit can go at once.
+        tokio::time::sleep(limit.per + Duration::from_millis(2)).await;
+        let permits: Vec<_> = (0..limit.requests)
+            .map(|i| match limiter.admit("/v1/x") {
+                Admission::Now(permit) => permit,
+                Admission::Wait(_) => panic!("call {i} of the limit waits"),
+            })
+            .collect();
+        assert!(matches!(limiter.admit("/v1/x"), Admission::Wait(_)));
+        drop(permits);
+    }
+
+    /// More API versions than a limiter keeps apart share the last window:
+    /// counted together, never more than the limit for either.
+    #[tokio::test(start_paused = true)]
+    async fn versions_past_the_limiters_places_are_counted_together() {
+        let limiter = Limiter::new(RateLimit::new(1, Duration::from_secs(1)));
+        let permits: Vec<_> = (0..VERSIONS - 1)
+            .map(|v| match limiter.admit(&format!("/a/v{v}/x")) {
+                Admission::Now(permit) => permit,
+                Admission::Wait(_) => panic!("version {v} has a window of its own"),
+            })
+            .collect();
+        let ninth = match limiter.admit("/a/v100/x") {
+            Admission::Now(permit) => permit,
+            Admission::Wait(_) => panic!("the last place is free"),
+        };
+        assert!(
+            matches!(limiter.admit("/a/v101/x"), Admission::Wait(_)),
+            "counted with v100"
+        );
+        drop((permits, ninth));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the limit, the span and the requests' times on the way
+        /// and to their answers: no span of arrivals holds more than the
+        /// limit.
+        #[test]
+        fn no_span_of_arrivals_ever_holds_more_than_the_limit(
+            requests in 1u32..8,
+            per_ms in 1u64..200,
+            delays in proptest::collection::vec((0u64..300, 0u64..300), 1..60),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+                .unwrap();
+            let limit = RateLimit::new(requests, Duration::from_millis(per_ms));
+            let arrived = runtime.block_on(arrivals(limit, delays.clone()));
+            for (i, at) in arrived.iter().enumerate() {
+                let within = arrived[i..]
+                    .iter()
+                    .filter(|t| t.duration_since(*at) < limit.per)
+                    .count();
+                proptest::prop_assert!(
+                    within <= requests as usize,
+                    "{within} arrivals within a span from arrival {i}"
+                );
+            }
+        }
+    }
+
+    /// Calls through `limit` on the way and answered after the delays (in
+    /// microseconds) drawn for each: when each arrived, in order.
+    async fn arrivals(limit: RateLimit, delays: Vec<(u64, u64)>) -> Vec<Instant> {
+        let limiter = Arc::new(Limiter::new(limit));
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        let calls: Vec<_> = delays
+            .into_iter()
+            .map(|(on_the_way, to_answer)| {
+                let (limiter, arrivals) = (limiter.clone(), arrivals.clone());
+                tokio::spawn(async move {
+                    let permit = turn(&limiter, "/accounts/v1/x").await;
+                    tokio::time::sleep(Duration::from_micros(on_the_way * 100)).await;
+                    arrivals.lock().unwrap().push(Instant::now());
+                    tokio::time::sleep(Duration::from_micros(to_answer * 100)).await;
+                    drop(permit);
+                })
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap();
+        }
+        let mut arrived = arrivals.lock().unwrap().clone();
+        arrived.sort();
+        arrived
     }
 
     #[test]

@@ -480,36 +480,12 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn never_more_than_the_limit_in_any_span_of_arrivals() {
         let limit = RateLimit::new(5, Duration::from_millis(100));
-        let limiter = Arc::new(Limiter::new(limit));
-        let arrivals = Arc::new(Mutex::new(Vec::new()));
-        let calls: Vec<_> = (0..23u64)
-            .map(|i| {
-                let (limiter, arrivals) = (limiter.clone(), arrivals.clone());
-                tokio::spawn(async move {
-                    let permit = turn(&limiter, "/accounts/v1/x").await;
-                    // On the way for 0 to 30 ms, then answered 0 to 20 ms later.
-                    tokio::time::sleep(Duration::from_millis(i * 7 % 31)).await;
-                    arrivals.lock().unwrap().push(Instant::now());
-                    tokio::time::sleep(Duration::from_millis(i * 11 % 21)).await;
-                    drop(permit);
-                })
-            })
+        // On the way for 0 to 30 ms, then answered 0 to 20 ms later.
+        let delays = (0..23u64)
+            .map(|i| (i * 7 % 31 * 10, i * 11 % 21 * 10))
             .collect();
-        for call in calls {
-            call.await.unwrap();
-        }
-        let mut arrived = arrivals.lock().unwrap().clone();
-        arrived.sort();
-        for (i, at) in arrived.iter().enumerate() {
-            let within = arrived[i..]
-                .iter()
-                .filter(|t| t.duration_since(*at) < limit.per)
-                .count();
-            assert!(
-                within <= 5,
-                "{within} arrivals within a span from arrival {i}"
-            );
-        }
+        let arrived = arrivals(limit, delays).await;
+        assert!(most_in_a_span(&arrived, limit.per) <= 5);
         // 23 requests, 5 per span: at least 4 spans after the first.
         let took = arrived[22].duration_since(arrived[0]);
         assert!(took >= limit.per * 4, "{took:?}");
@@ -668,22 +644,58 @@ mod tests {
                 .build()
                 .unwrap();
             let limit = RateLimit::new(requests, Duration::from_millis(per_ms));
-            let arrived = runtime.block_on(arrivals(limit, delays.clone()));
-            for (i, at) in arrived.iter().enumerate() {
-                let within = arrived[i..]
-                    .iter()
-                    .filter(|t| t.duration_since(*at) < limit.per)
-                    .count();
-                proptest::prop_assert!(
-                    within <= requests as usize,
-                    "{within} arrivals within a span from arrival {i}"
-                );
-            }
+            let arrived = runtime.block_on(arrivals(limit, delays));
+            let most = most_in_a_span(&arrived, limit.per);
+            proptest::prop_assert!(most <= requests as usize, "{most} arrivals within a span");
         }
     }
 
-    /// Calls through `limit` on the way and answered after the delays (in
-    /// microseconds) drawn for each: when each arrived, in order.
+    /// Real threads racing for the window, on the real clock: each
+    /// arrival (any moment between a request's permit and its answer)
+    /// still finds no span holding more than the limit.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn threads_racing_for_the_window_stay_under_the_limit() {
+        let limit = RateLimit::new(20, Duration::from_millis(20));
+        let limiter = Arc::new(Limiter::new(limit));
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let (limiter, arrivals) = (limiter.clone(), arrivals.clone());
+                tokio::spawn(async move {
+                    for _ in 0..40 {
+                        let permit = turn(&limiter, "/v1/x").await;
+                        arrivals.lock().unwrap().push(Instant::now());
+                        tokio::task::yield_now().await;
+                        drop(permit);
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let mut arrived = arrivals.lock().unwrap().clone();
+        arrived.sort();
+        assert_eq!(arrived.len(), 640);
+        let most = most_in_a_span(&arrived, limit.per);
+        assert!(most <= 20, "{most} arrivals within a span");
+    }
+
+    /// The most of `arrived` (in order) within any span of `per`.
+    fn most_in_a_span(arrived: &[Instant], per: Duration) -> usize {
+        (0..arrived.len())
+            .map(|i| {
+                arrived[i..]
+                    .iter()
+                    .take_while(|t| t.duration_since(arrived[i]) < per)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Calls through `limit`, each on the way and then answered after its
+    /// delays (in tenths of a millisecond): when each arrived, in order.
     async fn arrivals(limit: RateLimit, delays: Vec<(u64, u64)>) -> Vec<Instant> {
         let limiter = Arc::new(Limiter::new(limit));
         let arrivals = Arc::new(Mutex::new(Vec::new()));

@@ -313,8 +313,10 @@ impl Limiter {
     /// Without a `Retry-After`, the call's own backoff is the answer.
     pub(crate) fn pause(&self, path: &str, wait: Duration) {
         let window = self.window(path);
-        let until = Instant::now() + wait.min(self.limit.per);
-        let until = self.clock.nanos(until).max(1);
+        // In the clock's nanoseconds, saturating: neither a server's
+        // `Retry-After` nor a span of centuries overflows an instant.
+        let wait = u64::try_from(wait.min(self.limit.per).as_nanos()).unwrap_or(u64::MAX);
+        let until = self.clock.nanos(Instant::now()).saturating_add(wait).max(1);
         window.hot.paused_until.fetch_max(until, Ordering::SeqCst);
     }
 }
@@ -490,6 +492,20 @@ mod tests {
         let took = arrived[22].duration_since(arrived[0]);
         assert!(took >= limit.per * 4, "{took:?}");
         assert!(took < limit.per * 7, "{took:?}");
+    }
+
+    /// A limit over the longest span there is, and a server asking for the
+    /// longest wait there is: the window pauses, nothing overflows.
+    #[tokio::test(start_paused = true)]
+    async fn the_longest_span_and_retry_after_overflow_nothing() {
+        let limiter = Limiter::new(RateLimit::new(2, Duration::MAX));
+        drop(turn(&limiter, "/v1/x").await);
+        limiter.pause("/v1/x", Duration::MAX);
+        let Admission::Wait(wait) = limiter.admit("/v1/x") else {
+            panic!("paused");
+        };
+        let waited = tokio::time::timeout(Duration::from_secs(86_400), wait).await;
+        assert!(waited.is_err(), "still paused a day later");
     }
 
     /// Versions have windows of their own; a 429 pauses its window only.

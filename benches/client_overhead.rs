@@ -139,14 +139,11 @@ fn main() {
         std::thread::yield_now();
     }
     let tenant = || tenant_slot.lock().unwrap();
+    let limiter_on = std::env::var("BENCH_LIMITER").as_deref() != Ok("off");
     println!(
         "server: {}; {calls} calls per round, {rounds} rounds; the client's rate limiter {}",
         external.as_deref().unwrap_or("the fake tenant, in process"),
-        if std::env::var("BENCH_LIMITER").as_deref() == Ok("off") {
-            "off"
-        } else {
-            "on"
-        }
+        if limiter_on { "on" } else { "off" }
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -164,8 +161,7 @@ fn main() {
                     // not its waiting. `BENCH_LIMITER=off` measures the
                     // client without it.
                     .rate_limit(
-                        (std::env::var("BENCH_LIMITER").as_deref() != Ok("off"))
-                            .then(|| RateLimit::new(10_000_000, Duration::from_secs(1))),
+                        limiter_on.then(|| RateLimit::new(10_000_000, Duration::from_secs(1))),
                     )
                     .timeout(Duration::from_secs(10)),
             )

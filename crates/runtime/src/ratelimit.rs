@@ -396,13 +396,19 @@ impl Window {
             }
             let expiry = self.clock.expiry(epoch);
             if expiry <= now {
-                let gone = slot.count.swap(0, Ordering::SeqCst);
-                self.hot.counted.fetch_sub(gone, Ordering::SeqCst);
+                self.take_out(slot);
             } else if slot.count.load(Ordering::SeqCst) > 0 {
                 next = Some(next.map_or(expiry, |n| n.min(expiry)));
             }
         }
         next
+    }
+
+    /// Takes the answers of `slot`, which has expired, out of the count
+    /// (with `sweep` held).
+    fn take_out(&self, slot: &Slot) {
+        let gone = slot.count.swap(0, Ordering::SeqCst);
+        self.hot.counted.fetch_sub(gone, Ordering::SeqCst);
     }
 
     /// A request of the window was answered (or failed, or was given up):
@@ -420,8 +426,7 @@ impl Window {
             let _sweep = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
             let current = slot.epoch.load(Ordering::SeqCst);
             if current == UNUSED || current < epoch {
-                let gone = slot.count.swap(0, Ordering::SeqCst);
-                self.hot.counted.fetch_sub(gone, Ordering::SeqCst);
+                self.take_out(slot);
                 slot.epoch.store(epoch, Ordering::SeqCst);
             }
         }
@@ -666,32 +671,13 @@ mod tests {
         }
     }
 
-    /// Real threads racing for the window, on the real clock: each
-    /// arrival (any moment between a request's permit and its answer)
-    /// still finds no span holding more than the limit.
+    /// 640 calls at once, two threads racing for the window, on the real
+    /// clock: each arrival (any moment between a request's permit and its
+    /// answer) still finds no span holding more than the limit.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn threads_racing_for_the_window_stay_under_the_limit() {
         let limit = RateLimit::new(20, Duration::from_millis(20));
-        let limiter = Arc::new(Limiter::new(limit));
-        let arrivals = Arc::new(Mutex::new(Vec::new()));
-        let tasks: Vec<_> = (0..16)
-            .map(|_| {
-                let (limiter, arrivals) = (limiter.clone(), arrivals.clone());
-                tokio::spawn(async move {
-                    for _ in 0..40 {
-                        let permit = turn(&limiter, "/v1/x").await;
-                        arrivals.lock().unwrap().push(Instant::now());
-                        tokio::task::yield_now().await;
-                        drop(permit);
-                    }
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap();
-        }
-        let mut arrived = arrivals.lock().unwrap().clone();
-        arrived.sort();
+        let arrived = arrivals(limit, vec![(0, 0); 640]).await;
         assert_eq!(arrived.len(), 640);
         let most = most_in_a_span(&arrived, limit.per);
         assert!(most <= 20, "{most} arrivals within a span");

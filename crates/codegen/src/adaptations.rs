@@ -145,6 +145,11 @@ pub const ADAPTATIONS: &[Adaptation] = &[
         summary: "an inline schema whose derived type name (`{OperationId}Response`, `...Body`, `...{Param}`) is also a component's name moves to a component of its own; typify would give both shapes one type",
         apply: inline_names_do_not_collide,
     },
+    Adaptation {
+        name: "merges_end",
+        summary: "an `allOf` typify could not finish merging becomes any value: one whose merge comes back to the same schemas (through common array items or properties, or a recursive type merged with a copy of itself), which overflows the stack and aborts the process, or whose members hold more than 16 alternatives between them, which it merges for minutes",
+        apply: crate::merges::merges_end,
+    },
 ];
 
 /// A `204 No Content` (or `205 Reset Content`) answer has no body (RFC

@@ -43,6 +43,7 @@ mod docs;
 pub mod gates;
 mod httpmock;
 pub mod lifecycle;
+pub mod merges;
 pub mod names;
 pub mod nullable;
 mod open_enums;

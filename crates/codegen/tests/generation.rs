@@ -7,8 +7,41 @@
 
 mod support;
 
+use std::io::Write;
+use std::sync::mpsc;
+use std::time::Duration;
+
 use proptest::prelude::*;
 use sailpoint_codegen::{Culprit, Level};
+
+/// Generation of `text`, on a thread of its own. A generation that has
+/// not ended within a minute (typify's merge can run for hours) ends the
+/// whole test process, with the document, instead of holding CI until its
+/// limit: a thread cannot be stopped, and shrinking would start more.
+fn within_a_minute(
+    text: &str,
+) -> Result<(sailpoint_codegen::Generated, String), sailpoint_codegen::Error> {
+    let (tx, rx) = mpsc::channel();
+    let owned = text.to_owned();
+    std::thread::spawn(move || {
+        let _ = tx.send(sailpoint_codegen::generate_with_httpmock(&owned, "crate"));
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(outcome) => outcome,
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("generation panicked on this document:\n{text}")
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            // Straight to stderr: the test harness captures `eprintln!`,
+            // and its capture dies with the process.
+            let _ = writeln!(
+                std::io::stderr(),
+                "generation did not end within 60 s on this document:\n{text}"
+            );
+            std::process::exit(101);
+        }
+    }
+}
 
 proptest! {
     #![proptest_config(ProptestConfig {
@@ -21,7 +54,7 @@ proptest! {
     fn generation_never_fails_and_names_what_it_degrades(doc in support::specs::document()) {
         let text = serde_json::to_string_pretty(&doc).unwrap();
         if let Some(dump) = std::env::var_os("GEN_DUMP") { std::fs::write(dump, &text).unwrap(); }
-        let outcome = sailpoint_codegen::generate_with_httpmock(&text, "crate");
+        let outcome = within_a_minute(&text);
         let (client, mock) = match outcome {
             Ok(both) => both,
             Err(e) => panic!("generation failed: {e}\n{text}"),

@@ -268,7 +268,7 @@ fn walk(
 }
 
 /// A component name as a JSON pointer segment.
-fn escape(name: &str) -> String {
+pub(crate) fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 

@@ -35,6 +35,8 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
+use crate::cycles::escape;
+
 /// The most alternatives the members of one `allOf` may hold between them.
 /// Every `allOf` on the shared sets holds 1.
 pub const MERGE_ALTERNATIVES_LIMIT: u64 = 16;
@@ -352,11 +354,6 @@ fn find_all_of(value: &Value, at: &str, out: &mut Vec<String>) {
         }
         _ => {}
     }
-}
-
-/// A name as a JSON pointer segment.
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 /// A JSON pointer as the report writes places (`components.schemas.A`).

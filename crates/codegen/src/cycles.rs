@@ -131,9 +131,23 @@ fn merge_loop(schemas: &Map<String, Value>) -> Option<(String, String, String)> 
         while let Some((node, via, depth)) = stack.pop() {
             path.truncate(depth);
             if let Some(at) = path.iter().position(|(n, _)| *n == node) {
-                return std::iter::once(&via)
-                    .chain(path[at + 1..].iter().rev().map(|(_, v)| v))
-                    .find_map(Clone::clone);
+                // typify converts a one-member `allOf` (`allOf: [$ref X]`
+                // beside a description or `nullable`) as its member, and
+                // merges nothing: a loop of those alone is a tree.
+                let merges = |(c, p): &Node| {
+                    schemas
+                        .get(c)
+                        .and_then(|b| b.pointer(p))
+                        .and_then(|n| n.get("allOf"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|members| members.len() > 1)
+                };
+                if path[at..].iter().any(|(n, _)| merges(n)) {
+                    return std::iter::once(&via)
+                        .chain(path[at + 1..].iter().rev().map(|(_, v)| v))
+                        .find_map(Clone::clone);
+                }
+                continue;
             }
             if done.contains(&node) {
                 continue;
@@ -338,6 +352,9 @@ mod tests {
     #[test]
     fn trees_are_left_alone() {
         let mut spec = json!({"components": {"schemas": {
+            // A reference wrapped for its `nullable` (or description).
+            "Expr": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {
+                "left": {"allOf": [r("Expr")], "nullable": true}}}]},
             "Node": {"allOf": [r("Base"), {"type": "object", "properties": {"children": {"type": "array", "items": r("Node")}}}]},
             "Base": {"type": "object"},
             "Json": {"oneOf": [{"type": "string"}, {"type": "array", "items": r("Json")},

@@ -32,7 +32,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Any value: here an `allOf` whose members hold 72 alternatives between them (more than 16; the merge grows with their product), which the code generator cannot finish.
+    ///Any value: here an `allOf` whose members hold more than 16 alternatives between them, in 2 members (the merge grows with their product), which the code generator cannot finish.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,

@@ -287,7 +287,7 @@ pub(crate) fn escape(name: &str) -> String {
 }
 
 /// A `$ref`'s name segment as the component name.
-fn unescape(segment: &str) -> String {
+pub(crate) fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
 

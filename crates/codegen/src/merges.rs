@@ -5,7 +5,8 @@
 //! (`typify_impl::merge`): a `$ref` is resolved and its body merged; the
 //! body's own `allOf` members are merged in; where two of the schemas
 //! being merged both have array items, a property of one name or
-//! additional properties, those are merged in turn; each `oneOf`/`anyOf`
+//! additional properties, those are merged in turn (and a property only
+//! some have with the others' additional properties); each `oneOf`/`anyOf`
 //! member is merged with the rest, and a `not` with each. Two families
 //! never finish, and neither can be caught or stopped once typify is in
 //! them:
@@ -41,19 +42,20 @@
 //! description or `nullable`) is converted as its member and merges
 //! nothing of its own.
 //!
-//! Not followed (typify's conversion of a merged copy, rather than the
-//! merge itself; none seen on a shared set or by the property test, a
-//! review found them by reading typify): a copy that is not "roughly" its
-//! `$ref`'s schema bringing its own `allOf` back through a property of
-//! one name; `additionalProperties` merged against a property only the
-//! other side has; a body's properties beside its own `oneOf` with no
-//! `allOf` at all.
+//! Also followed: what typify does after merging. A `$ref` merged with
+//! another schema is copied in (unless the result is "roughly" the
+//! referenced schema), and typify converts the copy: if the copy holds
+//! the `allOf` being followed, that `allOf` comes back (`Holder: {d:
+//! allOf [{c: $ref Holder}, {c: {z}}]}`). And a body beside a
+//! `oneOf`/`anyOf` (no `allOf` at all) is merged into each member, as an
+//! `allOf` would be. Found by a review reading typify, each checked
+//! against typify itself.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::cycles::escape;
+use crate::cycles::{escape, unescape};
 
 /// The most alternatives the members of one `allOf` may hold between them.
 /// Every `allOf` on the shared sets holds 1. Counted only where two or
@@ -67,6 +69,16 @@ const MERGES_PER_ALL_OF: usize = 20_000;
 
 /// The most `allOf`s replaced in one document, a bound on the rounds.
 const MOST_REPLACED: usize = 1_000;
+
+/// A place's suffix for the body of the schema there: its own
+/// properties, items and additional properties, without its `oneOf` or
+/// `anyOf` (which typify merges that body into, member by member).
+const BODY: &str = "#body";
+
+/// The JSON pointer of a place (a body's, the schema's).
+fn without_body(place: &str) -> &str {
+    place.strip_suffix(BODY).unwrap_or(place)
+}
 
 /// The deepest a merge is followed (each level a frame of this crate's
 /// own recursion, far below what a thread's stack holds); past it, the
@@ -84,127 +96,101 @@ pub fn merges_end(spec: &mut Value) -> Vec<String> {
     // typify converts the merged copy, whose `next` brings the same
     // `allOf` back).
     let mut changes = crate::cycles::composition_loops_are_broken(spec);
-    // Merges that ended still end once an `allOf` is replaced (replacing
-    // only takes merges away), so both are kept from round to round.
-    let mut ended = HashSet::new();
+    // What passed still passes once an `allOf` is replaced (replacing
+    // only takes merges away): kept from round to round.
     let mut passed = HashSet::new();
     let mut replaced = 0;
     while replaced < MOST_REPLACED {
-        let Some((pointer, why)) = next_unending(spec, &mut ended, &mut passed) else {
+        let Some((pointer, why)) = next_unending(spec, &mut passed) else {
             break;
         };
         let Some(slot) = spec.pointer_mut(&pointer) else {
             break;
         };
+        let what = if slot.get("allOf").is_some() {
+            "an `allOf`"
+        } else {
+            "a body beside a `oneOf`/`anyOf`"
+        };
         let mut any = Map::new();
         any.insert(
             "description".into(),
-            format!("Any value: here an `allOf` {why}, which the code generator cannot finish.")
-                .into(),
+            format!("Any value: here {what} {why}, which the code generator cannot finish.").into(),
         );
         *slot = Value::Object(any);
         replaced += 1;
-        changes.push(format!(
-            "{}: an `allOf` {why} → any value",
-            readable(&pointer)
-        ));
+        changes.push(format!("{}: {what} {why} → any value", readable(&pointer)));
     }
     changes
 }
 
-/// The next `allOf` to replace, and why: of those typify could not finish
-/// merging, the first (components first) whose loop runs through its own
-/// schemas, else the first. (`Cat: allOf [$ref Node, {...}]` comes back
-/// without end only because `Node`'s own `allOf` does: `Node` is
-/// replaced, and `Cat` then stays.)
-fn next_unending(
-    spec: &Value,
-    ended: &mut HashSet<Vec<String>>,
-    passed: &mut HashSet<String>,
-) -> Option<(String, String)> {
+/// The next `allOf` (or body beside a choice) to replace, and why: of
+/// those typify could not finish merging, the first (components first)
+/// whose loop runs through its own schemas, else the first.
+/// (`Cat: allOf [$ref Node, {...}]` comes back without end only because
+/// `Node`'s own `allOf` does: `Node` is replaced, and `Cat` then stays.)
+fn next_unending(spec: &Value, passed: &mut HashSet<String>) -> Option<(String, String)> {
     let mut walk = MergeWalk {
         spec,
-        ended: std::mem::take(ended),
+        ended: HashSet::new(),
         trail: Vec::new(),
         on_trail: HashSet::new(),
         budget: 0,
         known: HashMap::new(),
+        start: String::new(),
+        copied_start: std::cell::Cell::new(false),
     };
     let mut first = None;
-    let mut owned = None;
-    for pointer in all_of_places(spec) {
+    for pointer in merge_places(spec) {
         if passed.contains(&pointer) {
             continue;
         }
         let Some(node) = spec.pointer(&pointer) else {
             continue;
         };
-        // typify converts a one-member `allOf` as its member: nothing is
-        // merged (what that member merges has an `allOf` of its own).
-        if node
-            .get("allOf")
-            .and_then(Value::as_array)
-            .is_none_or(|members| members.len() < 2)
-        {
-            passed.insert(pointer);
-            continue;
-        }
-        let members: Vec<&Value> = node
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .collect();
-        let (held, factors) = product_of_alternatives(spec, &members, &mut walk.known);
-        let found = if held > MERGE_ALTERNATIVES_LIMIT && factors > 1 {
-            Some((
-                format!(
-                    "whose members hold more than {MERGE_ALTERNATIVES_LIMIT} alternatives between them, in {factors} members (the merge grows with their product)"
-                ),
-                true,
-            ))
-        } else {
-            walk.budget = MERGES_PER_ALL_OF;
-            walk.trail.clear();
-            walk.on_trail.clear();
-            match walk.merge(Vec::new(), vec![pointer.clone()]) {
-                Ok(()) => None,
-                Err(Unending::Loop(set)) => Some((
-                    "whose merge comes back to the same schemas, without end".to_owned(),
-                    set.iter().any(|p| p.starts_with(&pointer)),
-                )),
-                Err(Unending::Many(at)) => Some((
-                    format!(
-                        "whose merge meets `{}`, where two or more schemas of one place hold more than {MERGE_ALTERNATIVES_LIMIT} alternatives between them (the merge grows with their product)",
-                        readable(&at)
-                    ),
-                    true,
-                )),
-                Err(Unending::Large) => Some((
-                    format!(
-                        "whose merge goes through more than {MERGES_PER_ALL_OF} distinct merges or {MOST_NESTED} nested ones"
-                    ),
-                    true,
-                )),
-            }
-        };
+        let found = walk.follow(&pointer, node);
         match found {
             None => {
                 passed.insert(pointer);
             }
-            Some((why, own)) => {
-                if own {
-                    owned = Some((pointer, why));
-                    break;
-                }
-                if first.is_none() {
-                    first = Some((pointer, why));
-                }
+            Some((why, true)) => return Some((pointer, why)),
+            Some((why, false)) => {
+                first.get_or_insert((pointer, why));
             }
         }
     }
-    *ended = walk.ended;
-    owned.or(first)
+    first
+}
+
+/// Where [`MergeWalk::follow`] starts: the merges typify makes of an
+/// `allOf` of two or more members, and of a body (properties, items,
+/// additional properties) with each member of a `oneOf`/`anyOf` beside it.
+/// typify converts a one-member `allOf` as its member: nothing is merged
+/// (what that member merges has an `allOf` of its own).
+fn starts(pointer: &str, node: &Value) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    if node
+        .get("allOf")
+        .and_then(Value::as_array)
+        .is_some_and(|members| members.len() > 1)
+    {
+        out.push(vec![pointer.to_owned()]);
+    }
+    if ["properties", "items", "additionalProperties"]
+        .iter()
+        .any(|k| node.get(k).is_some_and(Value::is_object))
+    {
+        for key in ["oneOf", "anyOf"] {
+            let members = node.get(key).and_then(Value::as_array);
+            for i in 0..members.map_or(0, Vec::len) {
+                out.push(vec![
+                    format!("{pointer}{BODY}"),
+                    format!("{pointer}/{key}/{i}"),
+                ]);
+            }
+        }
+    }
+    out
 }
 
 /// Why a merge would not end.
@@ -232,9 +218,67 @@ struct MergeWalk<'a> {
     budget: usize,
     /// What each `$ref`'s target holds ([`alternatives`]).
     known: HashMap<String, u64>,
+    /// The `allOf` (or body beside a choice) being followed.
+    start: String,
+    /// Whether a merge below the start copied the schema that holds it.
+    copied_start: std::cell::Cell<bool>,
 }
 
 impl MergeWalk<'_> {
+    /// Follows every merge typify makes of `node` (at `pointer`): `None`
+    /// if each ends, else why not, and whether the fault is the node's
+    /// own (its loop runs through its own schemas, or its merge is too
+    /// large).
+    fn follow(&mut self, pointer: &str, node: &Value) -> Option<(String, bool)> {
+        let members: Vec<&Value> = node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .collect();
+        let (held, factors) = product_of_alternatives(self.spec, &members, &mut self.known);
+        if members.len() > 1 && held > MERGE_ALTERNATIVES_LIMIT && factors > 1 {
+            return Some((
+                format!(
+                    "whose members hold more than {MERGE_ALTERNATIVES_LIMIT} alternatives between them, in {factors} members (the merge grows with their product)"
+                ),
+                true,
+            ));
+        }
+        // What ended for another start may come back for this one (a
+        // copy of the schema that holds it): remembered per start.
+        self.ended.clear();
+        self.start = pointer.to_owned();
+        self.budget = MERGES_PER_ALL_OF;
+        for start in starts(pointer, node) {
+            self.trail.clear();
+            self.on_trail.clear();
+            self.copied_start.set(false);
+            let found = match self.merge(Vec::new(), start) {
+                Ok(()) => continue,
+                Err(Unending::Loop(set)) => (
+                    "whose merge comes back to the same schemas, without end".to_owned(),
+                    set.iter().any(|p| p.starts_with(pointer)),
+                ),
+                Err(Unending::Many(at)) => (
+                    format!(
+                        "whose merge meets `{}`, where two or more schemas of one place hold more than {MERGE_ALTERNATIVES_LIMIT} alternatives between them (the merge grows with their product)",
+                        readable(&at)
+                    ),
+                    true,
+                ),
+                Err(Unending::Large) => (
+                    format!(
+                        "whose merge goes through more than {MERGES_PER_ALL_OF} distinct merges or {MOST_NESTED} nested ones"
+                    ),
+                    true,
+                ),
+            };
+            return Some(found);
+        }
+        None
+    }
+
     /// Follows the merge of `places` with `merged` (places already
     /// expanded).
     fn merge(&mut self, merged: Vec<String>, places: Vec<String>) -> Result<(), Unending> {
@@ -249,6 +293,9 @@ impl MergeWalk<'_> {
             places.truncate(1);
         }
         let set = self.expand(merged, places);
+        if self.copied_start.replace(false) {
+            return Err(Unending::Loop(set));
+        }
         if self.ended.contains(&set) {
             return Ok(());
         }
@@ -274,7 +321,7 @@ impl MergeWalk<'_> {
         let spec = self.spec;
         let values: Vec<(&String, &Map<String, Value>)> = set
             .iter()
-            .filter_map(|p| Some((p, spec.pointer(p)?.as_object()?)))
+            .filter_map(|p| Some((p, spec.pointer(without_body(p))?.as_object()?)))
             .collect();
         if values.len() > 1 {
             // Children that two or more of the schemas have.
@@ -285,7 +332,7 @@ impl MergeWalk<'_> {
                         children
                             .entry(key.to_owned())
                             .or_default()
-                            .push(format!("{pointer}/{key}"));
+                            .push(format!("{}/{key}", without_body(pointer)));
                     }
                 }
                 if let Some(Value::Object(props)) = map.get("properties") {
@@ -294,7 +341,26 @@ impl MergeWalk<'_> {
                         children
                             .entry(segment.clone())
                             .or_default()
-                            .push(format!("{pointer}/{segment}"));
+                            .push(format!("{}/{segment}", without_body(pointer)));
+                    }
+                }
+            }
+            // A property only some have is merged with the others'
+            // additional properties (typify's `filter_prop`).
+            for (pointer, map) in &values {
+                if !map
+                    .get("additionalProperties")
+                    .is_some_and(Value::is_object)
+                {
+                    continue;
+                }
+                let own = map.get("properties").and_then(Value::as_object);
+                for (segment, places) in children.iter_mut() {
+                    let Some(name) = segment.strip_prefix("properties/") else {
+                        continue;
+                    };
+                    if !own.is_some_and(|o| o.contains_key(&unescape(name))) {
+                        places.push(format!("{}/additionalProperties", without_body(pointer)));
                     }
                 }
             }
@@ -312,6 +378,9 @@ impl MergeWalk<'_> {
         }
         // Each `oneOf`/`anyOf` member merged with the rest.
         for (at, (pointer, map)) in values.iter().enumerate() {
+            if pointer.ends_with(BODY) {
+                continue;
+            }
             for key in ["oneOf", "anyOf"] {
                 let Some(members) = map.get(key).and_then(Value::as_array) else {
                     continue;
@@ -355,9 +424,23 @@ impl MergeWalk<'_> {
                 continue;
             }
             let Some(value) = self.spec.pointer(&place) else {
+                // A body (see [`BODY`]) is merged as it is.
+                if place.ends_with(BODY) {
+                    set.push(place);
+                }
                 continue;
             };
             if let Some(target) = self.reference(&place) {
+                // The target's body is copied into what is merged; if the
+                // `allOf` being followed is inside it, typify converts the
+                // copy and meets that `allOf` again.
+                if self
+                    .start
+                    .strip_prefix(target)
+                    .is_some_and(|rest| rest.starts_with('/'))
+                {
+                    self.copied_start.set(true);
+                }
                 todo.push(target.to_owned());
             } else if let Some(members) = value.get("allOf").and_then(Value::as_array) {
                 todo.extend((0..members.len()).map(|i| format!("{place}/allOf/{i}")));
@@ -452,11 +535,12 @@ fn alternatives(
     held
 }
 
-/// The JSON pointers of every `allOf` in the document's schemas:
+/// The JSON pointers of every `allOf`, `oneOf` and `anyOf` in the
+/// document's schemas:
 /// components' schemas first, then the operations', then the other
 /// components'. Examples, defaults, enums and extensions are data, not
 /// schemas, and are not looked in.
-fn all_of_places(spec: &Value) -> Vec<String> {
+fn merge_places(spec: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let components = spec.get("components").and_then(Value::as_object);
     if let Some(schemas) = components.and_then(|c| c.get("schemas")) {
@@ -489,7 +573,11 @@ fn all_of_places(spec: &Value) -> Vec<String> {
 fn find_all_of(value: &Value, at: &str, names: bool, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            if !names && map.get("allOf").is_some_and(Value::is_array) {
+            if !names
+                && ["allOf", "oneOf", "anyOf"]
+                    .iter()
+                    .any(|k| map.get(*k).is_some_and(Value::is_array))
+            {
                 out.push(at.to_owned());
             }
             for (key, child) in map {
@@ -677,6 +765,65 @@ mod tests {
     }
 
     #[test]
+    fn a_property_merged_with_additional_properties_that_come_back_is_replaced() {
+        // typify merges `x` with the other member's additional properties,
+        // `$ref A`, which brings `A`'s `allOf` back: a stack overflow.
+        let mut spec = json!({"components": {"schemas": {
+            "A": {"allOf": [{"type": "object", "additionalProperties": r("A")},
+                {"type": "object", "properties": {"x": {}}}]},
+            "Map": {"allOf": [{"type": "object", "additionalProperties": {"type": "string"}},
+                {"type": "object", "properties": {"id": {"type": "string"}}}]}
+        }}});
+        let changes = merges_end(&mut spec);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert!(
+            changes[0].starts_with("components.schemas.A:"),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn a_body_merged_into_a_choice_that_comes_back_is_replaced() {
+        // No `allOf` of its own: typify merges `X`'s body into each
+        // `oneOf` member; `p` merges `$ref T` with a copy of `T`, whose
+        // `parent` does the same, without end.
+        let mut spec = json!({"components": {"schemas": {
+            "T": {"type": "object", "properties": {
+                "parent": {"allOf": [r("T")], "nullable": true}, "id": {"type": "string"}}},
+            "X": {"type": "object", "properties": {"p": r("T")}, "oneOf": [
+                {"type": "object", "properties": {"p": {"allOf": [r("T")], "nullable": true}}},
+                {"type": "object", "properties": {"q": {"type": "string"}}}]},
+            "Fine": {"type": "object", "properties": {"p": r("T")}, "oneOf": [
+                {"type": "object", "properties": {"q": {"type": "string"}}}]}
+        }}});
+        let changes = merges_end(&mut spec);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert!(
+            changes[0].starts_with(
+                "components.schemas.X: a body beside a `oneOf`/`anyOf` whose merge comes back"
+            ),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn a_merged_copy_of_the_holder_is_replaced() {
+        // `c` merges `$ref Holder` with another object: typify converts
+        // the copy of `Holder`, whose `d` is this `allOf` again.
+        let mut spec = json!({"components": {"schemas": {
+            "Holder": {"type": "object", "properties": {"d": {"allOf": [
+                {"type": "object", "properties": {"c": r("Holder")}},
+                {"type": "object", "properties": {"c": {"type": "object", "properties": {"z": {"type": "string"}}}}}]}}}
+        }}});
+        let changes = merges_end(&mut spec);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert!(
+            changes[0].starts_with("components.schemas.Holder.properties.d:"),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
     fn counting_ends_on_loops_and_on_doubling_chains() {
         let mut spec = json!({"components": {"schemas": {
             "A": {"oneOf": [r("B"), {"type": "string"}]},
@@ -757,7 +904,7 @@ mod tests {
         }}, "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
             "schema": {"allOf": [r("A"), r("B")]}, "example": {"allOf": []}}}}}}}}});
         assert_eq!(
-            all_of_places(&spec),
+            merge_places(&spec),
             [
                 "/components/schemas/Holder/properties/default",
                 "/components/schemas/Holder/properties/x-data",

@@ -408,6 +408,9 @@ pub fn rust_field_name(name: &str) -> String {
 /// the struct's map of other properties (`additionalProperties: {}`, where
 /// the schema did not already keep them some other way).
 pub fn field_names_are_unique(spec: &mut Value) -> Vec<String> {
+    /// How deep (properties and `allOf` members) a place may be for its
+    /// fields to be made apart by copying components in.
+    const MOST_NESTED_COPIES: usize = 48;
     let components: serde_json::Map<String, Value> = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -418,6 +421,24 @@ pub fn field_names_are_unique(spec: &mut Value) -> Vec<String> {
         let Some(map) = schema.as_object_mut() else {
             return;
         };
+        // `allOf: [$ref X]` beside a description or `nullable` is X's type
+        // (typify converts a one-member `allOf` as its member): X's fields
+        // are made apart where X itself is visited. Copying X in here
+        // would copy, when X holds this very place (`Role: {manager:
+        // allOf: [$ref Role]}`), a place to copy X into again, without end.
+        if !map.contains_key("properties")
+            && map
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|members| members.len() == 1)
+        {
+            return;
+        }
+        // Each copy of a component made below nests one more level; past
+        // this depth a copy is not made (no shared set comes near it).
+        if at.matches(".properties.").count() + at.matches(".allOf").count() > MOST_NESTED_COPIES {
+            return;
+        }
         let mut names = Vec::new();
         merged_properties(map, &components, &mut Vec::new(), &mut names);
         let mut groups: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -736,6 +757,43 @@ mod tests {
                 prop_assert!(typify::accept_as_ident(name), "{}", name);
             }
         });
+    }
+
+    /// Found by the property test: `Role`'s `aB` and `a.b` are one field,
+    /// and `ID` (`allOf: [$ref Role]`) copied `Role` in to make them
+    /// apart, the copy holding an `ID` to copy `Role` into again, until
+    /// the stack overflowed.
+    #[test]
+    fn a_component_that_holds_itself_is_not_copied_into_itself() {
+        let role = |id: Value| {
+            json!({"type": "object", "properties": {
+                "a.b": {"type": "string"}, "aB": {"type": "boolean"}, "ID": id}})
+        };
+        let r = json!({"$ref": "#/components/schemas/Role"});
+        let mut spec = json!({"paths": {}, "components": {"schemas": {
+            "Role": role(json!({"allOf": [r.clone()], "nullable": true}))
+        }}});
+        let changes = field_names_are_unique(&mut spec);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        let id = &spec["components"]["schemas"]["Role"]["properties"]["ID"];
+        assert_eq!(id, &json!({"allOf": [r.clone()], "nullable": true}));
+        // With two members (a merge: `composition_loops_are_broken` breaks
+        // that loop first, so only this function alone meets it), copies
+        // stop at a bounded depth.
+        let mut spec = json!({"paths": {}, "components": {"schemas": {
+            "Role": role(json!({"allOf": [r, {"description": "the role"}]}))
+        }}});
+        let changes = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || field_names_are_unique(&mut spec))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(
+            changes.len() > 1 && changes.len() < 100,
+            "{}",
+            changes.len()
+        );
     }
 
     /// `_type` and `type`, in one object or across its inline allOf

@@ -629,19 +629,26 @@ mod tests {
         json!({"$ref": format!("#/components/schemas/{name}")})
     }
 
+    /// `merges_end` on `spec` makes one change, whose line starts with
+    /// `line`; the adapted spec.
+    fn replaces_one(mut spec: Value, line: &str) -> Value {
+        let changes = merges_end(&mut spec);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert!(changes[0].starts_with(line), "{changes:?}");
+        spec
+    }
+
     #[test]
     fn a_merge_of_common_items_that_comes_back_is_replaced() {
         // Found by the property test in CI: typify's stack overflowed
         // merging `Self`'s items (`$ref Foo_Bar`) with the other member's.
-        let mut spec = json!({"components": {"schemas": {
+        let spec = json!({"components": {"schemas": {
             "Foo_Bar": {"allOf": [r("Self"), {"type": "array", "items": {"nullable": true}}], "nullable": true},
             "Self": {"type": "array", "items": r("Foo_Bar")}
         }}});
-        let changes = merges_end(&mut spec);
-        assert_eq!(changes.len(), 1, "{changes:?}");
-        assert!(
-            changes[0].starts_with("components.schemas.Foo_Bar: an `allOf` whose merge comes back"),
-            "{changes:?}"
+        let mut spec = replaces_one(
+            spec,
+            "components.schemas.Foo_Bar: an `allOf` whose merge comes back",
         );
         assert!(spec["components"]["schemas"]["Foo_Bar"]
             .get("allOf")
@@ -679,16 +686,11 @@ mod tests {
         // typify overflows its stack on this one (checked without the
         // adaptation): `Node`'s children merge `$ref Node` with `$ref
         // Base`, which brings `Node`'s `allOf` back.
-        let mut spec = json!({"components": {"schemas": {
+        let spec = json!({"components": {"schemas": {
             "Node": {"allOf": [r("Base"), {"type": "object", "properties": {"children": {"type": "array", "items": r("Node")}}}]},
             "Base": {"type": "object", "properties": {"children": {"type": "array", "items": r("Base")}}}
         }}});
-        let changes = merges_end(&mut spec);
-        assert_eq!(changes.len(), 1, "{changes:?}");
-        assert!(
-            changes[0].starts_with("components.schemas.Node:"),
-            "{changes:?}"
-        );
+        replaces_one(spec, "components.schemas.Node:");
     }
 
     #[test]
@@ -718,19 +720,12 @@ mod tests {
             {"anyOf": [{"type": "string", "not": {"enum": ["root"], "type": "string"}},
                 {"type": "string", "enum": ["a", "b"]}], "nullable": true},
             r("ByteStream"), {"nullable": true}]});
-        let mut spec = json!({"components": {"schemas": {
+        let spec = json!({"components": {"schemas": {
             "Lower": lower,
             "ByteStream": {"type": "object"},
             "Both": {"allOf": [{"anyOf": [r("Lower"), {}], "nullable": true}, {"oneOf": [r("Lower")]}]},
         }}});
-        let changes = merges_end(&mut spec);
-        assert_eq!(changes.len(), 1, "{changes:?}");
-        assert!(
-            changes[0].starts_with(
-                "components.schemas.Both: an `allOf` whose members hold more than 16 alternatives between them, in 2 members"
-            ),
-            "{changes:?}"
-        );
+        let spec = replaces_one(spec, "components.schemas.Both: an `allOf` whose members hold more than 16 alternatives between them, in 2 members");
         let both = &spec["components"]["schemas"]["Both"];
         assert!(both.get("allOf").is_none(), "{both}");
         // One member's choice, however wide, is merged member by member
@@ -752,34 +747,24 @@ mod tests {
             .map(|i| json!({"type": "object", "properties": {format!("q{i}"): {"type": "string"}}}))
             .collect();
         let member = json!({"type": "object", "properties": {"p": {"oneOf": choices}}});
-        let mut spec = json!({"components": {"schemas": {
+        let spec = json!({"components": {"schemas": {
             "Twice": {"allOf": [member.clone(), member.clone()]},
             "Once": {"allOf": [member, {"type": "object", "properties": {"p": {"type": "object"}}}]}
         }}});
-        let changes = merges_end(&mut spec);
-        assert_eq!(changes.len(), 1, "{changes:?}");
-        assert!(
-            changes[0].starts_with("components.schemas.Twice: an `allOf` whose merge meets `components.schemas.Twice.allOf.0.properties.p`"),
-            "{changes:?}"
-        );
+        replaces_one(spec, "components.schemas.Twice: an `allOf` whose merge meets `components.schemas.Twice.allOf.0.properties.p`");
     }
 
     #[test]
     fn a_property_merged_with_additional_properties_that_come_back_is_replaced() {
         // typify merges `x` with the other member's additional properties,
         // `$ref A`, which brings `A`'s `allOf` back: a stack overflow.
-        let mut spec = json!({"components": {"schemas": {
+        let spec = json!({"components": {"schemas": {
             "A": {"allOf": [{"type": "object", "additionalProperties": r("A")},
                 {"type": "object", "properties": {"x": {}}}]},
             "Map": {"allOf": [{"type": "object", "additionalProperties": {"type": "string"}},
                 {"type": "object", "properties": {"id": {"type": "string"}}}]}
         }}});
-        let changes = merges_end(&mut spec);
-        assert_eq!(changes.len(), 1, "{changes:?}");
-        assert!(
-            changes[0].starts_with("components.schemas.A:"),
-            "{changes:?}"
-        );
+        replaces_one(spec, "components.schemas.A:");
     }
 
     #[test]
@@ -787,7 +772,7 @@ mod tests {
         // No `allOf` of its own: typify merges `X`'s body into each
         // `oneOf` member; `p` merges `$ref T` with a copy of `T`, whose
         // `parent` does the same, without end.
-        let mut spec = json!({"components": {"schemas": {
+        let spec = json!({"components": {"schemas": {
             "T": {"type": "object", "properties": {
                 "parent": {"allOf": [r("T")], "nullable": true}, "id": {"type": "string"}}},
             "X": {"type": "object", "properties": {"p": r("T")}, "oneOf": [
@@ -796,13 +781,9 @@ mod tests {
             "Fine": {"type": "object", "properties": {"p": r("T")}, "oneOf": [
                 {"type": "object", "properties": {"q": {"type": "string"}}}]}
         }}});
-        let changes = merges_end(&mut spec);
-        assert_eq!(changes.len(), 1, "{changes:?}");
-        assert!(
-            changes[0].starts_with(
-                "components.schemas.X: a body beside a `oneOf`/`anyOf` whose merge comes back"
-            ),
-            "{changes:?}"
+        replaces_one(
+            spec,
+            "components.schemas.X: a body beside a `oneOf`/`anyOf` whose merge comes back",
         );
     }
 
@@ -810,17 +791,12 @@ mod tests {
     fn a_merged_copy_of_the_holder_is_replaced() {
         // `c` merges `$ref Holder` with another object: typify converts
         // the copy of `Holder`, whose `d` is this `allOf` again.
-        let mut spec = json!({"components": {"schemas": {
+        let spec = json!({"components": {"schemas": {
             "Holder": {"type": "object", "properties": {"d": {"allOf": [
                 {"type": "object", "properties": {"c": r("Holder")}},
                 {"type": "object", "properties": {"c": {"type": "object", "properties": {"z": {"type": "string"}}}}}]}}}
         }}});
-        let changes = merges_end(&mut spec);
-        assert_eq!(changes.len(), 1, "{changes:?}");
-        assert!(
-            changes[0].starts_with("components.schemas.Holder.properties.d:"),
-            "{changes:?}"
-        );
+        replaces_one(spec, "components.schemas.Holder.properties.d:");
     }
 
     #[test]
@@ -881,18 +857,13 @@ mod tests {
     fn a_merge_that_only_passes_through_a_loop_stays() {
         // `Cat` and `A.x` reach `Node`, whose own `allOf` loops: `Node` is
         // replaced, and they stay (typify converts them once it is).
-        let mut spec = json!({"components": {"schemas": {
+        let spec = json!({"components": {"schemas": {
             "A": {"type": "object", "properties": {"x": {"allOf": [r("Node")], "nullable": true}}},
             "Cat": {"allOf": [r("Node"), {"type": "object", "properties": {"meow": {"type": "string"}}}]},
             "Node": {"allOf": [r("Base"), {"type": "object", "properties": {"children": {"type": "array", "items": r("Node")}}}]},
             "Base": {"type": "object", "properties": {"children": {"type": "array", "items": r("Base")}}}
         }}});
-        let changes = merges_end(&mut spec);
-        assert_eq!(changes.len(), 1, "{changes:?}");
-        assert!(
-            changes[0].starts_with("components.schemas.Node:"),
-            "{changes:?}"
-        );
+        let spec = replaces_one(spec, "components.schemas.Node:");
         assert!(spec["components"]["schemas"]["Cat"].get("allOf").is_some());
         // A property named like a keyword (`default`) is looked in; a
         // default, an example and an extension are not.

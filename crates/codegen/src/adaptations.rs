@@ -147,7 +147,7 @@ pub const ADAPTATIONS: &[Adaptation] = &[
     },
     Adaptation {
         name: "merges_end",
-        summary: "an `allOf` typify could not finish merging becomes any value: one whose merge comes back to the same schemas (through common array items or properties, or a recursive type merged with a copy of itself), which overflows the stack and aborts the process, or whose members hold more than 16 alternatives between them, which it merges for minutes",
+        summary: "an `allOf` (or a body beside a `oneOf`/`anyOf`) typify could not finish merging becomes any value: one whose merge comes back to the same schemas (through common array items, properties or additional properties, a recursive type merged with a copy of itself, or a merged copy of the schema that holds it), which overflows the stack and aborts the process, or where two or more schemas merged together hold more than 16 alternatives between them, which it merges for minutes",
         apply: crate::merges::merges_end,
     },
 ];

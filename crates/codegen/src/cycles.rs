@@ -138,9 +138,7 @@ fn merge_loop(schemas: &Map<String, Value>) -> Option<(String, String, String)> 
                     schemas
                         .get(c)
                         .and_then(|b| b.pointer(p))
-                        .and_then(|n| n.get("allOf"))
-                        .and_then(Value::as_array)
-                        .is_some_and(|members| members.len() > 1)
+                        .is_some_and(|n| all_of_members(n) > 1)
                 };
                 if path[at..].iter().any(|(n, _)| merges(n)) {
                     return std::iter::once(&via)
@@ -279,6 +277,16 @@ fn walk(
     }
     let not = schema.get("not")?;
     walk(schemas, holder, not, &format!("{at}/not"), start, visited)
+}
+
+/// How many members `schema`'s `allOf` has (0 without one). typify
+/// merges an `allOf` of two or more; one of one member it converts as that
+/// member (`allOf: [$ref X]` beside a description or `nullable`).
+pub(crate) fn all_of_members(schema: &Value) -> usize {
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
 }
 
 /// A component name as a JSON pointer segment.

@@ -55,7 +55,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::cycles::{escape, unescape};
+use crate::cycles::{all_of_members, escape, unescape};
 
 /// The most alternatives the members of one `allOf` may hold between them.
 /// Every `allOf` on the shared sets holds 1. Counted only where two or
@@ -133,12 +133,10 @@ fn next_unending(spec: &Value, passed: &mut HashSet<String>) -> Option<(String, 
     let mut walk = MergeWalk {
         spec,
         ended: HashSet::new(),
-        trail: Vec::new(),
         on_trail: HashSet::new(),
         budget: 0,
         known: HashMap::new(),
         start: String::new(),
-        copied_start: std::cell::Cell::new(false),
     };
     let mut first = None;
     for pointer in merge_places(spec) {
@@ -169,11 +167,7 @@ fn next_unending(spec: &Value, passed: &mut HashSet<String>) -> Option<(String, 
 /// (what that member merges has an `allOf` of its own).
 fn starts(pointer: &str, node: &Value) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    if node
-        .get("allOf")
-        .and_then(Value::as_array)
-        .is_some_and(|members| members.len() > 1)
-    {
+    if all_of_members(node) > 1 {
         out.push(vec![pointer.to_owned()]);
     }
     if ["properties", "items", "additionalProperties"]
@@ -213,15 +207,13 @@ enum Unending {
 struct MergeWalk<'a> {
     spec: &'a Value,
     ended: HashSet<Vec<String>>,
-    trail: Vec<Vec<String>>,
+    /// The merges under way.
     on_trail: HashSet<Vec<String>>,
     budget: usize,
     /// What each `$ref`'s target holds ([`alternatives`]).
     known: HashMap<String, u64>,
     /// The `allOf` (or body beside a choice) being followed.
     start: String,
-    /// Whether a merge below the start copied the schema that holds it.
-    copied_start: std::cell::Cell<bool>,
 }
 
 impl MergeWalk<'_> {
@@ -236,8 +228,12 @@ impl MergeWalk<'_> {
             .into_iter()
             .flatten()
             .collect();
-        let (held, factors) = product_of_alternatives(self.spec, &members, &mut self.known);
-        if members.len() > 1 && held > MERGE_ALTERNATIVES_LIMIT && factors > 1 {
+        let (held, factors) = if members.len() > 1 {
+            product_of_alternatives(self.spec, &members, &mut self.known)
+        } else {
+            (1, 0)
+        };
+        if held > MERGE_ALTERNATIVES_LIMIT && factors > 1 {
             return Some((
                 format!(
                     "whose members hold more than {MERGE_ALTERNATIVES_LIMIT} alternatives between them, in {factors} members (the merge grows with their product)"
@@ -251,9 +247,7 @@ impl MergeWalk<'_> {
         self.start = pointer.to_owned();
         self.budget = MERGES_PER_ALL_OF;
         for start in starts(pointer, node) {
-            self.trail.clear();
             self.on_trail.clear();
-            self.copied_start.set(false);
             let found = match self.merge(Vec::new(), start) {
                 Ok(()) => continue,
                 Err(Unending::Loop(set)) => (
@@ -284,7 +278,10 @@ impl MergeWalk<'_> {
     fn merge(&mut self, merged: Vec<String>, places: Vec<String>) -> Result<(), Unending> {
         // Two `$ref`s to one schema are one (typify merges them at once).
         let mut places = places;
-        let targets: Vec<Option<&str>> = places.iter().map(|p| self.reference(p)).collect();
+        let targets: Vec<Option<&str>> = places
+            .iter()
+            .map(|p| Some(local_ref(self.spec, self.spec.pointer(p)?)?.0))
+            .collect();
         if merged.is_empty()
             && places.len() > 1
             && targets[0].is_some()
@@ -292,8 +289,8 @@ impl MergeWalk<'_> {
         {
             places.truncate(1);
         }
-        let set = self.expand(merged, places);
-        if self.copied_start.replace(false) {
+        let (set, copied_start) = self.expand(merged, places);
+        if copied_start {
             return Err(Unending::Loop(set));
         }
         if self.ended.contains(&set) {
@@ -303,13 +300,11 @@ impl MergeWalk<'_> {
             return Err(Unending::Loop(set));
         }
         self.budget = self.budget.checked_sub(1).ok_or(Unending::Large)?;
-        if self.trail.len() >= MOST_NESTED {
+        if self.on_trail.len() >= MOST_NESTED {
             return Err(Unending::Large);
         }
-        self.trail.push(set.clone());
         self.on_trail.insert(set.clone());
         let result = self.merge_parts(&set);
-        self.trail.pop();
         self.on_trail.remove(&set);
         result?;
         self.ended.insert(set);
@@ -402,22 +397,13 @@ impl MergeWalk<'_> {
         Ok(())
     }
 
-    /// The local `$ref` at `pointer`, as a JSON pointer, if it has one
-    /// that resolves.
-    fn reference(&self, pointer: &str) -> Option<&str> {
-        let target = self
-            .spec
-            .pointer(pointer)?
-            .get("$ref")?
-            .as_str()?
-            .strip_prefix('#')?;
-        self.spec.pointer(target).map(|_| target)
-    }
-
     /// `merged` and `places`, each `$ref` of `places` resolved and each
-    /// `allOf` member added, every place at most twice, sorted.
-    fn expand(&self, merged: Vec<String>, places: Vec<String>) -> Vec<String> {
+    /// `allOf` member added, every place at most twice, sorted; and
+    /// whether a `$ref` resolved copies in the schema that holds the start
+    /// (typify converts the copy and meets the start again).
+    fn expand(&self, merged: Vec<String>, places: Vec<String>) -> (Vec<String>, bool) {
         let mut set = merged;
+        let mut copied_start = false;
         let mut todo = places;
         while let Some(place) = todo.pop() {
             if set.iter().filter(|p| **p == place).count() >= 2 {
@@ -430,17 +416,11 @@ impl MergeWalk<'_> {
                 }
                 continue;
             };
-            if let Some(target) = self.reference(&place) {
-                // The target's body is copied into what is merged; if the
-                // `allOf` being followed is inside it, typify converts the
-                // copy and meets that `allOf` again.
-                if self
+            if let Some((target, _)) = local_ref(self.spec, value) {
+                copied_start |= self
                     .start
                     .strip_prefix(target)
-                    .is_some_and(|rest| rest.starts_with('/'))
-                {
-                    self.copied_start.set(true);
-                }
+                    .is_some_and(|rest| rest.starts_with('/'));
                 todo.push(target.to_owned());
             } else if let Some(members) = value.get("allOf").and_then(Value::as_array) {
                 todo.extend((0..members.len()).map(|i| format!("{place}/allOf/{i}")));
@@ -448,8 +428,15 @@ impl MergeWalk<'_> {
             set.push(place);
         }
         set.sort();
-        set
+        (set, copied_start)
     }
+}
+
+/// The local `$ref` of `schema` that resolves in `spec`: its target (a
+/// JSON pointer) and the schema there.
+fn local_ref<'s, 'v>(spec: &'s Value, schema: &'v Value) -> Option<(&'v str, &'s Value)> {
+    let target = schema.get("$ref")?.as_str()?.strip_prefix('#')?;
+    Some((target, spec.pointer(target)?))
 }
 
 /// What `schemas`, merged together (an `allOf`'s members, or what they
@@ -536,28 +523,27 @@ fn alternatives(
 }
 
 /// The JSON pointers of every `allOf`, `oneOf` and `anyOf` in the
-/// document's schemas:
-/// components' schemas first, then the operations', then the other
-/// components'. Examples, defaults, enums and extensions are data, not
+/// document's schemas: components' schemas first, then the operations',
+/// then the other components'. Examples, defaults, enums and extensions are data, not
 /// schemas, and are not looked in.
 fn merge_places(spec: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let components = spec.get("components").and_then(Value::as_object);
     if let Some(schemas) = components.and_then(|c| c.get("schemas")) {
-        find_all_of(schemas, "/components/schemas", true, &mut out);
+        find_merge_places(schemas, "/components/schemas", true, &mut out);
     }
     if let Some(Value::Object(paths)) = spec.get("paths") {
         // Path → method (or `parameters`) → the operation.
         for (path, item) in paths {
             for (key, op) in item.as_object().into_iter().flatten() {
                 let at = format!("/paths/{}/{}", escape(path), escape(key));
-                find_all_of(op, &at, false, &mut out);
+                find_merge_places(op, &at, false, &mut out);
             }
         }
     }
     for (key, value) in components.into_iter().flatten() {
         if key != "schemas" {
-            find_all_of(
+            find_merge_places(
                 value,
                 &format!("/components/{}", escape(key)),
                 true,
@@ -570,7 +556,7 @@ fn merge_places(spec: &Value) -> Vec<String> {
 
 /// `names`: the keys of `value` are names (of properties, components,
 /// paths, media types, statuses), looked in whatever they are.
-fn find_all_of(value: &Value, at: &str, names: bool, out: &mut Vec<String>) {
+fn find_merge_places(value: &Value, at: &str, names: bool, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             if !names
@@ -598,12 +584,12 @@ fn find_all_of(value: &Value, at: &str, names: bool, out: &mut Vec<String>) {
                             | "headers"
                             | "callbacks"
                     );
-                find_all_of(child, &format!("{at}/{}", escape(key)), named, out);
+                find_merge_places(child, &format!("{at}/{}", escape(key)), named, out);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                find_all_of(child, &format!("{at}/{i}"), false, out);
+                find_merge_places(child, &format!("{at}/{i}"), false, out);
             }
         }
         _ => {}

@@ -418,22 +418,17 @@ pub fn field_names_are_unique(spec: &mut Value) -> Vec<String> {
         .unwrap_or_default();
     let mut changes = Vec::new();
     crate::adaptations::visit_schemas(spec, &mut |at, schema| {
-        let Some(map) = schema.as_object_mut() else {
-            return;
-        };
         // `allOf: [$ref X]` beside a description or `nullable` is X's type
         // (typify converts a one-member `allOf` as its member): X's fields
         // are made apart where X itself is visited. Copying X in here
         // would copy, when X holds this very place (`Role: {manager:
         // allOf: [$ref Role]}`), a place to copy X into again, without end.
-        if !map.contains_key("properties")
-            && map
-                .get("allOf")
-                .and_then(Value::as_array)
-                .is_some_and(|members| members.len() == 1)
-        {
+        if schema.get("properties").is_none() && crate::cycles::all_of_members(schema) == 1 {
             return;
         }
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
         // Each copy of a component made below nests one more level; past
         // this depth a copy is not made (no shared set comes near it).
         if at.matches(".properties.").count() + at.matches(".allOf").count() > MOST_NESTED_COPIES {
